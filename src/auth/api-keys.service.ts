@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { Actor, hasScope } from '../common/actor';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { Paginated } from '../common/envelope';
+import { pageWindow, paginate } from '../common/pagination';
+import { UsersService } from '../users/users.service';
+import { ApiKey } from './api-key.entity';
+import { mintToken, parseToken, secretMatches } from './api-key-token';
+import { ApiKeyTouchService } from './api-key-touch.service';
+import { ApiKeyView, CreateApiKeyInput, CreatedApiKeyView } from './api-keys.types';
+import { API_KEYS_PER_USER_MAX, SCOPES, USER_SCOPES } from './scopes';
+
+const unauthenticated = (message: string) => new DomainError(ErrorCode.UNAUTHENTICATED, message);
+
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    private readonly db: DataSource,
+    private readonly users: UsersService,
+    private readonly touches: ApiKeyTouchService,
+  ) {}
+
+  /** Resolves a bearer token to an actor, or throws UNAUTHENTICATED saying why. */
+  async authenticate(authorization: string | undefined): Promise<Actor> {
+    if (!authorization) {
+      throw unauthenticated('Missing API key: send Authorization: Bearer agis_<id>_<secret>');
+    }
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    const parsed = match ? parseToken(match[1]) : null;
+    if (!parsed) {
+      throw unauthenticated('Malformed API key: expected Authorization: Bearer agis_<id>_<secret>');
+    }
+    const rows: Array<{ secret_hash: string; user_id: string; scopes: string[]; expires_at: Date | null; revoked_at: Date | null; discord_id: string }> =
+      await this.db.query(
+        `SELECT k.secret_hash, k.user_id, k.scopes, k.expires_at, k.revoked_at, u.discord_id
+         FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = $1`, [parsed.id]);
+    const key = rows[0];
+    if (!key || !secretMatches(parsed.secret, key.secret_hash)) {
+      throw unauthenticated('Unknown API key');
+    }
+    if (key.revoked_at) {
+      throw unauthenticated('This API key was revoked');
+    }
+    if (key.expires_at && key.expires_at.getTime() <= Date.now()) {
+      throw unauthenticated('This API key has expired');
+    }
+    this.touches.touch(parsed.id);
+    return { userId: key.user_id, discordId: key.discord_id, scopes: key.scopes, via: { kind: 'api-key', keyId: parsed.id } };
+  }
+
+  /** Mints a key for the actor; a key can never hold a scope its creator lacks. */
+  async create(actor: Actor, input: CreateApiKeyInput): Promise<CreatedApiKeyView> {
+    const scopes = [...new Set(input.scopes)];
+    const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+    if (unknown.length) {
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `Unknown scopes: ${unknown.join(', ')}`);
+    }
+    const beyond = scopes.filter((s) => !hasScope(actor, s) || (s === 'admin' && !actor.scopes.includes('admin')));
+    if (beyond.length) {
+      throw new DomainError(ErrorCode.FORBIDDEN, `You cannot grant scopes you do not hold: ${beyond.join(', ')}`);
+    }
+    const name = input.name.trim();
+    if (!name) {
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, 'name must not be blank');
+    }
+    const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
+    return this.db.transaction(async (em) => {
+      // Lock the owner so concurrent creations cannot exceed the per-user cap.
+      await em.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [actor.userId]);
+      const [{ count }]: Array<{ count: number }> = await em.query(
+        `SELECT count(*)::int AS count FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+        [actor.userId]);
+      if (count >= API_KEYS_PER_USER_MAX) {
+        throw new DomainError(ErrorCode.LIMIT_REACHED, `You already have ${API_KEYS_PER_USER_MAX} active API keys; revoke one first`);
+      }
+      const minted = mintToken();
+      const saved = await em.getRepository(ApiKey).save(em.getRepository(ApiKey).create({
+        id: minted.id, prefix: minted.prefix, secretHash: minted.secretHash, userId: actor.userId, name, scopes, expiresAt,
+      }));
+      return { ...this.toView(saved), key: minted.token };
+    });
+  }
+
+  async list(actor: Actor, page: { page?: number; perPage?: number }): Promise<Paginated<ApiKeyView>> {
+    const { offset, limit } = pageWindow(page);
+    const [rows, total] = await this.keys.findAndCount({
+      where: { userId: actor.userId }, order: { createdAt: 'DESC', id: 'ASC' }, skip: offset, take: limit,
+    });
+    return paginate(rows.map((k) => this.toView(k)), total, page);
+  }
+
+  /** Revokes one of the actor's keys; someone else's key is "not found". Revoking twice is harmless. */
+  async revoke(actor: Actor, keyId: string): Promise<ApiKeyView> {
+    const key = await this.keys.findOneBy({ id: keyId, userId: actor.userId });
+    if (!key) {
+      throw new DomainError(ErrorCode.API_KEY_NOT_FOUND, `API key ${keyId} not found`);
+    }
+    if (!key.revokedAt) {
+      await this.keys.update({ id: keyId, userId: actor.userId }, { revokedAt: () => 'now()' } as never);
+    }
+    return this.toView(await this.keys.findOneByOrFail({ id: keyId }));
+  }
+
+  /** Operator path (CLI, first-run demo): mint a key for a Discord user, creating the user if needed. */
+  async mintForDiscordUser(discordId: string, username: string, scopes: string[], name: string, expiresInDays?: number): Promise<CreatedApiKeyView> {
+    const user = await this.users.ensureUser(discordId, username);
+    const operator: Actor = { userId: user.id, discordId, scopes: ['admin'], via: { kind: 'system', name: 'operator' } };
+    return this.create(operator, { name, scopes: scopes.length ? scopes : [...USER_SCOPES], expiresInDays });
+  }
+
+  private toView(k: ApiKey): ApiKeyView {
+    const expired = k.expiresAt !== null && k.expiresAt.getTime() <= Date.now();
+    return {
+      id: k.id,
+      prefix: k.prefix,
+      name: k.name,
+      scopes: k.scopes,
+      status: k.revokedAt ? 'revoked' : expired ? 'expired' : 'active',
+      expiresAt: k.expiresAt?.toISOString() ?? null,
+      lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+      revokedAt: k.revokedAt?.toISOString() ?? null,
+      createdAt: k.createdAt.toISOString(),
+    };
+  }
+}

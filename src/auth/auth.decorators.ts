@@ -1,0 +1,21 @@
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import { Actor } from '../common/actor';
+import { ApiErrors } from '../common/api-docs.decorator';
+import { Scope } from './scopes';
+
+export const PUBLIC_ROUTE = 'agis:public';
+export const REQUIRED_SCOPES = 'agis:scopes';
+
+/** No API key needed (probes, metrics, signed callbacks). */
+export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+
+/** Requires a key holding every listed scope (`admin` holds all); documents 401/403. */
+export const RequireScopes = (...scopes: Scope[]) => applyDecorators(
+  SetMetadata(REQUIRED_SCOPES, scopes),
+  ApiBearerAuth(),
+  ApiErrors(401, 403),
+);
+
+export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor =>
+  ctx.switchToHttp().getRequest<{ actor: Actor }>().actor);

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { UsersModule } from '../users/users.module';
+import { ApiKey } from './api-key.entity';
+import { ApiKeyGuard } from './api-key.guard';
+import { ApiKeyTouchService } from './api-key-touch.service';
+import { ApiKeysService } from './api-keys.service';
+import { AuthController } from './auth.controller';
+import { DemoSeedService } from './demo-seed.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ApiKey]), UsersModule],
+  controllers: [AuthController],
+  providers: [ApiKeysService, ApiKeyTouchService, DemoSeedService, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+  exports: [ApiKeysService, DemoSeedService],
+})
+export class AuthModule {}

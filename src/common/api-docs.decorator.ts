@@ -1,0 +1,66 @@
+import { applyDecorators, HttpCode, Type } from '@nestjs/common';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+
+class ErrorDetail {
+  @ApiProperty({ example: 'VALIDATION_FAILED', description: 'Stable machine-readable code' }) code: string;
+  @ApiProperty({ example: 'Invalid request: name: name must be shorter than or equal to 64 characters' }) message: string;
+  @ApiPropertyOptional({ description: 'Field errors or other context', example: [{ field: 'name', messages: ['name must be a string'] }] })
+  details?: unknown;
+}
+
+export class ErrorEnvelope {
+  @ApiProperty({ example: false }) success: false;
+  @ApiProperty({ type: ErrorDetail }) error: ErrorDetail;
+}
+
+export class PageMetaDoc {
+  @ApiProperty({ example: 1 }) page: number;
+  @ApiProperty({ example: 25 }) perPage: number;
+  @ApiProperty({ example: 3 }) total: number;
+  @ApiProperty({ example: 1 }) totalPages: number;
+}
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'Invalid input (VALIDATION_FAILED and friends), with field details',
+  401: 'Missing, malformed, unknown, revoked or expired API key (UNAUTHENTICATED)',
+  403: 'The key lacks a required scope (FORBIDDEN)',
+  404: 'Not found, or not yours',
+  409: 'Conflicts with the current state',
+  422: 'Well-formed but cannot be processed (e.g. INSUFFICIENT_CREDITS, IDEMPOTENCY_MISMATCH)',
+  429: 'Rate limited; see Retry-After',
+  502: 'An upstream system (Agones) failed',
+  503: 'An upstream system is unavailable',
+};
+
+/** Documents error responses, each as the error envelope. */
+export function ApiErrors(...statuses: number[]): MethodDecorator & ClassDecorator {
+  return applyDecorators(ApiExtraModels(ErrorEnvelope), ...statuses.map((status) =>
+    ApiResponse({ status, description: ERROR_TEXT[status] ?? 'Error', schema: { $ref: getSchemaPath(ErrorEnvelope) } })));
+}
+
+/**
+ * Documents (and sets) the success status with its envelope: `{success, data}` and for lists
+ * `{success, data: [...], meta}`.
+ */
+export function ApiEnvelope(model: Type<unknown> | null, opts: { status?: number; list?: boolean; description?: string } = {}): MethodDecorator {
+  const status = opts.status ?? 200;
+  const data = model === null ? { type: 'object', nullable: true }
+    : opts.list ? { type: 'array', items: { $ref: getSchemaPath(model) } } : { $ref: getSchemaPath(model) };
+  return applyDecorators(
+    HttpCode(status),
+    ApiExtraModels(...(model ? [model] : []), PageMetaDoc),
+    ApiResponse({
+      status,
+      description: opts.description ?? 'Success',
+      schema: {
+        type: 'object',
+        required: ['success', 'data'],
+        properties: {
+          success: { type: 'boolean', example: true },
+          data,
+          ...(opts.list ? { meta: { $ref: getSchemaPath(PageMetaDoc) } } : {}),
+        },
+      },
+    }),
+  );
+}

@@ -1,0 +1,21 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { EnvelopeInterceptor } from './envelope.interceptor';
+import { HttpErrorFilter } from './http-error.filter';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { IdempotencyRepository } from './idempotency.repository';
+import { createValidationPipe } from './validation.pipe';
+
+/** Cross-cutting HTTP contract: envelope, error filter, validation, idempotency. */
+@Global()
+@Module({
+  providers: [
+    IdempotencyRepository,
+    IdempotencyInterceptor,
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_FILTER, useClass: HttpErrorFilter },
+    { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
+  ],
+  exports: [IdempotencyRepository, IdempotencyInterceptor],
+})
+export class CommonModule {}

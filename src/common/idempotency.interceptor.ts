@@ -1,0 +1,76 @@
+import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, UseInterceptors } from '@nestjs/common';
+import { ApiHeader, ApiResponse } from '@nestjs/swagger';
+import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { from, Observable, of, switchMap, tap, catchError, throwError } from 'rxjs';
+import { Actor } from './actor';
+import { DomainError, ErrorCode } from './domain-error';
+import { IdempotencyRepository } from './idempotency.repository';
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
+/** A request still "in progress" after this long was lost with its process; a retry may take it over. */
+const ABANDON_AFTER_SECONDS = 300;
+
+function stable(value: unknown): string {
+  if (Array.isArray(value)) {
+    return `[${value.map(stable).join(',')}]`;
+  }
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stable((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * Idempotency-Key: the first request with a key runs; a retry with the same body replays its
+ * response; the same key with another body is 422; a retry while the first still runs is 409.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(private readonly records: IdempotencyRepository) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const req = context.switchToHttp().getRequest<Request & { actor?: Actor }>();
+    const res = context.switchToHttp().getResponse<Response>();
+    const key = req.header(IDEMPOTENCY_HEADER);
+    if (key === undefined || !req.actor) {
+      return next.handle();
+    }
+    if (!KEY_PATTERN.test(key)) {
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Idempotency-Key must be 1-200 printable ASCII characters');
+    }
+    const userId = req.actor.userId;
+    const hash = createHash('sha256').update(`${req.method} ${req.originalUrl}\n${stable(req.body)}`).digest('hex');
+    return from(this.records.begin(userId, key, hash, ABANDON_AFTER_SECONDS)).pipe(switchMap((owned) => {
+      if (owned) {
+        return next.handle().pipe(
+          switchMap((data: unknown) => from(this.records.complete(userId, key, res.statusCode, data)).pipe(switchMap(() => of(data)))),
+          catchError((err: unknown) => from(this.records.release(userId, key)).pipe(switchMap(() => throwError(() => err)))),
+        );
+      }
+      return from(this.records.find(userId, key)).pipe(switchMap((record) => {
+        if (!record) {
+          throw new DomainError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'A request with this Idempotency-Key just finished; retry it');
+        }
+        if (record.requestHash !== hash) {
+          throw new DomainError(ErrorCode.IDEMPOTENCY_MISMATCH, 'This Idempotency-Key was already used with a different request');
+        }
+        if (record.state === 'in_progress') {
+          throw new DomainError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'A request with this Idempotency-Key is still in progress');
+        }
+        return of(record.responseBody).pipe(tap(() => {
+          res.status(record.responseStatus ?? 200);
+          res.setHeader('Idempotent-Replayed', 'true');
+        }));
+      }));
+    }));
+  }
+}
+
+/** Honour `Idempotency-Key` on this POST (documented in Swagger). */
+export const Idempotent = () => applyDecorators(
+  UseInterceptors(IdempotencyInterceptor),
+  ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe key: the same key and body replay the first response' }),
+  ApiResponse({ status: 422, description: 'Idempotency-Key reused with a different body (IDEMPOTENCY_MISMATCH)' }),
+);

@@ -1,0 +1,147 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+export const ROLES = ['api', 'bot', 'scheduler'] as const;
+export type Role = (typeof ROLES)[number];
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true
+  : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
+const toList = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : String(value).split(',').map((s) => s.trim()).filter(Boolean);
+
+/** Describes one env var for the README table and for error messages. */
+export interface SettingDoc { env: string; default: string; description: string }
+export const SETTINGS: SettingDoc[] = [];
+function doc(env: string, def: string, description: string): PropertyDecorator {
+  SETTINGS.push({ env, default: def, description });
+  return () => undefined;
+}
+
+/**
+ * Every setting of the service, read once from the environment and validated at boot.
+ * Field names are the env var names so a validation message names the bad variable.
+ */
+export class AppConfig {
+  @doc('PORT', '3000', 'HTTP port of the API')
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @doc('HOST', '0.0.0.0', 'Interface the HTTP server binds to')
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @doc('PUBLIC_URL', 'http://localhost:$PORT', 'Base URL printed for Swagger and links')
+  @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'PUBLIC_URL must be an http(s) URL' })
+  PUBLIC_URL?: string;
+
+  @doc('DATABASE_URL', '(embedded)', 'PostgreSQL URL; when unset an embedded PostgreSQL runs in $DATA_DIR/pg')
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @doc('DATA_DIR', './.data', 'Folder for the embedded PostgreSQL data')
+  @IsString()
+  DATA_DIR = './.data';
+
+  @doc('DATABASE_POOL_SIZE', '10', 'Maximum connections in the pool')
+  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  @doc('AGIS_ROLES', 'api,bot,scheduler', 'Comma list of roles this process runs: api, bot, scheduler')
+  @Transform(toList) @IsIn(ROLES, { each: true, message: `AGIS_ROLES entries must be among: ${ROLES.join(', ')}` })
+  AGIS_ROLES: Role[] = ['api', 'bot', 'scheduler'];
+
+  @doc('DISCORD_TOKEN', '(unset: bot off)', 'Discord bot token; the bot role starts only when set')
+  @IsOptional() @IsString()
+  DISCORD_TOKEN?: string;
+
+  @doc('REDIS_URL', '(unset: memory)', 'Redis URL for shared rate-limit counters')
+  @IsOptional() @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  @doc('LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent')
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @doc('NODE_ENV', 'development', 'development, production or test')
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV = 'development';
+
+  @doc('DEMO_SEED', 'true', 'On an empty database, create a demo user and print a demo API key')
+  @Transform(toBool) @IsBoolean()
+  DEMO_SEED = true;
+
+  @doc('API_KEY_TOUCH_INTERVAL_MS', '15000', 'How often last_used_at of API keys is flushed to the database')
+  @Transform(toInt) @IsInt() @Min(100)
+  API_KEY_TOUCH_INTERVAL_MS = 15000;
+
+  @doc('SHUTDOWN_GRACE_MS', '10000', 'How long in-flight requests may finish on SIGTERM')
+  @Transform(toInt) @IsInt() @Min(0)
+  SHUTDOWN_GRACE_MS = 10000;
+
+  // --- Agones / game servers ---
+  @doc('AGONES_MODE', 'local', 'local (in-process simulator) or kubernetes (real Agones via the Kubernetes API)')
+  @IsIn(['local', 'kubernetes'])
+  AGONES_MODE: 'local' | 'kubernetes' = 'local';
+
+  @doc('AGONES_NAMESPACE', 'default', 'Namespace where GameServers are created')
+  @IsString() @Matches(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'AGONES_NAMESPACE must be a Kubernetes namespace name' })
+  AGONES_NAMESPACE = 'default';
+
+  @doc('KUBECONFIG', '(in-cluster)', 'Path to a kubeconfig; unset uses the in-cluster service account')
+  @IsOptional() @IsString()
+  KUBECONFIG?: string;
+
+  @doc('AGONES_TIMEOUT_MS', '10000', 'Timeout of one Kubernetes API call')
+  @Transform(toInt) @IsInt() @Min(100)
+  AGONES_TIMEOUT_MS = 10000;
+
+  @doc('GAME_CATALOG_FILE', '(built-in)', 'JSON file overriding game types (cost, image, ports, resources)')
+  @IsOptional() @IsString()
+  GAME_CATALOG_FILE?: string;
+
+  @doc('BILLING_TICK_MS', '60000', 'How often running servers are billed for the next hour')
+  @Transform(toInt) @IsInt() @Min(50)
+  BILLING_TICK_MS = 60000;
+
+  @doc('RECONCILE_INTERVAL_MS', '300000', 'How often GameServers and database records are reconciled')
+  @Transform(toInt) @IsInt() @Min(50)
+  RECONCILE_INTERVAL_MS = 300000;
+
+  // --- Discord ---
+  @doc('DISCORD_DEV_GUILD_ID', '(unset: global)', 'Register slash commands in this guild only (development)')
+  @IsOptional() @Matches(/^\d{5,20}$/, { message: 'DISCORD_DEV_GUILD_ID must be a guild snowflake' })
+  DISCORD_DEV_GUILD_ID?: string;
+
+  @doc('DISCORD_API_URL', 'https://discord.com/api', 'Discord REST base (tests point it at a fake)')
+  @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'DISCORD_API_URL must be an http(s) URL' })
+  DISCORD_API_URL?: string;
+
+  hasRole(role: Role): boolean {
+    return this.AGIS_ROLES.includes(role);
+  }
+
+  get publicUrl(): string {
+    return this.PUBLIC_URL ?? `http://localhost:${this.PORT}`;
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Builds the config from an env map; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
+  const known = Object.fromEntries(SETTINGS.map((s) => [s.env, env[s.env]]).filter(([, v]) => v !== undefined && v !== ''));
+  const config = plainToInstance(AppConfig, known);
+  Object.assign(config, overrides);
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    throw new ConfigError(errors.map((e) =>
+      `${e.property}=${JSON.stringify(env[e.property] ?? (e.value as unknown))}: ${Object.values(e.constraints ?? {}).join('; ')}`));
+  }
+  return config;
+}

@@ -1,0 +1,4 @@
+import { Foundation1764115200000 } from '../../migrations/1764115200000-Foundation';
+
+/** Every migration in order; listed explicitly so the app, CLI and jest load the same set. */
+export const MIGRATIONS = [Foundation1764115200000];

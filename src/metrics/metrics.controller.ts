@@ -1,0 +1,16 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { PrometheusController } from '@willsoto/nestjs-prometheus';
+import type { Response } from 'express';
+import { Public } from '../auth/auth.decorators';
+
+/** `/metrics` for Prometheus: public, outside the envelope and outside Swagger. */
+@ApiExcludeController()
+@Public()
+@Controller()
+export class MetricsController extends PrometheusController {
+  @Get()
+  override async index(@Res({ passthrough: false }) response: Response): Promise<string> {
+    return super.index(response);
+  }
+}

@@ -1,0 +1,25 @@
+import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { makeCounterProvider, makeHistogramProvider, PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { HttpMetricsMiddleware } from './http-metrics.middleware';
+import { MetricsController } from './metrics.controller';
+
+const httpMetrics = [
+  makeCounterProvider({ name: 'http_requests_total', help: 'HTTP requests by method, route template and status', labelNames: ['method', 'route', 'status'] }),
+  makeHistogramProvider({
+    name: 'http_request_duration_seconds', help: 'HTTP request duration by method, route template and status',
+    labelNames: ['method', 'route', 'status'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  }),
+];
+
+/** Prometheus registry (default process metrics + ours) and the HTTP metrics middleware. */
+@Global()
+@Module({
+  imports: [PrometheusModule.register({ controller: MetricsController, path: '/metrics', defaultMetrics: { enabled: true } })],
+  providers: [...httpMetrics, HttpMetricsMiddleware],
+  exports: [PrometheusModule],
+})
+export class MetricsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
+  }
+}

@@ -1,0 +1,29 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Actor } from '../common/actor';
+import { ApiEnvelope } from '../common/api-docs.decorator';
+import { CurrentActor, RequireScopes } from '../auth/auth.decorators';
+import { UsersService } from './users.service';
+import { ProfileView, StatsView } from './users.types';
+
+@ApiTags('users')
+@Controller('users/me')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Your profile: Discord id, username, balances, tier' })
+  @RequireScopes('profile:read')
+  @ApiEnvelope(ProfileView)
+  getProfile(@CurrentActor() actor: Actor): Promise<ProfileView> {
+    return this.users.getProfile(actor);
+  }
+
+  @Get('stats')
+  @ApiOperation({ summary: 'Your usage statistics' })
+  @RequireScopes('profile:read')
+  @ApiEnvelope(StatsView)
+  getStats(@CurrentActor() actor: Actor): Promise<StatsView> {
+    return this.users.getStats(actor);
+  }
+}

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { Actor } from '../common/actor';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { User } from './user.entity';
+import { UserStats } from './user-stats.entity';
+import { ProfileView, StatsView, USERNAME_MAX } from './users.types';
+
+const DISCORD_ID = /^\d{5,20}$/;
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(UserStats) private readonly stats: Repository<UserStats>,
+    private readonly db: DataSource,
+  ) {}
+
+  /** Finds or creates the user for a Discord identity (first contact creates it), keeping the name fresh. */
+  async ensureUser(discordId: string, username: string): Promise<User> {
+    if (!DISCORD_ID.test(discordId)) {
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, 'discordId must be a Discord snowflake (5-20 digits)');
+    }
+    const name = username.trim().slice(0, USERNAME_MAX) || discordId;
+    return this.db.transaction(async (em) => {
+      const rows: Array<{ id: string }> = await em.query(
+        `INSERT INTO users (discord_id, username) VALUES ($1, $2)
+         ON CONFLICT (discord_id) DO UPDATE SET username = EXCLUDED.username, updated_at = now()
+           WHERE users.username IS DISTINCT FROM EXCLUDED.username
+         RETURNING id`, [discordId, name]);
+      const id = rows[0]?.id;
+      if (id) {
+        await em.query('INSERT INTO user_stats (user_id) VALUES ($1) ON CONFLICT DO NOTHING', [id]);
+      }
+      return em.getRepository(User).findOneByOrFail({ discordId });
+    });
+  }
+
+  async findById(userId: string): Promise<User> {
+    const user = await this.users.findOneBy({ id: userId });
+    if (!user) {
+      throw new DomainError(ErrorCode.USER_NOT_FOUND, 'User not found');
+    }
+    return user;
+  }
+
+  async findByDiscordId(discordId: string): Promise<User | null> {
+    return DISCORD_ID.test(discordId) ? this.users.findOneBy({ discordId }) : null;
+  }
+
+  async count(): Promise<number> {
+    return this.users.count();
+  }
+
+  async getProfile(actor: Actor): Promise<ProfileView> {
+    const u = await this.findById(actor.userId);
+    return { discordId: u.discordId, username: u.username, credits: u.credits, wtgCoins: u.wtgCoins, tier: u.tier, createdAt: u.createdAt.toISOString() };
+  }
+
+  async getStats(actor: Actor): Promise<StatsView> {
+    const s = await this.stats.findOneBy({ userId: actor.userId });
+    return {
+      serversCreated: s?.serversCreated ?? 0,
+      creditsEarned: s?.creditsEarned ?? 0,
+      creditsSpent: s?.creditsSpent ?? 0,
+      adConversions: s?.adConversions ?? 0,
+      commandsUsed: s?.commandsUsed ?? 0,
+      lastActiveAt: s?.lastActiveAt?.toISOString() ?? null,
+    };
+  }
+}
