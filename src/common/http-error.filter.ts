@@ -34,8 +34,13 @@ export function toDomainError(err: unknown, req: Request, logger: Logger): Domai
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();
-    if (status === 404 && !(req as { route?: unknown }).route) {
+    // Nest's own not-found handler and its mapping of body-parser/URI errors are the only
+    // HttpExceptions that reach here: our code throws DomainError.
+    if (status === 404 && /^Cannot [A-Z]+ /.test(err.message)) {
       return new DomainError(ErrorCode.ROUTE_NOT_FOUND, `No route for ${req.method} ${req.path}`);
+    }
+    if (status === 400 && /JSON/.test(err.message)) {
+      return new DomainError(ErrorCode.VALIDATION_FAILED, 'Request body is not valid JSON');
     }
     const code = STATUS_CODE[status];
     if (code) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 
@@ -9,6 +10,8 @@ const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 /** Structured JSON logs: a request id on every line (echoed as X-Request-Id), secrets redacted. */
 export function loggerParams(config: AppConfig): Params {
   return {
+    // Named wildcard: path-to-regexp 8 (Express 5) rejects the bare '*' nestjs-pino defaults to.
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
       level: config.LOG_LEVEL,
       genReqId: (req: IncomingMessage, res: ServerResponse) => {

@@ -41,7 +41,8 @@ function reachableByPostgres(dir: string): boolean {
   if (userInfo().uid !== 0) {
     return true;
   }
-  let current = resolve(dir);
+  // The data dir itself is owned by postgres once initialised; only its parents matter.
+  let current = dirname(resolve(dir));
   while (!existsSync(current)) {
     current = dirname(current);
   }

@@ -1,4 +1,4 @@
-import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { makeCounterProvider, makeHistogramProvider, PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { MetricsController } from './metrics.controller';
@@ -11,15 +11,14 @@ const httpMetrics = [
   }),
 ];
 
-/** Prometheus registry (default process metrics + ours) and the HTTP metrics middleware. */
+/**
+ * Prometheus registry (default process metrics + ours) and the HTTP metrics middleware, which
+ * bootstrap mounts with app.use() so that req.route is only ever the matched handler's route.
+ */
 @Global()
 @Module({
   imports: [PrometheusModule.register({ controller: MetricsController, path: '/metrics', defaultMetrics: { enabled: true } })],
   providers: [...httpMetrics, HttpMetricsMiddleware],
-  exports: [PrometheusModule],
+  exports: [PrometheusModule, HttpMetricsMiddleware],
 })
-export class MetricsModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
-  }
-}
+export class MetricsModule {}
