@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
+import { AgonesModule } from './agones/agones.module';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
 import { loggerParams } from './common/logging';
@@ -23,6 +24,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         CommonModule,
         MetricsModule,
+        AgonesModule,
         HealthModule,
         UsersModule,
         AuthModule,

@@ -44,6 +44,11 @@ export abstract class AgonesClient {
   abstract list(): Promise<GameServerInfo[]>;
   /** Deletes a GameServer; an already missing one counts as deleted. */
   abstract delete(name: string): Promise<void>;
-  /** Streams changes of managed GameServers until the returned stop function is called; reconnects by itself. */
+  /**
+   * Streams changes of managed GameServers until the returned stop function is called; reconnects by itself.
+   * Like an informer: it starts with an ADDED event for every GameServer that already exists, and when a
+   * reconnect has to re-list, whatever changed meanwhile arrives as ADDED / MODIFIED / DELETED, so no final
+   * state is lost. Events are delivered asynchronously, never from inside create() or delete().
+   */
   abstract watch(onEvent: (event: GameServerEvent) => void): () => void;
 }

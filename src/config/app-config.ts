@@ -97,6 +97,10 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(100)
   AGONES_TIMEOUT_MS = 10000;
 
+  @doc('LOCAL_AGONES_STEP_MS', '800', 'AGONES_MODE=local: delay between simulated GameServer states (Creating → Scheduled → RequestReady → Ready)')
+  @Transform(toInt) @IsInt() @Min(1) @Max(600000)
+  LOCAL_AGONES_STEP_MS = 800;
+
   @doc('GAME_CATALOG_FILE', '(built-in)', 'JSON file overriding game types (cost, image, ports, resources)')
   @IsOptional() @IsString()
   GAME_CATALOG_FILE?: string;

@@ -1,0 +1,23 @@
+import { Global, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { AgonesClient } from './agones.client';
+import { AgonesMetrics, agonesRequestsCounter } from './agones-metrics.service';
+import { KubernetesAgones } from './kubernetes-agones.service';
+import { LocalAgones } from './local-agones.service';
+
+/** Provides AgonesClient everywhere: the real Kubernetes adapter or the in-memory simulator, by AGONES_MODE. */
+@Global()
+@Module({
+  providers: [
+    agonesRequestsCounter,
+    AgonesMetrics,
+    {
+      provide: AgonesClient,
+      inject: [AppConfig, AgonesMetrics],
+      useFactory: (config: AppConfig, metrics: AgonesMetrics): AgonesClient =>
+        config.AGONES_MODE === 'kubernetes' ? new KubernetesAgones(config, metrics) : new LocalAgones(config, metrics),
+    },
+  ],
+  exports: [AgonesClient],
+})
+export class AgonesModule {}
