@@ -1,4 +1,5 @@
 import { Foundation1764115200000 } from '../../migrations/1764115200000-Foundation';
+import { ServersAndLedger1764115300000 } from '../../migrations/1764115300000-ServersAndLedger';
 
 /** Every migration in order; listed explicitly so the app, CLI and jest load the same set. */
-export const MIGRATIONS = [Foundation1764115200000];
+export const MIGRATIONS = [Foundation1764115200000, ServersAndLedger1764115300000];

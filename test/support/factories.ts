@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
 import { USER_SCOPES } from '../../src/auth/scopes';
+import { CreditsService } from '../../src/credits/credits.service';
 import { TestApp } from './test-app';
 
 let seq = 0;
@@ -21,7 +22,11 @@ export async function createUser(t: TestApp, opts: { scopes?: string[]; credits?
   if (opts.tier) {
     await db.query('UPDATE users SET tier = $2 WHERE id = $1', [id, opts.tier]);
   }
-  await setBalances(db, id, opts);
+  // The opening balance goes through the ledger so that balance == sum of ledger rows holds in every test.
+  if (opts.credits) {
+    await t.app.get(CreditsService).grant(id, opts.credits, 'test_grant');
+  }
+  await setBalances(db, id, { wtgCoins: opts.wtgCoins });
   return { userId: id, discordId, key: created.key, auth: { Authorization: `Bearer ${created.key}` } };
 }
 

@@ -1,0 +1,61 @@
+import { applyCatalogOverride, BUILT_IN_GAMES, CatalogError, findGame } from './game-catalog';
+
+describe('game catalog', () => {
+  it('offers the 14 game types at the published hourly prices', () => {
+    expect(Object.fromEntries(BUILT_IN_GAMES.map((g) => [g.key, g.hourlyCost]))).toEqual({
+      minecraft: 30, terraria: 35, dst: 60, cs2: 120, gmod: 95, valheim: 120, rust: 220, ark: 240,
+      palworld: 180, '7d2d': 130, pz: 135, factorio: 100, satisfactory: 240, starbound: 40,
+    });
+  });
+
+  it('describes every built-in game completely enough to pass its own validation', () => {
+    expect(applyCatalogOverride(BUILT_IN_GAMES, BUILT_IN_GAMES)).toEqual(BUILT_IN_GAMES);
+    for (const g of BUILT_IN_GAMES) {
+      expect(g.ports.length).toBeGreaterThan(0);
+      expect(g.image).toMatch(/^[\w./-]+:[\w.-]+$/);
+    }
+  });
+
+  it('changes only the given fields of a built-in game and adds new games', () => {
+    const catalog = applyCatalogOverride(BUILT_IN_GAMES, {
+      games: [
+        { key: 'minecraft', hourlyCost: 45 },
+        { key: 'quake', name: 'Quake III', hourlyCost: 10, image: 'example/quake3:1', ports: [{ name: 'game', containerPort: 27960, protocol: 'UDP' }], resources: { cpu: '250m', memory: '256Mi' } },
+      ],
+    });
+    expect(findGame(catalog, 'minecraft')).toEqual({ ...findGame(BUILT_IN_GAMES, 'minecraft'), hourlyCost: 45 });
+    expect(findGame(catalog, 'quake')?.hourlyCost).toBe(10);
+    expect(catalog).toHaveLength(15);
+    expect(findGame(BUILT_IN_GAMES, 'minecraft')?.hourlyCost).toBe(30);
+  });
+
+  it('lists every problem of a bad override at once', () => {
+    let error: CatalogError | undefined;
+    try {
+      applyCatalogOverride(BUILT_IN_GAMES, [
+        { key: 'minecraft', hourlyCost: -1, colour: 'red' },
+        { key: 'Bad Key' },
+        { key: 'newgame', name: 'New' },
+        { key: 'valheim', ports: [{ name: 'game', containerPort: 70000, protocol: 'SCTP' }], resources: { cpu: 'lots', memory: '2Gi' } },
+      ]);
+    } catch (err) {
+      error = err as CatalogError;
+    }
+    expect(error).toBeInstanceOf(CatalogError);
+    expect(error!.problems).toEqual(expect.arrayContaining([
+      expect.stringMatching(/minecraft.*unknown field "colour"/),
+      expect.stringMatching(/minecraft.*hourlyCost must be a positive whole number/),
+      expect.stringMatching(/games\[1\].*key must be lowercase/),
+      expect.stringMatching(/newgame.*image/),
+      expect.stringMatching(/newgame.*ports/),
+      expect.stringMatching(/valheim.*containerPort must be 1-65535/),
+      expect.stringMatching(/valheim.*protocol must be TCP or UDP/),
+      expect.stringMatching(/valheim.*resources.cpu/),
+    ]));
+  });
+
+  it('refuses a document that is not a list of games', () => {
+    expect(() => applyCatalogOverride(BUILT_IN_GAMES, { minecraft: 30 })).toThrow(/expected a JSON array/);
+    expect(() => applyCatalogOverride(BUILT_IN_GAMES, [{ key: 'terraria' }, { key: 'terraria' }])).toThrow(/duplicate key "terraria"/);
+  });
+});

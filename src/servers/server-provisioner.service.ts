@@ -1,0 +1,162 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AgonesClient, GameServerEvent, GameServerInfo } from '../agones/agones.client';
+import { CreditsService } from '../credits/credits.service';
+import { CreditReason } from '../credits/credits.types';
+import { BILLING_HOUR_MS, refundKey } from './billing-clock';
+import { GameCatalogService } from './game-catalog.service';
+import { Server } from './server.entity';
+import { isLive, outcomeOf } from './server-status';
+import { ServersRepository } from './servers.repository';
+import { StopReason } from './servers.types';
+
+/** A start whose money and state are committed; what is left is asking Agones for the GameServer. */
+export interface StartPlan {
+  serverId: string;
+  ownerId: string;
+  gameType: string;
+  startSeq: number;
+  /** A GameServer left behind by an earlier failure, deleted before the new one is created. */
+  staleGameServer: string | null;
+  /** A failed first start removes the record it was creating (POST /servers answers 502/503 and leaves nothing). */
+  removeOnFailure: boolean;
+}
+
+/** Why a start or a running server ended without being asked to. */
+export interface Ending { cause: 'gone' | 'failed'; message: string }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Everything between a server record and its Agones GameServer: creating and deleting GameServers
+ * outside any transaction, undoing a failed start (refund included), and applying what Agones
+ * reports back (from the watch, the reconciler or right after a create).
+ */
+@Injectable()
+export class ServerProvisioner {
+  private readonly logger = new Logger(ServerProvisioner.name);
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly servers: ServersRepository,
+    private readonly agones: AgonesClient,
+    private readonly credits: CreditsService,
+    private readonly catalog: GameCatalogService,
+  ) {}
+
+  /** Creates the GameServer of a committed start; on failure undoes the start and rethrows the upstream error. */
+  async provision(plan: StartPlan): Promise<void> {
+    if (plan.staleGameServer) {
+      await this.deleteQuietly(plan.staleGameServer);
+    }
+    let created: GameServerInfo;
+    try {
+      const game = this.catalog.require(plan.gameType);
+      created = await this.agones.create({
+        serverId: plan.serverId, ownerId: plan.ownerId, gameType: game.key, image: game.image, ports: game.ports, resources: game.resources,
+      });
+    } catch (err) {
+      await this.endRun(plan.serverId, { startSeq: plan.startSeq },
+        { cause: 'failed', message: `Could not create the GameServer: ${reasonOf(err)}` }, plan.removeOnFailure);
+      throw err;
+    }
+    if (!(await this.servers.attachGameServer(plan.serverId, plan.startSeq, created.name))) {
+      // Stopped, deleted or restarted while Agones was creating it: nobody wants this GameServer any more.
+      await this.deleteQuietly(created.name);
+      return;
+    }
+    // Events that arrived before the name was attached were ignored; read the current state once.
+    const latest = await this.agones.get(created.name).catch(() => undefined);
+    await this.apply(latest === null ? { type: 'DELETED', gameServer: created } : { type: 'MODIFIED', gameServer: latest ?? created });
+  }
+
+  /**
+   * Deletes the GameServer of a server being stopped or deleted, then completes that step. If Agones
+   * refuses, the server shows `error` with the reason (and keeps the name for a retry) and the error is rethrown.
+   */
+  async release(server: Pick<Server, 'id' | 'startSeq' | 'gameserverName'>, then: 'stopped' | 'removed'): Promise<void> {
+    if (server.gameserverName) {
+      try {
+        await this.agones.delete(server.gameserverName);
+      } catch (err) {
+        await this.servers.markReleaseFailed(server.id, `Could not delete the GameServer: ${reasonOf(err)}`);
+        throw err;
+      }
+    }
+    if (then === 'stopped') {
+      await this.servers.finishStop(server.id, server.startSeq);
+    } else {
+      await this.servers.removeIfDeleting(server.id);
+    }
+  }
+
+  /** Applies one GameServer change to its server record; GameServers no record wants are deleted. */
+  async apply(event: GameServerEvent): Promise<void> {
+    const gs = event.gameServer;
+    const outcome = outcomeOf(gs.state, event.type === 'DELETED');
+    const server = gs.serverId && UUID.test(gs.serverId) ? await this.servers.findById(gs.serverId) : null;
+    const live = server !== null && isLive(server.status);
+    if (!live || server.gameserverName !== gs.name) {
+      // A live record without a name is a start whose create call has not returned yet: not an orphan.
+      const inFlight = live && server.gameserverName === null;
+      if (!inFlight && outcome !== 'gone') {
+        this.logger.warn(`Deleting GameServer ${gs.name}: no server record wants it (server id ${gs.serverId ?? 'none'})`);
+        await this.deleteQuietly(gs.name);
+      }
+      return;
+    }
+    if (outcome === 'ready') {
+      await this.servers.markReady(server.id, gs.name, gs.address, gs.port);
+    } else if (outcome === 'gone') {
+      await this.endRun(server.id, { gameserverName: gs.name }, { cause: 'gone', message: 'The GameServer was shut down outside agis' }, false);
+    } else if (outcome === 'failed') {
+      await this.endRun(server.id, { gameserverName: gs.name }, { cause: 'failed', message: `The GameServer became ${gs.state}` }, false);
+      await this.deleteQuietly(gs.name);
+    }
+  }
+
+  /**
+   * Ends a start that will not reach (or stay in) running. A start that never got Ready is refunded
+   * once (keyed by its sequence) and its paid hour handed back; a server that had been running simply
+   * ends: `stopped` if its GameServer went away, `error` otherwise. Matches the start by sequence or
+   * GameServer name so a late report about an older start changes nothing.
+   */
+  async endRun(serverId: string, match: { startSeq: number } | { gameserverName: string }, ending: Ending, remove: boolean): Promise<void> {
+    await this.db.transaction(async (em) => {
+      const s = await this.servers.lock(em, serverId);
+      const matches = s && ('startSeq' in match ? s.startSeq === match.startSeq : s.gameserverName === match.gameserverName);
+      if (!s || !matches || !isLive(s.status)) {
+        return;
+      }
+      if (s.startCharged) {
+        await this.credits.grant(s.ownerId, s.costPerHour, CreditReason.REFUND, { reference: s.id, idempotencyKey: refundKey(s.id, s.startSeq) }, em);
+      }
+      if (remove && s.status === 'creating') {
+        await this.servers.remove(em, s.id);
+        return;
+      }
+      await this.endLive(em, s, ending);
+    });
+  }
+
+  private async endLive(em: EntityManager, s: Server, ending: Ending): Promise<void> {
+    const gone = ending.cause === 'gone';
+    await this.servers.update(em, s.id, {
+      status: s.status === 'running' && gone ? 'stopped' : 'error',
+      stopReason: gone ? StopReason.GAMESERVER_GONE : StopReason.GAMESERVER_FAILED,
+      lastError: ending.message,
+      gameserverName: null, address: null, port: null,
+      startCharged: false,
+      billedUntil: s.startCharged && s.billedUntil ? new Date(s.billedUntil.getTime() - BILLING_HOUR_MS) : s.billedUntil,
+    });
+  }
+
+  async deleteQuietly(name: string): Promise<void> {
+    try {
+      await this.agones.delete(name);
+    } catch (err) {
+      this.logger.warn(`Could not delete GameServer ${name} (the reconciler retries): ${reasonOf(err)}`);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { AgonesClient } from '../agones/agones.client';
+import { AppConfig } from '../config/app-config';
+import { ServerProvisioner } from './server-provisioner.service';
+import { LIVE_STATUSES } from './server-status';
+import { ServersRepository } from './servers.repository';
+
+export interface ReconcileRun { applied: number; lost: number; finished: number }
+
+/**
+ * Makes the database and Agones agree (scheduler role, at boot and every RECONCILE_INTERVAL_MS):
+ * every listed GameServer is applied like a watch event (which also deletes GameServers no record
+ * wants), live records whose GameServer is missing end with a reason, and stops or deletes
+ * interrupted by a crash are finished.
+ */
+@Injectable()
+export class ServerReconcilerService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ServerReconcilerService.name);
+  private running: Promise<ReconcileRun> | null = null;
+
+  constructor(
+    private readonly agones: AgonesClient,
+    private readonly servers: ServersRepository,
+    private readonly provisioner: ServerProvisioner,
+    private readonly config: AppConfig,
+    private readonly scheduler: SchedulerRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.hasRole('scheduler')) {
+      return;
+    }
+    const run = () => this.runOnce().catch((err: unknown) => this.logger.warn({ err }, 'Reconciliation failed; the next run retries'));
+    void run();
+    const timer = setInterval(run, this.config.RECONCILE_INTERVAL_MS);
+    timer.unref();
+    this.scheduler.addInterval('server-reconciler', timer);
+  }
+
+  /** Records changed less than this long before the listing may have a create or delete still in flight. */
+  get graceMs(): number {
+    return 3 * this.config.AGONES_TIMEOUT_MS;
+  }
+
+  runOnce(): Promise<ReconcileRun> {
+    this.running ??= this.reconcile().finally(() => { this.running = null; });
+    return this.running;
+  }
+
+  private async reconcile(): Promise<ReconcileRun> {
+    const listedAt = Date.now();
+    const gameServers = await this.agones.list();
+    const run: ReconcileRun = { applied: 0, lost: 0, finished: 0 };
+    for (const gs of gameServers) {
+      await this.provisioner.apply({ type: 'MODIFIED', gameServer: gs });
+      run.applied += 1;
+    }
+    const present = new Set(gameServers.map((gs) => gs.serverId));
+    const settled = (updatedAt: Date) => updatedAt.getTime() < listedAt - this.graceMs;
+    for (const s of await this.servers.findByStatus(LIVE_STATUSES)) {
+      if (!present.has(s.id) && settled(s.updatedAt)) {
+        this.logger.warn(`Server ${s.id} is ${s.status} but has no GameServer`);
+        await this.provisioner.endRun(s.id, { startSeq: s.startSeq },
+          { cause: 'gone', message: 'The GameServer disappeared (found missing by reconciliation)' }, false);
+        run.lost += 1;
+      }
+    }
+    for (const s of await this.servers.findByStatus(['stopping', 'deleting'])) {
+      if (settled(s.updatedAt)) {
+        await this.provisioner.release(s, s.status === 'stopping' ? 'stopped' : 'removed')
+          .then(() => { run.finished += 1; }, (err: unknown) => this.logger.warn({ err }, `Could not finish ${s.status} server ${s.id}`));
+      }
+    }
+    return run;
+  }
+}

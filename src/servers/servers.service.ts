@@ -1,0 +1,189 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { Actor } from '../common/actor';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { Paginated } from '../common/envelope';
+import { pageWindow, paginate } from '../common/pagination';
+import { CreditsService } from '../credits/credits.service';
+import { CreditReason } from '../credits/credits.types';
+import { chargeForStart, startKey } from './billing-clock';
+import { GameCatalogService } from './game-catalog.service';
+import { Server } from './server.entity';
+import { StartPlan, ServerProvisioner } from './server-provisioner.service';
+import { allowedFrom, canApply, ServerAction } from './server-status';
+import { ServersRepository } from './servers.repository';
+import {
+  CreateServerInput, DeletedServerView, ListServersInput, SERVER_NAME_MAX, SERVER_NAME_PATTERN, ServerActionView, ServerView,
+  SERVERS_PER_USER_MAX, StopReason, toServerView,
+} from './servers.types';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Every rule about a user's servers. Each state change locks the server row, checks the transition
+ * and moves the money in one transaction; Agones is called after the commit (ServerProvisioner).
+ */
+@Injectable()
+export class ServersService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly servers: ServersRepository,
+    private readonly credits: CreditsService,
+    private readonly catalog: GameCatalogService,
+    private readonly provisioner: ServerProvisioner,
+  ) {}
+
+  /** Creates a server and, unless `start` is false, starts it (charging the first hour). */
+  async create(actor: Actor, input: CreateServerInput): Promise<ServerView> {
+    const name = input.name.trim();
+    if (!name || name.length > SERVER_NAME_MAX || !SERVER_NAME_PATTERN.test(name)) {
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `name must be 1-${SERVER_NAME_MAX} letters, digits, spaces, dots, dashes or underscores`,
+        [{ field: 'name', messages: ['invalid server name'] }]);
+    }
+    const game = this.catalog.require(input.gameType);
+    const start = input.start ?? true;
+    let plan: StartPlan | undefined;
+    const serverId = await this.db.transaction(async (em) => {
+      // Serialises one owner's creations so the per-user cap holds under concurrency.
+      await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`servers:${actor.userId}`]);
+      if ((await this.servers.countOwned(em, actor.userId)) >= SERVERS_PER_USER_MAX) {
+        throw new DomainError(ErrorCode.LIMIT_REACHED, `You already have ${SERVERS_PER_USER_MAX} servers; delete one first`);
+      }
+      const server = await this.insertNamed(em, { ownerId: actor.userId, name, gameType: game.key, status: start ? 'creating' : 'stopped', costPerHour: game.hourlyCost });
+      if (start) {
+        plan = await this.beginStart(em, server, { removeOnFailure: true });
+      }
+      return server.id;
+    });
+    if (plan) {
+      await this.provisioner.provision(plan);
+    }
+    return toServerView(await this.reload(serverId));
+  }
+
+  async list(actor: Actor, input: ListServersInput): Promise<Paginated<ServerView>> {
+    if (input.gameType) {
+      this.catalog.require(input.gameType);
+    }
+    const { offset, limit } = pageWindow(input);
+    const [rows, total] = await this.servers.listOwned(actor.userId, { gameType: input.gameType, status: input.status }, offset, limit);
+    return paginate(rows.map(toServerView), total, input);
+  }
+
+  async get(actor: Actor, serverId: string): Promise<ServerView> {
+    const s = UUID.test(serverId) ? await this.servers.findById(serverId) : null;
+    if (!s || s.ownerId !== actor.userId) {
+      throw notFound(serverId);
+    }
+    return toServerView(s);
+  }
+
+  /** stopped/error → starting; pays the next hour unless a paid hour is still running. */
+  async start(actor: Actor, serverId: string): Promise<ServerActionView> {
+    const plan = await this.db.transaction(async (em) => {
+      const s = await this.lockFor(em, actor, serverId, 'start');
+      return this.beginStart(em, s, { removeOnFailure: false });
+    });
+    await this.provisioner.provision(plan);
+    return this.actionView(serverId, 'running');
+  }
+
+  /** creating/starting/running → stopping → stopped. The started hour is not refunded. */
+  async stop(actor: Actor, serverId: string): Promise<ServerActionView> {
+    const s = await this.db.transaction(async (em) => {
+      const locked = await this.lockFor(em, actor, serverId, 'stop');
+      await this.servers.update(em, locked.id, { status: 'stopping', stopReason: StopReason.USER, startCharged: false });
+      return locked;
+    });
+    await this.provisioner.release(s, 'stopped');
+    return this.actionView(serverId, 'stopped');
+  }
+
+  /**
+   * running → starting with a fresh GameServer. A restart is not a new rental: it keeps billed_until
+   * and charges nothing; the billing tick charges the next hour when the paid one ends.
+   */
+  async restart(actor: Actor, serverId: string): Promise<ServerActionView> {
+    const { s, seq } = await this.db.transaction(async (em) => {
+      const locked = await this.lockFor(em, actor, serverId, 'restart');
+      const next = locked.startSeq + 1;
+      await this.servers.update(em, locked.id, {
+        status: 'starting', startSeq: next, startCharged: false, gameserverName: null, address: null, port: null, lastError: null, stopReason: null,
+      });
+      return { s: locked, seq: next };
+    });
+    await this.provisioner.provision({
+      serverId: s.id, ownerId: s.ownerId, gameType: s.gameType, startSeq: seq, staleGameServer: s.gameserverName, removeOnFailure: false,
+    });
+    return this.actionView(serverId, 'running');
+  }
+
+  /** Stops the server if it runs, then removes the record. The started hour is not refunded. */
+  async delete(actor: Actor, serverId: string): Promise<DeletedServerView> {
+    const s = await this.db.transaction(async (em) => {
+      const locked = await this.lockFor(em, actor, serverId, 'delete');
+      await this.servers.update(em, locked.id, { status: 'deleting', startCharged: false });
+      return locked;
+    });
+    await this.provisioner.release(s, 'removed');
+    return { id: serverId, deleted: true };
+  }
+
+  /** Inside the caller's transaction: takes the next start sequence and pays for it if needed. */
+  private async beginStart(em: EntityManager, s: Server, opts: { removeOnFailure: boolean }): Promise<StartPlan> {
+    const startSeq = s.startSeq + 1;
+    const { charge, billedUntil } = chargeForStart(s.billedUntil, new Date());
+    if (charge) {
+      await this.credits.spend(s.ownerId, s.costPerHour, CreditReason.SERVER_HOUR, { reference: s.id, idempotencyKey: startKey(s.id, startSeq) }, em);
+    }
+    await this.servers.update(em, s.id, {
+      status: s.status === 'creating' ? 'creating' : 'starting', startSeq, startCharged: charge, billedUntil,
+      gameserverName: null, address: null, port: null, lastError: null, stopReason: null,
+    });
+    return {
+      serverId: s.id, ownerId: s.ownerId, gameType: s.gameType, startSeq, staleGameServer: s.gameserverName ?? null, removeOnFailure: opts.removeOnFailure,
+    };
+  }
+
+  private async insertNamed(em: EntityManager, row: Pick<Server, 'ownerId' | 'name' | 'gameType' | 'status' | 'costPerHour'>): Promise<Server> {
+    try {
+      return await this.servers.insert(em, row);
+    } catch (err) {
+      if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+        throw new DomainError(ErrorCode.CONFLICT, `You already have a server named "${row.name}"`, { field: 'name' });
+      }
+      throw err;
+    }
+  }
+
+  /** Locks one of the actor's servers and checks the action is allowed from its status. */
+  private async lockFor(em: EntityManager, actor: Actor, serverId: string, action: ServerAction): Promise<Server> {
+    const s = UUID.test(serverId) ? await this.servers.lock(em, serverId) : null;
+    if (!s || s.ownerId !== actor.userId) {
+      throw notFound(serverId);
+    }
+    if (!canApply(action, s.status)) {
+      throw new DomainError(ErrorCode.INVALID_TRANSITION, `Cannot ${action} a server that is ${s.status}`,
+        { action, status: s.status, allowedFrom: allowedFrom(action) });
+    }
+    return s;
+  }
+
+  private async actionView(serverId: string, targetStatus: 'running' | 'stopped'): Promise<ServerActionView> {
+    return { ...toServerView(await this.reload(serverId)), targetStatus };
+  }
+
+  /** The record after the Agones call; it may be gone if it was deleted meanwhile. */
+  private async reload(serverId: string): Promise<Server> {
+    const s = await this.servers.findById(serverId);
+    if (!s) {
+      throw notFound(serverId);
+    }
+    return s;
+  }
+}
+
+function notFound(serverId: string): DomainError {
+  return new DomainError(ErrorCode.SERVER_NOT_FOUND, `Server ${serverId} not found`);
+}
