@@ -8,6 +8,7 @@ import { loggerParams } from './common/logging';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DiscordModule, runsDiscordBot } from './discord/discord.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { UsersModule } from './users/users.module';
@@ -28,6 +29,7 @@ export class AppModule {
         HealthModule,
         UsersModule,
         AuthModule,
+        ...(runsDiscordBot(config) ? [DiscordModule] : []),
       ],
     };
   }

@@ -6,13 +6,14 @@ import { ApiKey } from './api-key.entity';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeyTouchService } from './api-key-touch.service';
 import { ApiKeysService } from './api-keys.service';
+import { AuthCommands } from './auth.commands';
 import { AuthController } from './auth.controller';
 import { DemoSeedService } from './demo-seed.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKey]), UsersModule],
   controllers: [AuthController],
-  providers: [ApiKeysService, ApiKeyTouchService, DemoSeedService, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+  providers: [ApiKeysService, ApiKeyTouchService, DemoSeedService, AuthCommands, { provide: APP_GUARD, useClass: ApiKeyGuard }],
   exports: [ApiKeysService, DemoSeedService],
 })
 export class AuthModule {}

@@ -58,6 +58,13 @@ export class UsersService {
     return { discordId: u.discordId, username: u.username, credits: u.credits, wtgCoins: u.wtgCoins, tier: u.tier, createdAt: u.createdAt.toISOString() };
   }
 
+  /** Counts one bot command towards the actor's stats; a single increment, so concurrent commands never lose one. */
+  async recordCommand(actor: Actor): Promise<void> {
+    await this.db.query(
+      `UPDATE user_stats SET commands_used = commands_used + 1, last_active_at = now(), updated_at = now() WHERE user_id = $1`,
+      [actor.userId]);
+  }
+
   async getStats(actor: Actor): Promise<StatsView> {
     const s = await this.stats.findOneBy({ userId: actor.userId });
     return {

@@ -1,0 +1,13 @@
+import { IntegerOption, StringOption } from 'necord';
+import { API_KEY_NAME_MAX, API_KEY_TTL_DAYS_MAX } from '../scopes';
+
+export class CreateApiKeyOptions {
+  @StringOption({ name: 'name', description: 'A label for the key, e.g. "home automation"', required: true, min_length: 1, max_length: API_KEY_NAME_MAX })
+  name: string;
+
+  @StringOption({ name: 'scopes', description: 'Comma-separated scopes, e.g. servers:read,profile:read (default: all yours)', required: false })
+  scopes: string | null;
+
+  @IntegerOption({ name: 'expires_in_days', description: 'Days until the key expires (default: never)', required: false, min_value: 1, max_value: API_KEY_TTL_DAYS_MAX })
+  expiresInDays: number | null;
+}

@@ -1,0 +1,45 @@
+import { EmbedBuilder, MessageFlags } from 'discord.js';
+import { Context, SlashCommand, SlashCommandContext } from 'necord';
+import { Actor } from '../common/actor';
+import { DiscordActor } from '../discord/discord-actor.decorator';
+import { DiscordCommands } from '../discord/discord-commands.decorator';
+import { formatCredits, formatWtg, infoEmbed, relativeTime } from '../discord/embeds';
+import { UsersService } from './users.service';
+import { ProfileView, StatsView } from './users.types';
+
+/** Discord adapter of UsersService: the same calls as GET /users/me and /users/me/stats. */
+@DiscordCommands()
+export class UsersCommands {
+  constructor(private readonly users: UsersService) {}
+
+  @SlashCommand({ name: 'credits', description: 'Show your GameCredits (GC) and WTG coin balance' })
+  async showCredits(@Context() [interaction]: SlashCommandContext, @DiscordActor() actor: Actor): Promise<void> {
+    const profile = await this.users.getProfile(actor);
+    await interaction.reply({ embeds: [balanceEmbed(profile)], flags: MessageFlags.Ephemeral });
+  }
+
+  @SlashCommand({ name: 'stats', description: 'Show your usage statistics' })
+  async showStats(@Context() [interaction]: SlashCommandContext, @DiscordActor() actor: Actor): Promise<void> {
+    const stats = await this.users.getStats(actor);
+    await interaction.reply({ embeds: [statsEmbed(stats)], flags: MessageFlags.Ephemeral });
+  }
+}
+
+function balanceEmbed(p: ProfileView): EmbedBuilder {
+  return infoEmbed('💰 Your balance').addFields(
+    { name: 'GameCredits', value: formatCredits(p.credits), inline: true },
+    { name: 'WTG coins', value: formatWtg(p.wtgCoins), inline: true },
+    { name: 'Tier', value: p.tier, inline: true },
+  ).setFooter({ text: '1 WTG = 1,000 GC' });
+}
+
+function statsEmbed(s: StatsView): EmbedBuilder {
+  return infoEmbed('📊 Your stats').addFields(
+    { name: 'Servers created', value: String(s.serversCreated), inline: true },
+    { name: 'Commands used', value: String(s.commandsUsed), inline: true },
+    { name: 'Ad conversions', value: String(s.adConversions), inline: true },
+    { name: 'Credits earned', value: formatCredits(s.creditsEarned), inline: true },
+    { name: 'Credits spent', value: formatCredits(s.creditsSpent), inline: true },
+    { name: 'Last active', value: relativeTime(s.lastActiveAt), inline: true },
+  );
+}

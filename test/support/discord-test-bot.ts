@@ -1,0 +1,50 @@
+import { INestApplication, Type } from '@nestjs/common';
+import { EXCEPTION_FILTERS_METADATA } from '@nestjs/common/constants';
+import { MessageComponentsService, ModalsService, NecordBaseDiscovery, SlashCommandDiscovery, SlashCommandsService } from 'necord';
+import { DiscordErrorFilter } from '../../src/discord/discord-error.filter';
+import { FakeDiscord } from '../fakes/fake-discord';
+import { createTestApp, TestApp } from './test-app';
+
+export const DISCORD_TEST_TOKEN = 'fake-token';
+
+export interface DiscordTestBot {
+  fake: FakeDiscord;
+  t: TestApp;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real app in the api+bot roles against a fresh fake Discord (guild-scoped registration)
+ * and waits until necord registered the commands, so tests can send interactions at once.
+ */
+export async function startDiscordTestApp(env: Record<string, string> = {}): Promise<DiscordTestBot> {
+  const fake = await FakeDiscord.start({ token: DISCORD_TEST_TOKEN });
+  try {
+    const t = await createTestApp({
+      AGIS_ROLES: 'api,bot', DISCORD_TOKEN: DISCORD_TEST_TOKEN, DISCORD_API_URL: fake.apiUrl, DISCORD_DEV_GUILD_ID: fake.guildId, ...env,
+    });
+    await fake.waitForCommands();
+    return { fake, t, close: async () => { await t.close(); await fake.close(); } };
+  } catch (err) {
+    await fake.close();
+    throw err;
+  }
+}
+
+function handlers(d: SlashCommandDiscovery): NecordBaseDiscovery[] {
+  const subs = [...d.getSubcommands().values()];
+  return subs.length ? subs.flatMap(handlers) : [d];
+}
+
+/** Names of handler classes whose errors would bypass DiscordErrorFilter (missing @DiscordCommands()). */
+export function classesWithoutDiscordErrorFilter(app: INestApplication): string[] {
+  const discoveries: NecordBaseDiscovery[] = [
+    ...[...app.get(SlashCommandsService).cache.values()].flatMap(handlers),
+    ...app.get(MessageComponentsService).cache.values(),
+    ...app.get(ModalsService).cache.values(),
+  ];
+  const classes = new Set(discoveries.map((d) => d.getClass() as Type<unknown>));
+  return [...classes]
+    .filter((cls) => !((Reflect.getMetadata(EXCEPTION_FILTERS_METADATA, cls) ?? []) as unknown[]).includes(DiscordErrorFilter))
+    .map((cls) => cls.name);
+}
