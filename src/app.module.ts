@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AgonesModule } from './agones/agones.module';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
+import { CreditsModule } from './credits/credits.module';
 import { loggerParams } from './common/logging';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -11,6 +12,7 @@ import { DatabaseModule } from './database/database.module';
 import { DiscordModule, runsDiscordBot } from './discord/discord.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ServersModule } from './servers/servers.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -28,6 +30,8 @@ export class AppModule {
         AgonesModule,
         HealthModule,
         UsersModule,
+        CreditsModule,
+        ServersModule,
         AuthModule,
         ...(runsDiscordBot(config) ? [DiscordModule] : []),
       ],

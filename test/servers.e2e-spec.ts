@@ -100,6 +100,17 @@ describe('game servers (LocalAgones)', () => {
       expect((await serverRow(t, id))?.status).toBe('stopped');
     });
 
+    it('caps the number of servers per user', async () => {
+      const { SERVERS_PER_USER_MAX } = await import('../src/servers/servers.types');
+      const u = await createUser(t);
+      for (let i = 0; i < SERVERS_PER_USER_MAX; i++) {
+        expect((await createServer(t, u, { name: `s${i}`, gameType: 'minecraft', start: false })).status).toBe(201);
+      }
+      const res = await createServer(t, u, { name: 'one too many', gameType: 'minecraft', start: false });
+      expect(res.status).toBe(409);
+      expect(res.body).toEqual(errorEnvelope('LIMIT_REACHED'));
+    });
+
     it('validates list filters', async () => {
       const u = await createUser(t);
       expect((await t.http().get('/api/v1/servers?status=sleeping').set(u.auth)).status).toBe(400);

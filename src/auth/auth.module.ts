@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CreditsModule } from '../credits/credits.module';
 import { UsersModule } from '../users/users.module';
 import { ApiKey } from './api-key.entity';
 import { ApiKeyGuard } from './api-key.guard';
@@ -11,7 +12,7 @@ import { AuthController } from './auth.controller';
 import { DemoSeedService } from './demo-seed.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiKey]), UsersModule],
+  imports: [TypeOrmModule.forFeature([ApiKey]), UsersModule, CreditsModule],
   controllers: [AuthController],
   providers: [ApiKeysService, ApiKeyTouchService, DemoSeedService, AuthCommands, { provide: APP_GUARD, useClass: ApiKeyGuard }],
   exports: [ApiKeysService, DemoSeedService],

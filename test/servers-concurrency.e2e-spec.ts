@@ -1,0 +1,94 @@
+import { ServerBillingService } from '../src/servers/server-billing.service';
+import { createTestApp, TestApp } from './support/test-app';
+import { createUser, TestUser } from './support/factories';
+import { balanceOf, createServer, ledgerSum, serverRow, until } from './support/server-steps';
+
+const MINECRAFT_HOUR = 30;
+
+describe('game servers under concurrency', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ AGIS_ROLES: 'api,scheduler', AGONES_MODE: 'local', LOCAL_AGONES_STEP_MS: '20', DATABASE_POOL_SIZE: '20' });
+  });
+  afterAll(async () => { await t.close(); });
+
+  const expectSettled = async (u: TestUser, credits: number) => {
+    expect(await balanceOf(t, u.userId)).toBe(credits);
+    expect(await ledgerSum(t, u.userId)).toBe(credits);
+    const [{ min }] = await t.db.query('SELECT min(balance_after)::int AS min FROM credit_transactions WHERE user_id = $1', [u.userId]);
+    expect(min).toBeGreaterThanOrEqual(0);
+  };
+  const statuses = (results: Array<{ status: number }>) =>
+    results.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+
+  it('lets exactly N of 10×N parallel creates through when the balance pays for N hours', async () => {
+    const N = 3;
+    const u = await createUser(t, { credits: N * MINECRAFT_HOUR });
+    const results = await Promise.all(Array.from({ length: 10 * N }, (_, i) => createServer(t, u, { name: `rush-${i}`, gameType: 'minecraft' })));
+    expect(statuses(results)).toEqual({ 201: N, 422: 9 * N });
+    expect(results.filter((r) => r.status === 422).every((r) => r.body.error.code === 'INSUFFICIENT_CREDITS')).toBe(true);
+    await expectSettled(u, 0);
+    const [{ count }] = await t.db.query('SELECT count(*)::int AS count FROM servers WHERE owner_id = $1', [u.userId]);
+    expect(count).toBe(N);
+  });
+
+  it('lets exactly N of 10×N parallel starts through when the balance pays for N hours', async () => {
+    const N = 2;
+    const u = await createUser(t, { credits: N * MINECRAFT_HOUR });
+    const ids: string[] = [];
+    for (let i = 0; i < 10 * N; i++) {
+      ids.push((await createServer(t, u, { name: `idle-${i}`, gameType: 'minecraft', start: false })).body.data.id);
+    }
+    const results = await Promise.all(ids.map((id) => t.http().post(`/api/v1/servers/${id}/start`).set(u.auth)));
+    expect(statuses(results)).toEqual({ 202: N, 422: 9 * N });
+    await expectSettled(u, 0);
+    const started = await t.db.query(`SELECT id FROM servers WHERE owner_id = $1 AND status <> 'stopped'`, [u.userId]);
+    expect(started).toHaveLength(N);
+  });
+
+  it('starts one server once when ten starts race, charging one hour', async () => {
+    const u = await createUser(t, { credits: 1000 });
+    const { id } = (await createServer(t, u, { name: 'contended', gameType: 'minecraft', start: false })).body.data;
+    const results = await Promise.all(Array.from({ length: 10 }, () => t.http().post(`/api/v1/servers/${id}/start`).set(u.auth)));
+    expect(statuses(results)).toEqual({ 202: 1, 409: 9 });
+    await expectSettled(u, 1000 - MINECRAFT_HOUR);
+  });
+
+  it('ends in one consistent state when stop, restart and delete race on a running server', async () => {
+    const u = await createUser(t, { credits: 1000 });
+    const { id } = (await createServer(t, u, { name: 'chaos', gameType: 'minecraft' })).body.data;
+    await until(async () => (await serverRow(t, id))?.status === 'running', 'running');
+    const results = await Promise.all([
+      t.http().post(`/api/v1/servers/${id}/stop`).set(u.auth),
+      t.http().post(`/api/v1/servers/${id}/restart`).set(u.auth),
+      t.http().delete(`/api/v1/servers/${id}`).set(u.auth),
+      t.http().post(`/api/v1/servers/${id}/stop`).set(u.auth),
+    ]);
+    expect(results.every((r) => [200, 202, 404, 409].includes(r.status))).toBe(true);
+    expect(results.some((r) => r.status === 200)).toBe(true);
+    await until(async () => (await serverRow(t, id)) === undefined, 'the record to be gone');
+    const { AgonesClient } = await import('../src/agones/agones.client');
+    await until(async () => (await t.app.get(AgonesClient).list()).every((g) => g.serverId !== id), 'no GameServer left for it');
+    await expectSettled(u, 1000 - MINECRAFT_HOUR);
+  });
+
+  it('bills an hour once when two replicas tick at the same moment', async () => {
+    const replica = await createTestApp({ AGIS_ROLES: 'api', AGONES_MODE: 'local' }, { databaseUrl: t.databaseUrl });
+    try {
+      const users: TestUser[] = [];
+      for (let i = 0; i < 6; i++) {
+        const u = await createUser(t, { credits: 1000 });
+        await createServer(t, u, { name: 'shared', gameType: 'minecraft' });
+        users.push(u);
+      }
+      await t.db.query(`UPDATE servers SET billed_until = now() - interval '90 minutes' WHERE owner_id = ANY($1)`, [users.map((u) => u.userId)]);
+      const runs = await Promise.all([t.app.get(ServerBillingService).runOnce(), replica.app.get(ServerBillingService).runOnce()]);
+      expect(runs[0].charged + runs[1].charged).toBe(users.length * 2);
+      for (const u of users) {
+        await expectSettled(u, 1000 - 3 * MINECRAFT_HOUR);
+      }
+    } finally {
+      await replica.close();
+    }
+  });
+});
