@@ -11,8 +11,11 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DiscordModule, runsDiscordBot } from './discord/discord.module';
 import { HealthModule } from './health/health.module';
+import { LeaderboardModule } from './leaderboard/leaderboard.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RewardsModule } from './rewards/rewards.module';
 import { ServersModule } from './servers/servers.module';
+import { ShopModule } from './shop/shop.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -32,6 +35,9 @@ export class AppModule {
         UsersModule,
         CreditsModule,
         ServersModule,
+        ShopModule,
+        LeaderboardModule,
+        RewardsModule,
         AuthModule,
         ...(runsDiscordBot(config) ? [DiscordModule] : []),
       ],

@@ -16,6 +16,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     bufferLogs: true,
     abortOnError: false,
     bodyParser: false,
+    // Keeps req.rawBody (within BODY_LIMIT) for signature checks over the exact bytes (reward callbacks).
+    rawBody: true,
   });
   app.useLogger(app.get(Logger));
   const httpMetrics = app.get(HttpMetricsMiddleware);

@@ -113,6 +113,35 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(50)
   RECONCILE_INTERVAL_MS = 300000;
 
+  // --- Economy: leaderboards and ad rewards ---
+  @doc('LEADERBOARD_CACHE_MS', '5000', 'How long the top 100 of each leaderboard is served from memory (the caller\'s own value is always fresh)')
+  @Transform(toInt) @IsInt() @Min(0) @Max(600000)
+  LEADERBOARD_CACHE_MS = 5000;
+
+  @doc('LEADERBOARD_RANK_SNAPSHOT_MS', '30000', 'How often the rank checkpoints behind "your rank" are re-read (deep ranks may lag by this much)')
+  @Transform(toInt) @IsInt() @Min(0) @Max(3600000)
+  LEADERBOARD_RANK_SNAPSHOT_MS = 30000;
+
+  @doc('REWARDS_SECRET_OFFERWALL', '(unset: provider off)', 'HMAC-SHA256 secret of the offerwall ad network\'s callbacks')
+  @IsOptional() @IsString()
+  REWARDS_SECRET_OFFERWALL?: string;
+
+  @doc('REWARDS_SECRET_SURVEY', '(unset: provider off)', 'HMAC-SHA256 secret of the survey ad network\'s callbacks')
+  @IsOptional() @IsString()
+  REWARDS_SECRET_SURVEY?: string;
+
+  @doc('REWARDS_SECRET_VIDEO', '(unset: provider off)', 'HMAC-SHA256 secret of the video ad network\'s callbacks')
+  @IsOptional() @IsString()
+  REWARDS_SECRET_VIDEO?: string;
+
+  @doc('REWARDS_MAX_PER_HOUR', '10', 'Ad conversions credited per user per hour; later ones are marked fraud (velocity)')
+  @Transform(toInt) @IsInt() @Min(1)
+  REWARDS_MAX_PER_HOUR = 10;
+
+  @doc('REWARDS_MAX_AMOUNT', '5000', 'Largest GC reward of one conversion; above it the conversion is marked fraud (amount_ceiling)')
+  @Transform(toInt) @IsInt() @Min(1)
+  REWARDS_MAX_AMOUNT = 5000;
+
   // --- Discord ---
   @doc('DISCORD_DEV_GUILD_ID', '(unset: global)', 'Register slash commands in this guild only (development)')
   @IsOptional() @Matches(/^\d{5,20}$/, { message: 'DISCORD_DEV_GUILD_ID must be a guild snowflake' })

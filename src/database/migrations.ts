@@ -1,5 +1,6 @@
 import { Foundation1764115200000 } from '../../migrations/1764115200000-Foundation';
 import { ServersAndLedger1764115300000 } from '../../migrations/1764115300000-ServersAndLedger';
+import { Economy1764115400000 } from '../../migrations/1764115400000-Economy';
 
 /** Every migration in order; listed explicitly so the app, CLI and jest load the same set. */
-export const MIGRATIONS = [Foundation1764115200000, ServersAndLedger1764115300000];
+export const MIGRATIONS = [Foundation1764115200000, ServersAndLedger1764115300000, Economy1764115400000];

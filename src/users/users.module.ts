@@ -1,15 +1,18 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CreditsModule } from '../credits/credits.module';
 import { User } from './user.entity';
+import { DailyBonusService } from './daily-bonus.service';
 import { UserStats } from './user-stats.entity';
 import { UsersCommands } from './users.commands';
 import { UsersController } from './users.controller';
+import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User, UserStats])],
+  imports: [TypeOrmModule.forFeature([User, UserStats]), CreditsModule],
   controllers: [UsersController],
-  providers: [UsersService, UsersCommands],
-  exports: [UsersService],
+  providers: [UsersService, UsersRepository, DailyBonusService, UsersCommands],
+  exports: [UsersService, DailyBonusService],
 })
 export class UsersModule {}

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { Actor } from '../common/actor';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { User } from './user.entity';
-import { UserStats } from './user-stats.entity';
+import { UsersRepository } from './users.repository';
 import { ProfileView, StatsView, USERNAME_MAX } from './users.types';
 
 const DISCORD_ID = /^\d{5,20}$/;
@@ -13,8 +13,8 @@ const DISCORD_ID = /^\d{5,20}$/;
 export class UsersService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
-    @InjectRepository(UserStats) private readonly stats: Repository<UserStats>,
     private readonly db: DataSource,
+    private readonly repo: UsersRepository,
   ) {}
 
   /** Finds or creates the user for a Discord identity (first contact creates it), keeping the name fresh. */
@@ -66,14 +66,22 @@ export class UsersService {
   }
 
   async getStats(actor: Actor): Promise<StatsView> {
-    const s = await this.stats.findOneBy({ userId: actor.userId });
+    const s = await this.repo.statsOf(actor.userId);
+    if (!s) {
+      throw new DomainError(ErrorCode.USER_NOT_FOUND, 'User not found');
+    }
     return {
-      serversCreated: s?.serversCreated ?? 0,
-      creditsEarned: s?.creditsEarned ?? 0,
-      creditsSpent: s?.creditsSpent ?? 0,
-      adConversions: s?.adConversions ?? 0,
-      commandsUsed: s?.commandsUsed ?? 0,
-      lastActiveAt: s?.lastActiveAt?.toISOString() ?? null,
+      serversCreated: s.servers_created,
+      creditsEarned: Number(s.credits_earned),
+      creditsSpent: Number(s.credits_spent),
+      adConversions: s.ad_conversions,
+      commandsUsed: s.commands_used,
+      lastActiveAt: s.last_active_at?.toISOString() ?? null,
     };
+  }
+
+  /** Counts one credited ad conversion, inside the transaction that credits it. */
+  async countAdConversion(userId: string, em: EntityManager): Promise<void> {
+    await this.repo.countAdConversion(em, userId);
   }
 }

@@ -20,3 +20,10 @@ export class StatsView {
 }
 
 export const USERNAME_MAX = 100;
+
+export class DailyBonusView {
+  @ApiProperty({ example: 50, description: 'GC granted (50, or 100 for premium)' }) amount: number;
+  @ApiProperty({ example: 1050, description: 'GC balance after the bonus' }) balance: number;
+  @ApiProperty() claimedAt: string;
+  @ApiProperty({ description: 'The next claim opens 24 h after this one' }) nextClaimAt: string;
+}
