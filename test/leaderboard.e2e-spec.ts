@@ -1,3 +1,5 @@
+import { LeaderboardRepository } from '../src/leaderboard/leaderboard.repository';
+import { CHECKPOINT_EVERY, compareKeys } from '../src/leaderboard/rank-checkpoints';
 import { createTestApp, TestApp } from './support/test-app';
 import { createUser, errorEnvelope, TestUser } from './support/factories';
 
@@ -86,11 +88,17 @@ describe('leaderboards', () => {
   });
 
   it('gives exact ranks deep in a board larger than one rank checkpoint, ties included', async () => {
-    // 3,000 extra users with few distinct values and shared creation instants: many long tie groups.
+    // 12,000 extra users (a dozen checkpoints) with few distinct values and shared creation
+    // instants: long tie groups, with checkpoints inside them and between them.
     await t.db.query(`
       INSERT INTO users (discord_id, username, credits, server_count, created_at)
       SELECT (400000000000000000::bigint + g)::text, 'bulk' || g, (g % 7) * 10, g % 3, '2026-01-01T00:00:00Z'::timestamptz + (g % 50) * interval '1 second'
-      FROM generate_series(1, 3000) g`);
+      FROM generate_series(1, 12000) g`);
+    for (const name of ['credits', 'servers'] as const) {
+      const checkpoints = await t.app.get(LeaderboardRepository).checkpoints(name, CHECKPOINT_EVERY);
+      expect(checkpoints.map((c) => c.position)).toEqual(Array.from({ length: 12 }, (_, i) => (i + 1) * CHECKPOINT_EVERY));
+      expect(checkpoints.slice(1).every((c, i) => compareKeys(checkpoints[i].key, c.key) < 0)).toBe(true);
+    }
     const callers = [await createUser(t), await createUser(t, { credits: 30 }), await createUser(t, { credits: 60 })];
     await addServers(callers[2], 1);
     for (const name of ['credits', 'servers'] as const) {
@@ -104,7 +112,7 @@ describe('leaderboards', () => {
       }
     }
     const [{ n }] = await t.db.query('SELECT count(*)::int AS n FROM users');
-    expect(n).toBeGreaterThan(3000);
+    expect(n).toBeGreaterThan(12000);
   });
 
   it('serves the list from a short cache while the caller\'s own rank stays fresh', async () => {
