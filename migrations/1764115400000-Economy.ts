@@ -55,7 +55,8 @@ export class Economy1764115400000 implements MigrationInterface {
     await q.query(`INSERT INTO wtg_transactions (user_id, amount, balance_after, reason, idempotency_key)
       SELECT id, wtg_coins, wtg_coins, 'opening_balance', 'wtg_opening:' || id FROM users WHERE wtg_coins > 0`);
 
-    // Ad-network conversions. One row per (provider, conversion id, user): a repeat of the same
+    // Ad-network conversions, kept for the fraud record when their user is deleted (user_id and
+    // credit_transaction_id become NULL). One row per (provider, conversion id, user): a repeat of the same
     // callback finds its row and replays it. At most one row per (provider, conversion id) can be
     // completed, so a conversion id credits once even if a provider reuses it for another user.
     await q.query(`
@@ -73,8 +74,7 @@ export class Economy1764115400000 implements MigrationInterface {
         occurred_at timestamptz,
         credit_transaction_id bigint REFERENCES credit_transactions(id) ON DELETE SET NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
-        CONSTRAINT ad_conversions_uq UNIQUE (provider, conversion_id, discord_id),
-        CONSTRAINT ad_conversions_completed_has_credit CHECK (status <> 'completed' OR (user_id IS NOT NULL AND credit_transaction_id IS NOT NULL))
+        CONSTRAINT ad_conversions_uq UNIQUE (provider, conversion_id, discord_id)
       )`);
     await q.query(`CREATE UNIQUE INDEX ad_conversions_credited_once ON ad_conversions (provider, conversion_id) WHERE status = 'completed'`);
     // Velocity rule: completed conversions of one user in the last hour.

@@ -182,6 +182,22 @@ describe('ad-reward callbacks', () => {
     });
   });
 
+  describe('records', () => {
+    it('keep a deleted user\'s conversions for the fraud record, detached from the user', async () => {
+      const u = await createUser(t);
+      const id = conversionId();
+      expect((await callback('video', { conversionId: id, discordId: u.discordId, amount: 25 })).body.data.status).toBe('completed');
+      await t.db.query(`INSERT INTO servers (owner_id, name, game_type, status, cost_per_hour) VALUES ($1, 'gone', 'minecraft', 'stopped', 30)`, [u.userId]);
+      await t.db.query('DELETE FROM users WHERE id = $1', [u.userId]);
+      expect(await conversions(u)).toEqual([expect.objectContaining({ conversion_id: id, status: 'completed', amount: 25 })]);
+      const [row] = await t.db.query('SELECT user_id, credit_transaction_id FROM ad_conversions WHERE conversion_id = $1', [id]);
+      expect(row).toEqual({ user_id: null, credit_transaction_id: null });
+      // A replay after the deletion still answers with the stored result and credits no one.
+      const replay = await callback('video', { conversionId: id, discordId: u.discordId, amount: 25 });
+      expect(replay.body.data).toMatchObject({ status: 'completed', replayed: true });
+    });
+  });
+
   describe('payload problems', () => {
     it('stores a signed but unusable conversion as rejected, and answers 400 when there is no conversion id', async () => {
       const u = await createUser(t);
