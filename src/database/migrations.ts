@@ -2,6 +2,8 @@ import { Foundation1764115200000 } from '../../migrations/1764115200000-Foundati
 import { ServersAndLedger1764115300000 } from '../../migrations/1764115300000-ServersAndLedger';
 import { Economy1764115400000 } from '../../migrations/1764115400000-Economy';
 import { Scheduling1764115500000 } from '../../migrations/1764115500000-Scheduling';
+import { MetricsIndexes1764115700000 } from '../../migrations/1764115700000-MetricsIndexes';
 
 /** Every migration in order; listed explicitly so the app, CLI and jest load the same set. */
-export const MIGRATIONS = [Foundation1764115200000, ServersAndLedger1764115300000, Economy1764115400000, Scheduling1764115500000];
+export const MIGRATIONS = [Foundation1764115200000, ServersAndLedger1764115300000, Economy1764115400000, Scheduling1764115500000,
+  MetricsIndexes1764115700000];

@@ -1,7 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { makeCounterProvider, makeHistogramProvider, PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { BotActivityMetrics } from './bot-activity-metrics.service';
+import { DatabasePoolMetrics, DatabaseQueryMetrics, databaseMetricProviders } from './database-metrics.service';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { MetricsController } from './metrics.controller';
+import { MetricsRepository } from './metrics.repository';
 
 const httpMetrics = [
   makeCounterProvider({ name: 'http_requests_total', help: 'HTTP requests by method, route template and status', labelNames: ['method', 'route', 'status'] }),
@@ -12,13 +15,19 @@ const httpMetrics = [
 ];
 
 /**
- * Prometheus registry (default process metrics + ours) and the HTTP metrics middleware, which
- * bootstrap mounts with app.use() so that req.route is only ever the matched handler's route.
+ * Prometheus registry (default process metrics + ours), the HTTP metrics middleware, which
+ * bootstrap mounts with app.use() so that req.route is only ever the matched handler's route, the
+ * database metrics (DatabaseModule builds its pool's connections with DatabaseQueryMetrics) and the
+ * gauges every process exports whatever its roles.
  */
 @Global()
 @Module({
   imports: [PrometheusModule.register({ controller: MetricsController, path: '/metrics', defaultMetrics: { enabled: true } })],
-  providers: [...httpMetrics, HttpMetricsMiddleware],
-  exports: [PrometheusModule, HttpMetricsMiddleware],
+  providers: [
+    ...httpMetrics, HttpMetricsMiddleware,
+    ...databaseMetricProviders, DatabaseQueryMetrics, DatabasePoolMetrics,
+    MetricsRepository, BotActivityMetrics,
+  ],
+  exports: [PrometheusModule, HttpMetricsMiddleware, DatabaseQueryMetrics],
 })
 export class MetricsModule {}
