@@ -18,7 +18,9 @@ export class HttpMetricsMiddleware implements NestMiddleware {
     const started = process.hrtime.bigint();
     res.once('finish', () => {
       const route = (req as { route?: { path?: string } }).route?.path;
-      const labels = { method: req.method, route: typeof route === 'string' ? route : 'unmatched', status: String(res.statusCode) };
+      // The request logger's catch-all middleware route is not a handler: such a request matched nothing.
+      const matched = typeof route === 'string' && !route.includes('{*');
+      const labels = { method: req.method, route: matched ? route : 'unmatched', status: String(res.statusCode) };
       this.requests.inc(labels);
       this.duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
     });

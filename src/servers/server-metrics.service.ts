@@ -24,7 +24,11 @@ export class ServerMetricsService implements OnModuleInit, OnModuleDestroy {
       help: 'Servers by game type and status (from the database)',
       labelNames: ['game_type', 'status'],
       async collect() {
-        const counts = await servers.countByGameAndStatus();
+        // A database outage must not fail the whole scrape: keep the last values until it answers.
+        const counts = await servers.countByGameAndStatus().catch(() => null);
+        if (!counts) {
+          return;
+        }
         this.reset();
         for (const game of catalog.games) {
           for (const status of SERVER_STATUSES) {
