@@ -1,11 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
+import { ActivityModule } from './activity/activity.module';
 import { AgonesModule } from './agones/agones.module';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
 import { CreditsModule } from './credits/credits.module';
 import { loggerParams } from './common/logging';
+import { RateLimitModule } from './common/rate-limit.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -18,6 +20,7 @@ import { SchedulingModule } from './scheduling/scheduling.module';
 import { ServersModule } from './servers/servers.module';
 import { ShopModule } from './shop/shop.module';
 import { UsersModule } from './users/users.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -30,6 +33,8 @@ export class AppModule {
         DatabaseModule.forRoot(config),
         ScheduleModule.forRoot(),
         CommonModule,
+        // Before AuthModule: its guard runs first, so refused keys are counted and every answer carries the headers.
+        RateLimitModule,
         MetricsModule,
         AgonesModule,
         HealthModule,
@@ -40,6 +45,8 @@ export class AppModule {
         ShopModule,
         LeaderboardModule,
         RewardsModule,
+        ActivityModule,
+        WebhooksModule,
         AuthModule,
         ...(runsDiscordBot(config) ? [DiscordModule] : []),
       ],

@@ -10,6 +10,8 @@ export class ApiKey {
   @Column('uuid') userId: string;
   @Column() name: string;
   @Column('text', { array: true }) scopes: string[];
+  /** Normalised IPs/CIDRs the key may be used from; empty = anywhere. */
+  @Column('text', { array: true }) allowedIps: string[];
   @Column({ type: 'timestamptz', nullable: true }) expiresAt: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) lastUsedAt: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) revokedAt: Date | null;

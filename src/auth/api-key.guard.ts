@@ -21,7 +21,7 @@ export class ApiKeyGuard implements CanActivate {
       return true;
     }
     const req = context.switchToHttp().getRequest<Request & { actor?: Actor }>();
-    const actor = await this.keys.authenticate(req.headers.authorization);
+    const actor = await this.keys.authenticate(req.headers.authorization, req.ip);
     req.actor = actor;
     const required = this.reflector.getAllAndOverride<string[]>(REQUIRED_SCOPES, targets) ?? [];
     const missing = required.filter((s) => !hasScope(actor, s));

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { ActivityService } from '../activity/activity.service';
 import { Actor, hasScope } from '../common/actor';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { Paginated } from '../common/envelope';
@@ -9,6 +10,7 @@ import { UsersService } from '../users/users.service';
 import { ApiKey } from './api-key.entity';
 import { mintToken, parseToken, secretMatches } from './api-key-token';
 import { ApiKeyTouchService } from './api-key-touch.service';
+import { ipAllowed, normalizeAllowList } from './ip-allow-list';
 import { ApiKeyView, CreateApiKeyInput, CreatedApiKeyView } from './api-keys.types';
 import { API_KEYS_PER_USER_MAX, SCOPES, USER_SCOPES } from './scopes';
 
@@ -21,10 +23,14 @@ export class ApiKeysService {
     private readonly db: DataSource,
     private readonly users: UsersService,
     private readonly touches: ApiKeyTouchService,
+    private readonly activity: ActivityService,
   ) {}
 
-  /** Resolves a bearer token to an actor, or throws UNAUTHENTICATED saying why. */
-  async authenticate(authorization: string | undefined): Promise<Actor> {
+  /**
+   * Resolves a bearer token to an actor, or throws UNAUTHENTICATED saying why. A valid key used from an
+   * address outside its allow-list is FORBIDDEN, and the attempt goes to the owner's activity log.
+   */
+  async authenticate(authorization: string | undefined, clientIp?: string): Promise<Actor> {
     if (!authorization) {
       throw unauthenticated('Missing API key: send Authorization: Bearer agis_<id>_<secret>');
     }
@@ -33,9 +39,9 @@ export class ApiKeysService {
     if (!parsed) {
       throw unauthenticated('Malformed API key: expected Authorization: Bearer agis_<id>_<secret>');
     }
-    const rows: Array<{ secret_hash: string; user_id: string; scopes: string[]; expires_at: Date | null; revoked_at: Date | null; discord_id: string }> =
+    const rows: Array<{ secret_hash: string; user_id: string; scopes: string[]; allowed_ips: string[]; expires_at: Date | null; revoked_at: Date | null; discord_id: string }> =
       await this.db.query(
-        `SELECT k.secret_hash, k.user_id, k.scopes, k.expires_at, k.revoked_at, u.discord_id
+        `SELECT k.secret_hash, k.user_id, k.scopes, k.allowed_ips, k.expires_at, k.revoked_at, u.discord_id
          FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = $1`, [parsed.id]);
     const key = rows[0];
     if (!key || !secretMatches(parsed.secret, key.secret_hash)) {
@@ -47,8 +53,12 @@ export class ApiKeysService {
     if (key.expires_at && key.expires_at.getTime() <= Date.now()) {
       throw unauthenticated('This API key has expired');
     }
+    if (!ipAllowed(clientIp, key.allowed_ips)) {
+      await this.activity.recordBlockedKey(key.user_id, parsed.id, clientIp ?? 'unknown');
+      throw new DomainError(ErrorCode.FORBIDDEN, `This API key may not be used from ${clientIp ?? 'an unknown address'}`);
+    }
     this.touches.touch(parsed.id);
-    return { userId: key.user_id, discordId: key.discord_id, scopes: key.scopes, via: { kind: 'api-key', keyId: parsed.id } };
+    return { userId: key.user_id, discordId: key.discord_id, scopes: key.scopes, via: { kind: 'api-key', keyId: parsed.id, ip: clientIp } };
   }
 
   /** Mints a key for the actor; a key can never hold a scope its creator lacks. */
@@ -67,6 +77,7 @@ export class ApiKeysService {
       throw new DomainError(ErrorCode.VALIDATION_FAILED, 'name must not be blank');
     }
     const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
+    const allowedIps = normalizeAllowList(input.allowedIps ?? []);
     return this.db.transaction(async (em) => {
       // Lock the owner so concurrent creations cannot exceed the per-user cap.
       await em.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [actor.userId]);
@@ -78,8 +89,9 @@ export class ApiKeysService {
       }
       const minted = mintToken();
       const saved = await em.getRepository(ApiKey).save(em.getRepository(ApiKey).create({
-        id: minted.id, prefix: minted.prefix, secretHash: minted.secretHash, userId: actor.userId, name, scopes, expiresAt,
+        id: minted.id, prefix: minted.prefix, secretHash: minted.secretHash, userId: actor.userId, name, scopes, expiresAt, allowedIps,
       }));
+      await this.activity.record(em, actor, { action: 'key.created', target: { type: 'api-key', id: minted.id }, details: { name, scopes, allowedIps } });
       return { ...this.toView(saved), key: minted.token };
     });
   }
@@ -99,7 +111,14 @@ export class ApiKeysService {
       throw new DomainError(ErrorCode.API_KEY_NOT_FOUND, `API key ${keyId} not found`);
     }
     if (!key.revokedAt) {
-      await this.keys.update({ id: keyId, userId: actor.userId }, { revokedAt: () => 'now()' } as never);
+      await this.db.transaction(async (em) => {
+        // Conditional, so two concurrent revokes log one revocation.
+        const [, revoked]: [unknown[], number] = await em.query(
+          'UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL', [keyId, actor.userId]);
+        if (revoked > 0) {
+          await this.activity.record(em, actor, { action: 'key.revoked', target: { type: 'api-key', id: keyId }, details: { name: key.name } });
+        }
+      });
     }
     return this.toView(await this.keys.findOneByOrFail({ id: keyId }));
   }
@@ -118,6 +137,7 @@ export class ApiKeysService {
       prefix: k.prefix,
       name: k.name,
       scopes: k.scopes,
+      allowedIps: k.allowedIps,
       status: k.revokedAt ? 'revoked' : expired ? 'expired' : 'active',
       expiresAt: k.expiresAt?.toISOString() ?? null,
       lastUsedAt: k.lastUsedAt?.toISOString() ?? null,

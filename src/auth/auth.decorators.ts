@@ -1,5 +1,5 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import { Actor } from '../common/actor';
 import { ApiErrors } from '../common/api-docs.decorator';
 import { Scope } from './scopes';
@@ -14,6 +14,8 @@ export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 export const RequireScopes = (...scopes: Scope[]) => applyDecorators(
   SetMetadata(REQUIRED_SCOPES, scopes),
   ApiBearerAuth(),
+  // Machine-readable in the OpenAPI document (clients, the authorization-matrix and fuzz tests).
+  ApiExtension('x-required-scopes', scopes),
   ApiErrors(401, 403),
 );
 

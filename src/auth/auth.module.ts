@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ActivityModule } from '../activity/activity.module';
 import { CreditsModule } from '../credits/credits.module';
 import { UsersModule } from '../users/users.module';
 import { ApiKey } from './api-key.entity';
@@ -12,7 +13,7 @@ import { AuthController } from './auth.controller';
 import { DemoSeedService } from './demo-seed.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiKey]), UsersModule, CreditsModule],
+  imports: [TypeOrmModule.forFeature([ApiKey]), UsersModule, CreditsModule, ActivityModule],
   controllers: [AuthController],
   providers: [ApiKeysService, ApiKeyTouchService, DemoSeedService, AuthCommands, { provide: APP_GUARD, useClass: ApiKeyGuard }],
   exports: [ApiKeysService, DemoSeedService],

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 export const ROLES = ['api', 'bot', 'scheduler'] as const;
 export type Role = (typeof ROLES)[number];
@@ -171,6 +171,67 @@ export class AppConfig {
   @doc('DISCORD_API_URL', 'https://discord.com/api', 'Discord REST base (tests point it at a fake)')
   @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'DISCORD_API_URL must be an http(s) URL' })
   DISCORD_API_URL?: string;
+
+  // --- Hardening: webhooks, rate limits, CORS ---
+  @doc('WEBHOOK_SECRET_KEY', '(derived from DATABASE_URL)', 'Key (at least 32 characters) that encrypts webhook signing secrets at rest (AES-256-GCM); set it in production. Unset: derived from DATABASE_URL, so every replica of one deployment shares it')
+  @IsOptional() @IsString() @MinLength(32, { message: 'WEBHOOK_SECRET_KEY must be at least 32 characters' })
+  WEBHOOK_SECRET_KEY?: string;
+
+  @doc('WEBHOOKS_ALLOW_PRIVATE', 'false', 'Allow webhook URLs that resolve to private, loopback, link-local or unique-local addresses (trusted networks and tests only)')
+  @Transform(toBool) @IsBoolean()
+  WEBHOOKS_ALLOW_PRIVATE = false;
+
+  @doc('WEBHOOKS_ALLOWED_CIDRS', '(none)', 'Comma list of CIDRs webhook URLs may resolve to even though they are private, e.g. 10.20.0.0/16')
+  @Transform(toList) @IsString({ each: true }) @Matches(/^[0-9a-fA-F:.]+\/\d{1,3}$/, { each: true, message: 'WEBHOOKS_ALLOWED_CIDRS entries must be CIDRs like 10.0.0.0/8' })
+  WEBHOOKS_ALLOWED_CIDRS: string[] = [];
+
+  @doc('WEBHOOKS_TICK_MS', '1000', 'How often the webhook dispatcher (scheduler role) looks for due deliveries')
+  @Transform(toInt) @IsInt() @Min(10) @Max(60000)
+  WEBHOOKS_TICK_MS = 1000;
+
+  @doc('WEBHOOKS_CONCURRENCY', '8', 'Webhook deliveries sent in parallel per replica')
+  @Transform(toInt) @IsInt() @Min(1) @Max(256)
+  WEBHOOKS_CONCURRENCY = 8;
+
+  @doc('WEBHOOKS_TIMEOUT_MS', '10000', 'Timeout of one webhook POST; a delivery stays claimed for this plus 30 s')
+  @Transform(toInt) @IsInt() @Min(100) @Max(120000)
+  WEBHOOKS_TIMEOUT_MS = 10000;
+
+  @doc('WEBHOOKS_BACKOFF_BASE_MS', '10000', 'Delay before the first retry of a failed delivery; doubles per attempt (with jitter)')
+  @Transform(toInt) @IsInt() @Min(10)
+  WEBHOOKS_BACKOFF_BASE_MS = 10000;
+
+  @doc('WEBHOOKS_BACKOFF_MAX_MS', '3600000', 'Longest delay between two attempts of a delivery')
+  @Transform(toInt) @IsInt() @Min(10)
+  WEBHOOKS_BACKOFF_MAX_MS = 3600000;
+
+  @doc('WEBHOOKS_RETRY_WINDOW_MS', '86400000', 'A delivery is retried until it is this old, then marked failed')
+  @Transform(toInt) @IsInt() @Min(1000)
+  WEBHOOKS_RETRY_WINDOW_MS = 86400000;
+
+  @doc('WEBHOOKS_DISABLE_AFTER_FAILURES', '20', 'A webhook is disabled after this many failed attempts in a row (its pending deliveries are marked failed)')
+  @Transform(toInt) @IsInt() @Min(1)
+  WEBHOOKS_DISABLE_AFTER_FAILURES = 20;
+
+  @doc('CREDITS_LOW_THRESHOLD', '100', 'A spend that takes a balance from at least this many GC to below it emits the credits.low webhook event')
+  @Transform(toInt) @IsInt() @Min(1)
+  CREDITS_LOW_THRESHOLD = 100;
+
+  @doc('RATE_LIMIT_PER_MINUTE', '300', 'Requests per minute per API key (per client IP without a key) on /api/v1')
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_PER_MINUTE = 300;
+
+  @doc('RATE_LIMIT_CREATE_PER_MINUTE', '30', 'Creations of servers, schedules, API keys and webhooks per minute per API key (on top of RATE_LIMIT_PER_MINUTE)')
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_CREATE_PER_MINUTE = 30;
+
+  @doc('RATE_LIMIT_REDIS_PREFIX', 'agis:ratelimit:', 'Prefix of the rate-limit counters in Redis (REDIS_URL)')
+  @IsString() @Matches(/^[\w:.-]{1,64}$/, { message: 'RATE_LIMIT_REDIS_PREFIX must be 1-64 letters, digits, _ : . -' })
+  RATE_LIMIT_REDIS_PREFIX = 'agis:ratelimit:';
+
+  @doc('CORS_ORIGINS', '(unset: CORS off)', 'Comma list of browser origins allowed to call the API cross-origin, e.g. https://panel.example.com')
+  @Transform(toList) @IsString({ each: true }) @Matches(/^https?:\/\/[^/\s]+$/, { each: true, message: 'CORS_ORIGINS entries must be origins like https://panel.example.com' })
+  CORS_ORIGINS: string[] = [];
 
   hasRole(role: Role): boolean {
     return this.AGIS_ROLES.includes(role);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { CreditsController } from './credits.controller';
 import { CreditsRepository } from './credits.repository';
 import { CreditsService } from './credits.service';
@@ -10,6 +11,7 @@ const metrics = [
 ];
 
 @Module({
+  imports: [WebhooksModule],
   controllers: [CreditsController],
   providers: [CreditsService, CreditsRepository, ...metrics],
   exports: [CreditsService],

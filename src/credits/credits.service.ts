@@ -6,6 +6,8 @@ import { Actor } from '../common/actor';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { Paginated } from '../common/envelope';
 import { pageWindow, paginate } from '../common/pagination';
+import { AppConfig } from '../config/app-config';
+import { WebhooksService } from '../webhooks/webhooks.service';
 import { CreditsRepository, LedgerRow } from './credits.repository';
 import {
   CREDIT_REASON_PATTERN, CreditReason, CreditTransactionView, LEDGER_KEY_MAX, LEDGER_REFERENCE_MAX, LedgerEntry, LedgerOptions,
@@ -23,6 +25,8 @@ export class CreditsService {
     private readonly ledger: CreditsRepository,
     @InjectMetric('agis_credit_transactions_total') private readonly transactions: Counter<string>,
     @InjectMetric('agis_credits_spent_total') private readonly spent: Counter<string>,
+    private readonly webhooks: WebhooksService,
+    private readonly config: AppConfig,
   ) {}
 
   /** Adds credits. Throws USER_NOT_FOUND for an unknown user. */
@@ -83,6 +87,7 @@ export class CreditsService {
       // A refund gives back what was spent, so it lowers credits_spent instead of raising credits_earned.
       const refund = reason === CreditReason.REFUND;
       await this.ledger.addToStats(tx, userId, delta > 0 && !refund ? delta : 0, delta < 0 || refund ? -delta : 0);
+      await this.emitLow(tx, userId, balanceAfter, delta, reason);
       return toEntry(row, false);
     });
     if (!entry.replayed) {
@@ -92,6 +97,14 @@ export class CreditsService {
       }
     }
     return entry;
+  }
+
+  /** credits.low fires once per crossing: when this movement took the balance from at least the threshold to below it. */
+  private async emitLow(tx: EntityManager, userId: string, balanceAfter: number, delta: number, reason: string): Promise<void> {
+    const threshold = this.config.CREDITS_LOW_THRESHOLD;
+    if (delta < 0 && balanceAfter < threshold && balanceAfter - delta >= threshold) {
+      await this.webhooks.enqueue(tx, userId, 'credits.low', { balance: balanceAfter, threshold, spent: -delta, reason });
+    }
   }
 
   private async refuse(tx: EntityManager, userId: string, required: number): Promise<never> {

@@ -2,8 +2,9 @@ import { Foundation1764115200000 } from '../../migrations/1764115200000-Foundati
 import { ServersAndLedger1764115300000 } from '../../migrations/1764115300000-ServersAndLedger';
 import { Economy1764115400000 } from '../../migrations/1764115400000-Economy';
 import { Scheduling1764115500000 } from '../../migrations/1764115500000-Scheduling';
+import { Hardening1764115600000 } from '../../migrations/1764115600000-Hardening';
 import { MetricsIndexes1764115700000 } from '../../migrations/1764115700000-MetricsIndexes';
 
 /** Every migration in order; listed explicitly so the app, CLI and jest load the same set. */
 export const MIGRATIONS = [Foundation1764115200000, ServersAndLedger1764115300000, Economy1764115400000, Scheduling1764115500000,
-  MetricsIndexes1764115700000];
+  Hardening1764115600000, MetricsIndexes1764115700000];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import { WebhooksService } from '../webhooks/webhooks.service';
 import { ExecutionStatus, Schedule } from './schedule.entity';
 import { ScheduleExecution } from './schedule-execution.entity';
 
@@ -27,6 +28,7 @@ export class SchedulesRepository {
     private readonly db: DataSource,
     @InjectRepository(Schedule) readonly schedules: Repository<Schedule>,
     @InjectRepository(ScheduleExecution) readonly executions: Repository<ScheduleExecution>,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   /**
@@ -74,6 +76,9 @@ export class SchedulesRepository {
         nextRunAt: schedule.nextRunAt?.getTime() === claim.scheduledFor.getTime() ? nextRunAt(schedule) : schedule.nextRunAt,
         releaseClaim: mine,
       });
+      if (inserted.length > 0) {
+        await this.emitRun(em, schedule, 'cron', claim.scheduledFor, run);
+      }
       return inserted.length > 0;
     });
   }
@@ -91,7 +96,16 @@ export class SchedulesRepository {
       const schedule = row && await em.getRepository(Schedule).findOne({ where: { id: row.schedule_id }, lock: { mode: 'pessimistic_write' } });
       if (schedule) {
         await this.updateAfterRun(em, schedule, run, { nextRunAt: schedule.nextRunAt, releaseClaim: false });
+        await this.emitRun(em, schedule, 'manual', run.startedAt, run);
       }
+    });
+  }
+
+  /** schedule.executed (success or skipped) or schedule.failed, in the transaction that records the run. */
+  private async emitRun(em: EntityManager, schedule: Schedule, trigger: 'cron' | 'manual', scheduledFor: Date, run: FinishedRun): Promise<void> {
+    await this.webhooks.enqueue(em, schedule.ownerId, run.status === 'failed' ? 'schedule.failed' : 'schedule.executed', {
+      schedule: { id: schedule.id, serverId: schedule.serverId, action: schedule.action, cron: schedule.cron, timezone: schedule.timezone },
+      execution: { trigger, scheduledFor: scheduledFor.toISOString(), startedAt: run.startedAt.toISOString(), status: run.status, late: run.late, error: run.error },
     });
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ActivityService } from '../activity/activity.service';
 import { Actor } from '../common/actor';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { Paginated } from '../common/envelope';
@@ -22,6 +23,7 @@ export class SchedulesService {
     private readonly repo: SchedulesRepository,
     private readonly servers: ServersService,
     private readonly runner: ScheduleRunner,
+    private readonly activity: ActivityService,
   ) {}
 
   async create(actor: Actor, serverId: string, input: CreateScheduleInput): Promise<ScheduleView> {
@@ -34,10 +36,12 @@ export class SchedulesService {
         throw new DomainError(ErrorCode.LIMIT_REACHED, `A server can have at most ${SCHEDULES_PER_SERVER_MAX} schedules`);
       }
       const repo = em.getRepository(Schedule);
-      return repo.save(repo.create({
+      const created = await repo.save(repo.create({
         serverId, ownerId: actor.userId, ...normalized, enabled,
         nextRunAt: enabled ? nextRun(normalized.cron, normalized.timezone, new Date()) : null,
       }));
+      await this.activity.record(em, actor, { action: 'schedule.created', target: { type: 'schedule', id: created.id }, details: { serverId, ...normalized, enabled } });
+      return created;
     });
     return this.toView(saved);
   }
@@ -69,10 +73,14 @@ export class SchedulesService {
     const normalized = this.validate(input.action ?? current.action, input.cron ?? current.cron, input.timezone ?? current.timezone);
     const enabled = input.enabled ?? current.enabled;
     const timingChanged = normalized.cron !== current.cron || normalized.timezone !== current.timezone || enabled !== current.enabled;
-    await this.repo.schedules.update({ id: current.id }, {
-      ...normalized,
-      enabled,
-      ...(timingChanged ? { nextRunAt: enabled ? nextRun(normalized.cron, normalized.timezone, new Date()) : null } : {}),
+    await this.repo.schedules.manager.transaction(async (em) => {
+      await em.getRepository(Schedule).update({ id: current.id }, {
+        ...normalized,
+        enabled,
+        ...(timingChanged ? { nextRunAt: enabled ? nextRun(normalized.cron, normalized.timezone, new Date()) : null } : {}),
+      });
+      await this.activity.record(em, actor, { action: 'schedule.updated', target: { type: 'schedule', id: current.id },
+        details: { serverId: current.serverId, ...normalized, enabled } });
     });
     return this.get(actor, scheduleId);
   }
@@ -83,7 +91,13 @@ export class SchedulesService {
 
   async remove(actor: Actor, scheduleId: string): Promise<ScheduleView> {
     const schedule = await this.load(actor, scheduleId);
-    await this.repo.schedules.delete({ id: schedule.id, ownerId: actor.userId });
+    await this.repo.schedules.manager.transaction(async (em) => {
+      const deleted = await em.getRepository(Schedule).delete({ id: schedule.id, ownerId: actor.userId });
+      if (deleted.affected) {
+        await this.activity.record(em, actor, { action: 'schedule.deleted', target: { type: 'schedule', id: schedule.id },
+          details: { serverId: schedule.serverId, action: schedule.action, cron: schedule.cron } });
+      }
+    });
     return this.toView(schedule);
   }
 

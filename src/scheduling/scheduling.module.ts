@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ActivityModule } from '../activity/activity.module';
 import { ServersModule } from '../servers/servers.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { Schedule } from './schedule.entity';
 import { ScheduleExecution } from './schedule-execution.entity';
 import { ScheduleExecutor } from './schedule-executor.service';
@@ -11,7 +13,7 @@ import { SchedulesRepository } from './schedules.repository';
 import { SchedulesService } from './schedules.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Schedule, ScheduleExecution]), ServersModule],
+  imports: [TypeOrmModule.forFeature([Schedule, ScheduleExecution]), ServersModule, WebhooksModule, ActivityModule],
   controllers: [SchedulesController],
   providers: [SchedulesRepository, SchedulesService, ScheduleRunner, ScheduleExecutor, SchedulerMetrics, ...schedulerMetricProviders],
   exports: [SchedulesService, ScheduleExecutor],

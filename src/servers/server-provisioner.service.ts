@@ -3,12 +3,14 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AgonesClient, GameServerEvent, GameServerInfo } from '../agones/agones.client';
 import { CreditsService } from '../credits/credits.service';
 import { CreditReason } from '../credits/credits.types';
+import { WebhookEvent } from '../webhooks/webhooks.types';
+import { WebhooksService } from '../webhooks/webhooks.service';
 import { BILLING_HOUR_MS, refundKey } from './billing-clock';
 import { GameCatalogService } from './game-catalog.service';
 import { Server } from './server.entity';
 import { isLive, outcomeOf } from './server-status';
 import { ServersRepository } from './servers.repository';
-import { StopReason } from './servers.types';
+import { StopReason, toServerView } from './servers.types';
 
 /** A start whose money and state are committed; what is left is asking Agones for the GameServer. */
 export interface StartPlan {
@@ -43,6 +45,7 @@ export class ServerProvisioner {
     private readonly agones: AgonesClient,
     private readonly credits: CreditsService,
     private readonly catalog: GameCatalogService,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   /** Creates the GameServer of a committed start; on failure undoes the start and rethrows the upstream error. */
@@ -80,15 +83,26 @@ export class ServerProvisioner {
       try {
         await this.agones.delete(server.gameserverName);
       } catch (err) {
-        await this.servers.markReleaseFailed(server.id, `Could not delete the GameServer: ${reasonOf(err)}`);
+        await this.db.transaction(async (em) => {
+          if (await this.servers.markReleaseFailed(server.id, `Could not delete the GameServer: ${reasonOf(err)}`, em)) {
+            await this.emit(em, server.id, 'server.failed');
+          }
+        });
         throw err;
       }
     }
-    if (then === 'stopped') {
-      await this.servers.finishStop(server.id, server.startSeq);
-    } else {
-      await this.servers.removeIfDeleting(server.id);
-    }
+    await this.db.transaction(async (em) => {
+      if (then === 'stopped') {
+        if (await this.servers.finishStop(server.id, server.startSeq, em)) {
+          await this.emit(em, server.id, 'server.stopped');
+        }
+        return;
+      }
+      const row = await this.servers.lock(em, server.id);
+      if (row && await this.servers.removeIfDeleting(server.id, em)) {
+        await this.webhooks.enqueue(em, row.ownerId, 'server.deleted', { server: toServerView(row) });
+      }
+    });
   }
 
   /** Applies one GameServer change to its server record; GameServers no record wants are deleted. */
@@ -107,7 +121,12 @@ export class ServerProvisioner {
       return;
     }
     if (outcome === 'ready') {
-      await this.servers.markReady(server.id, gs.name, gs.address, gs.port);
+      await this.db.transaction(async (em) => {
+        const before = await this.servers.lock(em, server.id);
+        if (await this.servers.markReady(server.id, gs.name, gs.address, gs.port, em) && before?.status !== 'running') {
+          await this.emit(em, server.id, 'server.started');
+        }
+      });
     } else if (outcome === 'gone') {
       await this.endRun(server.id, { gameserverName: gs.name }, { cause: 'gone', message: 'The GameServer was shut down outside agis' }, false);
     } else if (outcome === 'failed') {
@@ -134,10 +153,21 @@ export class ServerProvisioner {
       }
       if (remove && s.status === 'creating') {
         await this.servers.remove(em, s.id);
+        await this.webhooks.enqueue(em, s.ownerId, 'server.failed', { server: { ...toServerView(s), status: 'error', lastError: ending.message } });
         return;
       }
       await this.endLive(em, s, ending);
+      const ended = await this.servers.lock(em, s.id);
+      await this.emit(em, s.id, ended?.status === 'stopped' ? 'server.stopped' : 'server.failed');
     });
+  }
+
+  /** The webhook event of a state change, with the server as it now is, in the change's transaction. */
+  private async emit(em: EntityManager, serverId: string, event: WebhookEvent): Promise<void> {
+    const s = await em.getRepository(Server).findOneBy({ id: serverId });
+    if (s) {
+      await this.webhooks.enqueue(em, s.ownerId, event, { server: toServerView(s) });
+    }
   }
 
   private async endLive(em: EntityManager, s: Server, ending: Ending): Promise<void> {

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ActivityModule } from '../activity/activity.module';
 import { CreditsModule } from '../credits/credits.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { GameCatalogService } from './game-catalog.service';
 import { GamesController } from './games.controller';
 import { Server } from './server.entity';
@@ -15,7 +17,7 @@ import { ServersService } from './servers.service';
 
 /** Game catalog, servers and their lifecycle on Agones (AgonesModule is global), hourly billing. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Server]), CreditsModule],
+  imports: [TypeOrmModule.forFeature([Server]), CreditsModule, WebhooksModule, ActivityModule],
   controllers: [GamesController, ServersController],
   providers: [
     GameCatalogService, ServersRepository, ServersService, ServerProvisioner,

@@ -56,8 +56,8 @@ export class ServersRepository {
   }
 
   /** The GameServer is playable: the server runs at its address (and no longer owes a refund). */
-  async markReady(id: string, name: string, address: string | null, port: number | null): Promise<boolean> {
-    return affected(await this.db.query(
+  async markReady(id: string, name: string, address: string | null, port: number | null, em?: EntityManager): Promise<boolean> {
+    return affected(await (em ?? this.db).query(
       `UPDATE servers SET status = 'running', address = $3, port = $4, start_charged = false, last_error = NULL, updated_at = now()
        WHERE id = $1 AND gameserver_name = $2 AND status IN ${LIVE}
          AND (status <> 'running' OR address IS DISTINCT FROM $3 OR port IS DISTINCT FROM $4)`,
@@ -65,20 +65,20 @@ export class ServersRepository {
   }
 
   /** Ends a stop begun earlier (stopping → stopped) if nothing else happened to the server since. */
-  async finishStop(id: string, startSeq: number): Promise<void> {
-    await this.db.query(
+  async finishStop(id: string, startSeq: number, em?: EntityManager): Promise<boolean> {
+    return affected(await (em ?? this.db).query(
       `UPDATE servers SET status = 'stopped', address = NULL, port = NULL, gameserver_name = NULL, updated_at = now()
-       WHERE id = $1 AND start_seq = $2 AND status = 'stopping'`, [id, startSeq]);
+       WHERE id = $1 AND start_seq = $2 AND status = 'stopping'`, [id, startSeq])) === 1;
   }
 
   /** Deleting the GameServer failed: the server shows the error and keeps the name, so a retry or the reconciler can delete it. */
-  async markReleaseFailed(id: string, message: string): Promise<void> {
-    await this.db.query(
-      `UPDATE servers SET status = 'error', last_error = $2, updated_at = now() WHERE id = $1 AND status IN ('stopping', 'deleting')`, [id, message]);
+  async markReleaseFailed(id: string, message: string, em?: EntityManager): Promise<boolean> {
+    return affected(await (em ?? this.db).query(
+      `UPDATE servers SET status = 'error', last_error = $2, updated_at = now() WHERE id = $1 AND status IN ('stopping', 'deleting')`, [id, message])) === 1;
   }
 
-  async removeIfDeleting(id: string): Promise<void> {
-    await this.db.query(`DELETE FROM servers WHERE id = $1 AND status = 'deleting'`, [id]);
+  async removeIfDeleting(id: string, em?: EntityManager): Promise<boolean> {
+    return affected(await (em ?? this.db).query(`DELETE FROM servers WHERE id = $1 AND status = 'deleting'`, [id])) === 1;
   }
 
   /**

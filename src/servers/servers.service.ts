@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { ActivityService } from '../activity/activity.service';
 import { Actor } from '../common/actor';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { Paginated } from '../common/envelope';
@@ -7,6 +8,7 @@ import { pageWindow, paginate } from '../common/pagination';
 import { CreditsService } from '../credits/credits.service';
 import { CreditReason } from '../credits/credits.types';
 import { chargeForStart, startKey } from './billing-clock';
+import { WebhooksService } from '../webhooks/webhooks.service';
 import { GameCatalogService } from './game-catalog.service';
 import { Server } from './server.entity';
 import { StartPlan, ServerProvisioner } from './server-provisioner.service';
@@ -32,6 +34,8 @@ export class ServersService {
     private readonly credits: CreditsService,
     private readonly catalog: GameCatalogService,
     private readonly provisioner: ServerProvisioner,
+    private readonly activity: ActivityService,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   /** Creates a server and, unless `start` is false, starts it (charging the first hour). */
@@ -54,6 +58,8 @@ export class ServersService {
       if (start) {
         plan = await this.beginStart(em, server, { removeOnFailure: true });
       }
+      await this.activity.record(em, actor, { action: 'server.created', target: { type: 'server', id: server.id }, details: { name, gameType: game.key, start } });
+      await this.webhooks.enqueue(em, actor.userId, 'server.created', { server: toServerView(await em.getRepository(Server).findOneByOrFail({ id: server.id })) });
       return server.id;
     });
     if (plan) {
@@ -83,6 +89,7 @@ export class ServersService {
   async start(actor: Actor, serverId: string): Promise<ServerActionView> {
     const plan = await this.db.transaction(async (em) => {
       const s = await this.lockFor(em, actor, serverId, 'start');
+      await this.recordPower(em, actor, s, 'server.start');
       return this.beginStart(em, s, { removeOnFailure: false });
     });
     await this.provisioner.provision(plan);
@@ -93,6 +100,7 @@ export class ServersService {
   async stop(actor: Actor, serverId: string): Promise<ServerActionView> {
     const s = await this.db.transaction(async (em) => {
       const locked = await this.lockFor(em, actor, serverId, 'stop');
+      await this.recordPower(em, actor, locked, 'server.stop');
       await this.servers.update(em, locked.id, { status: 'stopping', stopReason: StopReason.USER, startCharged: false });
       return locked;
     });
@@ -107,6 +115,7 @@ export class ServersService {
   async restart(actor: Actor, serverId: string): Promise<ServerActionView> {
     const { s, seq } = await this.db.transaction(async (em) => {
       const locked = await this.lockFor(em, actor, serverId, 'restart');
+      await this.recordPower(em, actor, locked, 'server.restart');
       const next = locked.startSeq + 1;
       await this.servers.update(em, locked.id, {
         status: 'starting', startSeq: next, startCharged: false, gameserverName: null, address: null, port: null, lastError: null, stopReason: null,
@@ -123,11 +132,17 @@ export class ServersService {
   async delete(actor: Actor, serverId: string): Promise<DeletedServerView> {
     const s = await this.db.transaction(async (em) => {
       const locked = await this.lockFor(em, actor, serverId, 'delete');
+      await this.recordPower(em, actor, locked, 'server.delete');
       await this.servers.update(em, locked.id, { status: 'deleting', startCharged: false });
       return locked;
     });
     await this.provisioner.release(s, 'removed');
     return { id: serverId, deleted: true };
+  }
+
+  /** The activity entry of a power action, committed with the state change it describes. */
+  private recordPower(em: EntityManager, actor: Actor, s: Server, action: 'server.start' | 'server.stop' | 'server.restart' | 'server.delete'): Promise<void> {
+    return this.activity.record(em, actor, { action, target: { type: 'server', id: s.id }, details: { name: s.name, from: s.status } });
   }
 
   /** Inside the caller's transaction: takes the next start sequence and pays for it if needed. */

@@ -44,7 +44,9 @@ export async function dropTestDatabase(url: string): Promise<void> {
 export async function createTestApp(env: Record<string, string> = {}, opts: { databaseUrl?: string; listen?: boolean } = {}): Promise<TestApp> {
   const databaseUrl = opts.databaseUrl ?? await createTestDatabase();
   const config = loadConfig({
-    NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_SEED: 'false', AGIS_ROLES: 'api', PORT: '0', HOST: '127.0.0.1', ...env, DATABASE_URL: databaseUrl,
+    NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_SEED: 'false', AGIS_ROLES: 'api', PORT: '0', HOST: '127.0.0.1',
+    // Specs send bursts from one key; rate limits are exercised in rate-limit.e2e-spec.ts, which sets its own.
+    RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_CREATE_PER_MINUTE: '1000000', ...env, DATABASE_URL: databaseUrl,
   });
   const app = await createApp(config);
   if (opts.listen) {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ALLOWED_IP_ENTRY_MAX, ALLOWED_IPS_MAX } from '../ip-allow-list';
 import { API_KEY_NAME_MAX, API_KEY_TTL_DAYS_MAX, SCOPES } from '../scopes';
 
 export class CreateApiKeyDto {
@@ -14,4 +15,9 @@ export class CreateApiKeyDto {
   @ApiPropertyOptional({ minimum: 1, maximum: API_KEY_TTL_DAYS_MAX, description: 'Key expires after this many days; omit for no expiry' })
   @IsOptional() @IsInt() @Min(1) @Max(API_KEY_TTL_DAYS_MAX)
   expiresInDays?: number;
+
+  @ApiPropertyOptional({ type: [String], maxItems: ALLOWED_IPS_MAX, example: ['203.0.113.7', '2001:db8::/32'],
+    description: 'Addresses (IPv4/IPv6, single or CIDR) the key may be used from; omit or [] for anywhere. Other addresses get 403.' })
+  @IsOptional() @IsArray() @ArrayMaxSize(ALLOWED_IPS_MAX) @IsString({ each: true }) @MaxLength(ALLOWED_IP_ENTRY_MAX, { each: true })
+  allowedIps?: string[];
 }

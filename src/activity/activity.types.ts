@@ -1,0 +1,30 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** Security-relevant actions recorded in a user's activity log. */
+export const ACTIVITY_ACTIONS = [
+  'key.created', 'key.revoked', 'key.blocked',
+  'server.created', 'server.start', 'server.stop', 'server.restart', 'server.delete',
+  'schedule.created', 'schedule.updated', 'schedule.deleted',
+  'webhook.created', 'webhook.deleted',
+] as const;
+export type ActivityAction = (typeof ACTIVITY_ACTIONS)[number];
+
+export interface ActivityEntry {
+  action: ActivityAction;
+  target?: { type: 'api-key' | 'server' | 'schedule' | 'webhook'; id: string };
+  details?: Record<string, unknown>;
+}
+
+export class ActivityView {
+  @ApiProperty({ example: '1042' }) id: string;
+  @ApiProperty({ enum: ACTIVITY_ACTIONS, example: 'server.start' }) action: ActivityAction;
+  @ApiProperty({ enum: ['api-key', 'discord', 'system'], description: 'How the action reached agis' }) via: 'api-key' | 'discord' | 'system';
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'k3j9x0a1b2c3', description: 'The API key used, if any' }) apiKeyId: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'scheduler', description: 'The agis component that acted (scheduled runs)' })
+  systemName: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '203.0.113.7' }) ip: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, enum: ['api-key', 'server', 'schedule', 'webhook'] }) targetType: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) targetId: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { action: 'start' } }) details: Record<string, unknown>;
+  @ApiProperty() createdAt: string;
+}

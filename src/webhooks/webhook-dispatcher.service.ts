@@ -1,0 +1,133 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { signDelivery } from './webhook-crypto';
+import { postDelivery, PostResult } from './webhook-http';
+import { deliveryBody, retryDelayMs } from './webhook-payload';
+import { AttemptOutcome, ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
+import { WebhooksService } from './webhooks.service';
+
+/** A claim outlives the longest possible attempt by this much, so a live attempt never loses its claim. */
+const LEASE_MARGIN_MS = 30_000;
+
+/**
+ * Sends the outbox (scheduler role). Each tick claims due deliveries with a lease (FOR UPDATE SKIP
+ * LOCKED), POSTs them, then records the attempt and either finishes the delivery or schedules the next
+ * try with backoff, in one transaction. On shutdown it stops claiming and lets attempts in flight finish
+ * (each is bounded by WEBHOOKS_TIMEOUT_MS); a crash leaves claims that expire and are taken again.
+ */
+@Injectable()
+export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(WebhookDispatcher.name);
+  readonly worker = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly repo: WebhooksRepository,
+    private readonly webhooks: WebhooksService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.hasRole('scheduler')) {
+      return;
+    }
+    if (!this.config.WEBHOOK_SECRET_KEY && this.config.NODE_ENV === 'production') {
+      this.logger.warn('WEBHOOK_SECRET_KEY is not set: webhook secrets are encrypted with a key derived from DATABASE_URL');
+    }
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  get leaseMs(): number {
+    return this.config.WEBHOOKS_TIMEOUT_MS + LEASE_MARGIN_MS;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.tick();
+      } catch (err) {
+        this.logger.error({ err }, 'Webhook tick failed; retrying next tick');
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.config.WEBHOOKS_TICK_MS);
+        this.wake = () => { clearTimeout(timer); resolve(); };
+      });
+    }
+  }
+
+  /** Claims and sends due deliveries until none are left (or shutdown begins); returns how many were attempted. */
+  async tick(): Promise<number> {
+    const limit = this.config.WEBHOOKS_CONCURRENCY;
+    let sent = 0;
+    for (;;) {
+      const claims = await this.repo.claimDue(this.worker, limit, this.leaseMs);
+      await Promise.all(claims.map((c) => this.attempt(c)));
+      sent += claims.length;
+      if (claims.length < limit || !this.running) {
+        break;
+      }
+    }
+    return sent;
+  }
+
+  private async attempt(claim: ClaimedDelivery): Promise<void> {
+    const outcome = await this.send(claim);
+    try {
+      await this.record(claim, outcome);
+    } catch (err) {
+      // The claim expires and the delivery is attempted again: at least once, never lost.
+      this.logger.error({ err, deliveryId: claim.id }, 'Could not record a webhook attempt');
+    }
+  }
+
+  private async send(claim: ClaimedDelivery): Promise<PostResult> {
+    let secret: string;
+    try {
+      secret = this.webhooks.secretOf(claim.webhookId, claim.secretCiphertext);
+    } catch {
+      return { statusCode: null, error: 'cannot decrypt the webhook secret (was WEBHOOK_SECRET_KEY changed?)', durationMs: 0 };
+    }
+    const body = deliveryBody(claim.format, { id: claim.id, event: claim.event, createdAt: claim.createdAt, payload: claim.payload });
+    const timestamp = Math.floor(Date.now() / 1000);
+    return postDelivery(new URL(claim.url), body, {
+      'content-type': 'application/json',
+      'user-agent': 'agis-webhooks/1',
+      'x-agis-event': claim.event,
+      'x-agis-delivery': claim.id,
+      'x-agis-timestamp': String(timestamp),
+      'x-agis-signature': signDelivery(secret, timestamp, body),
+    }, this.webhooks.policy, this.config.WEBHOOKS_TIMEOUT_MS);
+  }
+
+  private async record(claim: ClaimedDelivery, outcome: AttemptOutcome): Promise<void> {
+    await this.db.transaction(async (em) => {
+      await this.repo.recordAttempt(em, claim.id, claim.attempt, outcome);
+      if (outcome.error === null && outcome.statusCode !== null) {
+        await this.repo.markDelivered(em, claim.id, claim.webhookId, outcome.statusCode);
+        return;
+      }
+      const delay = retryDelayMs(claim.attempt, this.config.WEBHOOKS_BACKOFF_BASE_MS, this.config.WEBHOOKS_BACKOFF_MAX_MS);
+      const retryAt = new Date(Date.now() + delay);
+      const giveUp = retryAt.getTime() - claim.createdAt.getTime() > this.config.WEBHOOKS_RETRY_WINDOW_MS;
+      await this.repo.markFailed(em, this.worker, claim.id, outcome, giveUp ? null : retryAt);
+      const streak = await this.repo.countFailure(em, claim.webhookId);
+      if (streak && streak.enabled && streak.failures >= this.config.WEBHOOKS_DISABLE_AFTER_FAILURES) {
+        await this.repo.disable(em, claim.webhookId, `Disabled after ${streak.failures} failed attempts in a row (last: ${outcome.error})`);
+        this.logger.warn(`Webhook ${claim.webhookId} disabled after ${streak.failures} failed attempts in a row`);
+      }
+    });
+  }
+}

@@ -1,0 +1,142 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { ActivityService } from '../activity/activity.service';
+import { Actor } from '../common/actor';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { Paginated } from '../common/envelope';
+import { pageWindow, paginate } from '../common/pagination';
+import { AppConfig } from '../config/app-config';
+import { deriveSecretKey, mintWebhookSecret, openSecret, sealSecret } from './webhook-crypto';
+import { assertTargetAllowed, targetPolicy, TargetPolicy } from './webhook-target';
+import { AttemptRow, DeliveryRow, WebhookRow, WebhooksRepository } from './webhooks.repository';
+import {
+  CreatedWebhookView, CreateWebhookInput, DeliveryEvent, DeliveryView, TEST_EVENT, WEBHOOK_EVENTS, WEBHOOK_FORMATS, WebhookEvent, WebhookFormat,
+  WEBHOOKS_PER_USER_MAX, WebhookView,
+} from './webhooks.types';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Every rule about webhooks: registration (target policy, secret shown once and kept encrypted),
+ * the outbox write other modules call inside their own transactions, test sends and the delivery log.
+ */
+@Injectable()
+export class WebhooksService {
+  readonly policy: TargetPolicy;
+  private readonly secretKey: Buffer;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly repo: WebhooksRepository,
+    private readonly activity: ActivityService,
+    config: AppConfig,
+  ) {
+    this.policy = targetPolicy(config.WEBHOOKS_ALLOW_PRIVATE, config.WEBHOOKS_ALLOWED_CIDRS);
+    this.secretKey = deriveSecretKey(config.WEBHOOK_SECRET_KEY, config.DATABASE_URL ?? '');
+  }
+
+  /**
+   * Writes a delivery for each of the user's webhooks subscribed to `event`, in the caller's
+   * transaction: the event and its deliveries commit (or roll back) together.
+   */
+  async enqueue(em: EntityManager, userId: string, event: WebhookEvent, payload: Record<string, unknown>): Promise<void> {
+    await this.repo.enqueueForSubscribers(em, userId, event, payload);
+  }
+
+  async create(actor: Actor, input: CreateWebhookInput): Promise<CreatedWebhookView> {
+    const events = [...new Set(input.events)];
+    const unknown = events.filter((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e));
+    if (events.length === 0 || unknown.length) {
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `events must be among: ${WEBHOOK_EVENTS.join(', ')}`, [{ field: 'events', messages: ['unknown event'] }]);
+    }
+    const format: WebhookFormat = input.format ?? 'json';
+    if (!WEBHOOK_FORMATS.includes(format)) {
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `format must be one of: ${WEBHOOK_FORMATS.join(', ')}`);
+    }
+    const url = await assertTargetAllowed(input.url, this.policy);
+    const secret = mintWebhookSecret();
+    const row = await this.db.transaction(async (em) => {
+      await this.repo.lockOwner(em, actor.userId);
+      if ((await this.repo.countOwned(em, actor.userId)) >= WEBHOOKS_PER_USER_MAX) {
+        throw new DomainError(ErrorCode.LIMIT_REACHED, `You already have ${WEBHOOKS_PER_USER_MAX} webhooks; delete one first`);
+      }
+      const id = randomUUID();
+      const saved = await this.repo.insert(em, {
+        id, user_id: actor.userId, url: url.toString(), events, format, secret_ciphertext: sealSecret(this.secretKey, secret, id),
+      });
+      await this.activity.record(em, actor, { action: 'webhook.created', target: { type: 'webhook', id }, details: { url: saved.url, events } });
+      return saved;
+    });
+    return { ...toView(row), secret };
+  }
+
+  async list(actor: Actor, page: { page?: number; perPage?: number }): Promise<Paginated<WebhookView>> {
+    const { offset, limit } = pageWindow(page);
+    const { rows, total } = await this.repo.listOwned(actor.userId, offset, limit);
+    return paginate(rows.map(toView), total, page);
+  }
+
+  async remove(actor: Actor, webhookId: string): Promise<WebhookView> {
+    const hook = await this.load(actor, webhookId);
+    await this.db.transaction(async (em) => {
+      if (!(await this.repo.deleteOwned(em, actor.userId, hook.id))) {
+        throw notFound(webhookId);
+      }
+      await this.activity.record(em, actor, { action: 'webhook.deleted', target: { type: 'webhook', id: hook.id }, details: { url: hook.url } });
+    });
+    return toView(hook);
+  }
+
+  /** Queues a `webhook.test` delivery to this webhook only; follow it in its deliveries. */
+  async sendTest(actor: Actor, webhookId: string): Promise<DeliveryView> {
+    const hook = await this.load(actor, webhookId);
+    if (!hook.enabled) {
+      throw new DomainError(ErrorCode.CONFLICT, 'This webhook is disabled after repeated failures; create it again once the receiver works');
+    }
+    const id = await this.db.transaction((em) => this.repo.enqueueFor(em, hook.id, TEST_EVENT,
+      { message: 'Test delivery from agis: your webhook works.', webhookId: hook.id }));
+    return toDeliveryView((await this.repo.findDelivery(id))!, []);
+  }
+
+  async deliveries(actor: Actor, webhookId: string, page: { page?: number; perPage?: number }): Promise<Paginated<DeliveryView>> {
+    const hook = await this.load(actor, webhookId);
+    const { offset, limit } = pageWindow(page);
+    const { rows, attempts, total } = await this.repo.listDeliveries(hook.id, offset, limit);
+    return paginate(rows.map((r) => toDeliveryView(r, attempts.filter((a) => a.delivery_id === r.id))), total, page);
+  }
+
+  /** The signing secret of a claimed delivery (the dispatcher never logs it). */
+  secretOf(webhookId: string, sealed: string): string {
+    return openSecret(this.secretKey, sealed, webhookId);
+  }
+
+  private async load(actor: Actor, webhookId: string): Promise<WebhookRow> {
+    const hook = UUID.test(webhookId) ? await this.repo.findOwned(actor.userId, webhookId) : undefined;
+    if (!hook) {
+      throw notFound(webhookId);
+    }
+    return hook;
+  }
+}
+
+function notFound(webhookId: string): DomainError {
+  return new DomainError(ErrorCode.WEBHOOK_NOT_FOUND, `Webhook ${webhookId} not found`);
+}
+
+function toView(w: WebhookRow): WebhookView {
+  return {
+    id: w.id, url: w.url, events: w.events as WebhookEvent[], format: w.format, enabled: w.enabled, consecutiveFailures: w.consecutive_failures,
+    disabledReason: w.disabled_reason, createdAt: w.created_at.toISOString(),
+  };
+}
+
+function toDeliveryView(d: DeliveryRow, attempts: AttemptRow[]): DeliveryView {
+  return {
+    id: d.id, event: d.event as DeliveryEvent, status: d.status, attempts: d.attempts,
+    nextAttemptAt: d.status === 'pending' ? d.next_attempt_at.toISOString() : null,
+    lastStatusCode: d.last_status_code, lastError: d.last_error, payload: d.payload,
+    createdAt: d.created_at.toISOString(), finishedAt: d.finished_at?.toISOString() ?? null,
+    attemptLog: attempts.map((a) => ({ attempt: a.attempt, statusCode: a.status_code, durationMs: a.duration_ms, error: a.error, at: a.created_at.toISOString() })),
+  };
+}
