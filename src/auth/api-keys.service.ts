@@ -106,7 +106,8 @@ export class ApiKeysService {
 
   /** Revokes one of the actor's keys; someone else's key is "not found". Revoking twice is harmless. */
   async revoke(actor: Actor, keyId: string): Promise<ApiKeyView> {
-    const key = await this.keys.findOneBy({ id: keyId, userId: actor.userId });
+    // Key ids are 12 lowercase letters or digits; anything else (NUL bytes included) cannot be one.
+    const key = /^[a-z0-9]{12}$/.test(keyId) ? await this.keys.findOneBy({ id: keyId, userId: actor.userId }) : null;
     if (!key) {
       throw new DomainError(ErrorCode.API_KEY_NOT_FOUND, `API key ${keyId} not found`);
     }
