@@ -8,6 +8,7 @@ import { ScheduleExecution } from './schedule-execution.entity';
 import { ScheduleExecutor } from './schedule-executor.service';
 import { ScheduleRunner } from './schedule-runner.service';
 import { schedulerMetricProviders, SchedulerMetrics } from './scheduler-metrics.service';
+import { SchedulesCommands } from './schedules.commands';
 import { SchedulesController } from './schedules.controller';
 import { SchedulesRepository } from './schedules.repository';
 import { SchedulesService } from './schedules.service';
@@ -15,7 +16,7 @@ import { SchedulesService } from './schedules.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Schedule, ScheduleExecution]), ServersModule, WebhooksModule, ActivityModule],
   controllers: [SchedulesController],
-  providers: [SchedulesRepository, SchedulesService, ScheduleRunner, ScheduleExecutor, SchedulerMetrics, ...schedulerMetricProviders],
+  providers: [SchedulesRepository, SchedulesService, ScheduleRunner, ScheduleExecutor, SchedulerMetrics, ...schedulerMetricProviders, SchedulesCommands],
   exports: [SchedulesService, ScheduleExecutor],
 })
 export class SchedulingModule {}

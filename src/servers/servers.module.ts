@@ -4,6 +4,7 @@ import { ActivityModule } from '../activity/activity.module';
 import { CreditsModule } from '../credits/credits.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { GameCatalogService } from './game-catalog.service';
+import { GamesCommands } from './games.commands';
 import { GamesController } from './games.controller';
 import { Server } from './server.entity';
 import { ServerBillingService } from './server-billing.service';
@@ -11,6 +12,8 @@ import { ServerMetricsService } from './server-metrics.service';
 import { ServerProvisioner } from './server-provisioner.service';
 import { ServerReconcilerService } from './server-reconciler.service';
 import { ServerWatchService } from './server-watch.service';
+import { ServersCommands } from './servers.commands';
+import { ServersComponents } from './servers.components';
 import { ServersController } from './servers.controller';
 import { ServersRepository } from './servers.repository';
 import { ServersService } from './servers.service';
@@ -22,6 +25,7 @@ import { ServersService } from './servers.service';
   providers: [
     GameCatalogService, ServersRepository, ServersService, ServerProvisioner,
     ServerBillingService, ServerReconcilerService, ServerWatchService, ServerMetricsService,
+    ServersCommands, ServersComponents, GamesCommands,
   ],
   exports: [ServersService, GameCatalogService, ServerBillingService],
 })

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
 import { CreditsModule } from '../credits/credits.module';
 import { UsersModule } from '../users/users.module';
+import { ShopCommands } from './shop.commands';
 import { ShopController } from './shop.controller';
 import { ShopService } from './shop.service';
 import { WtgAdminController } from './wtg-admin.controller';
@@ -15,7 +16,7 @@ const metrics = [
 @Module({
   imports: [CreditsModule, UsersModule],
   controllers: [ShopController, WtgAdminController],
-  providers: [ShopService, WtgLedgerService, WtgLedgerRepository, ...metrics],
+  providers: [ShopService, WtgLedgerService, WtgLedgerRepository, ...metrics, ShopCommands],
   exports: [ShopService, WtgLedgerService],
 })
 export class ShopModule {}

@@ -1,0 +1,334 @@
+import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord-api-types/v10';
+import { CreditsService } from '../src/credits/credits.service';
+import { COLORS } from '../src/discord/embeds';
+import { WtgLedgerService } from '../src/shop/wtg-ledger.service';
+import { FakeDiscord } from './fakes/fake-discord';
+import { BotResponse, CommandInput, EPHEMERAL } from './fakes/fake-discord-interactions';
+import { fakeUser, FakeUser } from './fakes/fake-discord-payloads';
+import { commandLimitViolations, commandPaths } from './support/discord-command-limits';
+import { classesWithoutDiscordErrorFilter, DiscordTestBot, startDiscordTestApp } from './support/discord-test-bot';
+import { createUser, TestUser } from './support/factories';
+import { expectLedgerConsistent } from './support/ledger-checks';
+import { pollUntil } from './support/poll';
+import { TestApp } from './support/test-app';
+
+const KEY = /agis_[a-z0-9]{12}_[A-Za-z0-9_-]{43}/;
+
+const EVERY_COMMAND = [
+  '/apikey create', '/apikey list', '/apikey revoke', '/convert', '/credits', '/daily', '/games',
+  '/leaderboard credits', '/leaderboard servers',
+  '/schedule delete', '/schedule disable', '/schedule enable', '/schedule help', '/schedule list', '/schedule restart', '/schedule start', '/schedule stop',
+  '/servers create', '/servers delete', '/servers info', '/servers list', '/servers restart', '/servers start', '/servers stop',
+  '/shop', '/stats',
+];
+
+type Row = Record<string, unknown>;
+
+const field = (embed: APIEmbed, name: string) => embed.fields?.find((f) => f.name === name)?.value;
+const buttonsOf = (r: BotResponse) => (r.components as APIActionRowComponent<APIButtonComponent>[]).flatMap((row) => row.components)
+  .map((b) => ({ label: (b as { label?: string }).label, customId: (b as { custom_id?: string }).custom_id as string }));
+const unix = (d: Date | string) => Math.floor(new Date(d).getTime() / 1000);
+/** Wall-clock `HH:MM` of an instant in a time zone. */
+const wallClock = (d: Date, timeZone: string) => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+
+describe('Discord session: every command through the real discord.js + necord against the fake Discord', () => {
+  let bot: DiscordTestBot;
+  let fake: FakeDiscord;
+  let t: TestApp;
+  beforeAll(async () => {
+    // The scheduler role follows GameServers through the Agones watch (and would run due schedules).
+    bot = await startDiscordTestApp({ AGIS_ROLES: 'api,bot,scheduler', LOCAL_AGONES_STEP_MS: '10' });
+    ({ fake, t } = bot);
+  });
+  afterAll(async () => { await bot.close(); });
+
+  /** Sends a slash command and returns what the user ends up seeing (the reply, or the edit after a deferral). */
+  const run = (user: FakeUser, name: string, subcommand?: string, options?: CommandInput['options']) =>
+    fake.sendCommand({ user, name, subcommand, options }).final();
+  const suggest = async (user: FakeUser, name: string, subcommand: string, focused: string, options: CommandInput['options'] = {}) =>
+    (await fake.sendAutocomplete({ user, name, subcommand, focused, options }).reply()).choices;
+  const asDiscord = (u: TestUser, username: string): FakeUser => ({ id: u.discordId, username });
+  const serverRow = async (id: string): Promise<Row | undefined> => (await t.db.query('SELECT * FROM servers WHERE id = $1', [id]))[0];
+  const statusOf = async (id: string) => (await serverRow(id))?.status;
+  const waitForStatus = (id: string, status: string) =>
+    pollUntil(async () => (await serverRow(id))?.status, (s) => s === status, { timeoutMs: 5000, what: `server ${id} to be ${status}` });
+  const userIdOf = async (u: FakeUser): Promise<string> => (await t.db.query('SELECT id FROM users WHERE discord_id = $1', [u.id]))[0].id;
+  const expectError = (r: BotResponse, message: string) => {
+    expect(r.ephemeral).toBe(true);
+    expect(r.embeds[0]).toMatchObject({ color: COLORS.error, description: message });
+  };
+
+  describe('command tree', () => {
+    it('registers every command, within Discord\'s limits for names, descriptions and options', () => {
+      expect(commandLimitViolations(fake.commands)).toEqual([]);
+      expect(commandPaths(fake.commands)).toEqual(expect.arrayContaining(EVERY_COMMAND));
+    });
+
+    it('autocompletes servers, game types, time zones and schedule ids', () => {
+      const optionsOf = (name: string, sub: string) =>
+        ((fake.commands.find((c) => c.name === name)?.options ?? []).find((o) => o.name === sub) as { options: Array<{ name: string; autocomplete?: boolean; required?: boolean }> }).options;
+      const autocompleted = (name: string, sub: string) => optionsOf(name, sub).filter((o) => o.autocomplete).map((o) => o.name);
+      expect(autocompleted('servers', 'create')).toEqual(['game']);
+      for (const sub of ['info', 'start', 'stop', 'restart', 'delete']) {
+        expect(autocompleted('servers', sub)).toEqual(['server']);
+      }
+      for (const sub of ['start', 'stop', 'restart']) {
+        expect(autocompleted('schedule', sub)).toEqual(['server', 'timezone']);
+        expect(optionsOf('schedule', sub).find((o) => o.name === 'timezone')?.required).toBe(false);
+      }
+      for (const sub of ['delete', 'enable', 'disable']) {
+        expect(autocompleted('schedule', sub)).toEqual(['id']);
+      }
+    });
+
+    it('routes the errors of every command and button class through the Discord error filter', () => {
+      expect(classesWithoutDiscordErrorFilter(t.app)).toEqual([]);
+    });
+  });
+
+  describe('a scripted session', () => {
+    const alice = fakeUser('alice');
+    let aliceId: string;
+    let serverId: string;
+    let key: string;
+
+    it('/credits creates the player on first contact', async () => {
+      const reply = await run(alice, 'credits');
+      expect(field(reply.embeds[0], 'GameCredits')).toBe('0 GC');
+      aliceId = await userIdOf(alice);
+      await t.app.get(CreditsService).grant(aliceId, 1000, 'test_grant');
+      await t.app.get(WtgLedgerService).grant(aliceId, 3, 'wtg_purchase', { idempotencyKey: `test:${aliceId}`, reference: 'order-1' });
+    });
+
+    it('/games and /shop show the catalog and the packages', async () => {
+      const games = await run(alice, 'games');
+      expect(games.embeds[0].description).toContain('**Minecraft (Java)** · `minecraft` · 30 GC/h');
+      expect(games.embeds[0].description?.split('\n')).toHaveLength(14);
+      const shop = await run(alice, 'shop');
+      expect(shop.embeds[0].description).toContain('**11 WTG (10 + 1 bonus)** · 9.99 USD · worth 11,000 GC');
+    });
+
+    it('/servers create suggests game types, defers, and the server reaches running', async () => {
+      expect(await suggest(alice, 'servers', 'create', 'game', { name: 'survival', game: 'mine' })).toEqual([{ name: 'Minecraft (Java) · 30 GC/h', value: 'minecraft' }]);
+      const handle = fake.sendCommand({ user: alice, name: 'servers', subcommand: 'create', options: { name: 'survival', game: 'minecraft' } });
+      expect(await handle.reply()).toMatchObject({ type: 5, flags: EPHEMERAL });
+      const final = await handle.final();
+      expect(final).toMatchObject({ kind: 'edit', ephemeral: true });
+      expect(final.embeds[0]).toMatchObject({ title: 'survival', description: 'Server created.' });
+      expect(field(final.embeds[0], 'Cost')).toBe('30 GC / hour');
+      const [row] = await t.db.query('SELECT id FROM servers WHERE owner_id = $1 AND name = $2', [aliceId, 'survival']);
+      serverId = row.id;
+      expect(final.embeds[0].footer?.text).toBe(`id ${serverId}`);
+      await waitForStatus(serverId, 'running');
+
+      const info = await run(alice, 'servers', 'info', { server: serverId });
+      const s = (await serverRow(serverId)) as Row;
+      expect(info.embeds[0]).toMatchObject({ title: 'survival', color: 0x57f287 });
+      expect(field(info.embeds[0], 'Status')).toBe('🟢 Running');
+      expect(field(info.embeds[0], 'Address')).toBe(`\`${s.address}:${s.port}\``);
+      const charges = await t.db.query('SELECT amount::int, reason FROM credit_transactions WHERE user_id = $1 AND reference = $2', [aliceId, serverId]);
+      expect(charges).toEqual([{ amount: -30, reason: 'server_hour' }]);
+    });
+
+    it('/servers list and the server autocomplete show the server by name', async () => {
+      const list = await run(alice, 'servers', 'list');
+      expect(list.embeds[0].description).toMatch(/^🟢 Running \*\*survival\*\* · minecraft · 30 GC\/h · `127\.0\.0\.1:\d+`$/);
+      expect(await suggest(alice, 'servers', 'info', 'server', { server: 'SURV' })).toEqual([{ name: 'survival · minecraft · running', value: serverId }]);
+    });
+
+    it('/servers stop, start and restart change the server and its record', async () => {
+      const stop = await run(alice, 'servers', 'stop', { server: serverId });
+      expect(stop).toMatchObject({ kind: 'edit', ephemeral: true });
+      expect(stop.embeds[0].description).toContain('on its way to **stopped**');
+      await waitForStatus(serverId, 'stopped');
+      expect((await serverRow(serverId))?.address).toBeNull();
+
+      const start = await run(alice, 'servers', 'start', { server: serverId });
+      expect(start.embeds[0].description).toContain('on its way to **running**');
+      await waitForStatus(serverId, 'running');
+      const restart = await run(alice, 'servers', 'restart', { server: serverId });
+      expect(restart.embeds[0].description).toContain('on its way to **running**');
+      await waitForStatus(serverId, 'running');
+      // The paid hour was still running: neither the start nor the restart charged again.
+      expect(await t.db.query('SELECT count(*)::int AS n FROM credit_transactions WHERE user_id = $1 AND reason = $2', [aliceId, 'server_hour'])).toEqual([{ n: 1 }]);
+    });
+
+    it('/schedule start at 0 8 * * * in Europe/Paris stores the schedule with its next run at 08:00 Paris time', async () => {
+      expect(await suggest(alice, 'schedule', 'start', 'timezone', { server: serverId, cron: '0 8 * * *', timezone: 'paris' }))
+        .toEqual([{ name: 'Europe/Paris', value: 'Europe/Paris' }]);
+      expect(await suggest(alice, 'schedule', 'start', 'server', { server: 'surv' })).toEqual([expect.objectContaining({ value: serverId })]);
+      const reply = await run(alice, 'schedule', 'start', { server: serverId, cron: '0 8 * * *', timezone: 'Europe/Paris' });
+      expect(reply).toMatchObject({ type: 4, ephemeral: true });
+      expect(reply.embeds[0].title).toBe('✅ Schedule created');
+      const rows: Row[] = await t.db.query('SELECT * FROM server_schedules WHERE server_id = $1', [serverId]);
+      expect(rows).toEqual([expect.objectContaining({ owner_id: aliceId, action: 'start', cron: '0 8 * * *', timezone: 'Europe/Paris', enabled: true })]);
+      const next = rows[0].next_run_at as Date;
+      expect(wallClock(next, 'Europe/Paris')).toBe('08:00');
+      expect(next.getTime()).toBeGreaterThan(Date.now());
+      expect(next.getTime() - Date.now()).toBeLessThanOrEqual(25 * 3_600_000);
+      expect(field(reply.embeds[0], 'Next run')).toContain(`<t:${unix(next)}:R>`);
+    });
+
+    it('/schedule list shows it with its server, cron, description and next run as a Discord timestamp', async () => {
+      const [row] = await t.db.query('SELECT id, next_run_at FROM server_schedules WHERE server_id = $1', [serverId]);
+      const reply = await run(alice, 'schedule', 'list');
+      expect(reply.ephemeral).toBe(true);
+      expect(reply.embeds[0].fields).toEqual([{
+        name: '🟢 start survival',
+        value: `\`0 8 * * *\` (Europe/Paris) · At 08:00, every day\nNext run: <t:${unix(row.next_run_at)}:f> (<t:${unix(row.next_run_at)}:R>)\nid \`${row.id}\``,
+      }]);
+      expect(await suggest(alice, 'schedule', 'disable', 'id', { id: '0 8' })).toEqual([{ name: 'start survival · 0 8 * * * (Europe/Paris)', value: row.id }]);
+    });
+
+    it('/schedule disable and enable flip the schedule; /schedule help explains cron', async () => {
+      const [row] = await t.db.query('SELECT id FROM server_schedules WHERE server_id = $1', [serverId]);
+      await run(alice, 'schedule', 'disable', { id: row.id });
+      expect((await t.db.query('SELECT enabled, next_run_at FROM server_schedules WHERE id = $1', [row.id]))[0]).toEqual({ enabled: false, next_run_at: null });
+      await run(alice, 'schedule', 'enable', { id: row.id });
+      expect((await t.db.query('SELECT enabled FROM server_schedules WHERE id = $1', [row.id]))[0]).toEqual({ enabled: true });
+      const help = await run(alice, 'schedule', 'help');
+      const text = JSON.stringify(help.embeds[0]);
+      for (const example of ['0 8 * * *', '0 */6 * * *', '30 2 * * 1-5', 'Europe/Paris']) {
+        expect(text).toContain(example);
+      }
+    });
+
+    it('/daily grants the bonus once; a second claim is refused with the REST wording', async () => {
+      const reply = await run(alice, 'daily');
+      expect(reply).toMatchObject({ ephemeral: true });
+      expect(reply.embeds[0].title).toBe('✅ +50 GC');
+      expect(await t.db.query('SELECT amount::int FROM credit_transactions WHERE user_id = $1 AND reason = $2', [aliceId, 'daily_bonus'])).toEqual([{ amount: 50 }]);
+      const again = await run(alice, 'daily');
+      expect(again.embeds[0]).toMatchObject({ color: COLORS.error });
+      expect(again.embeds[0].description).toMatch(/^Daily bonus already claimed; next claim in (23 h 59|24 h 0) min$/);
+    });
+
+    it('/convert turns WTG coins into GameCredits', async () => {
+      const reply = await run(alice, 'convert', undefined, { wtg: 2 });
+      expect(reply.embeds[0].description).toBe('2 WTG → 2,000 GC');
+      expect(field(reply.embeds[0], 'WTG coins')).toBe('1 WTG');
+      expect(await t.db.query('SELECT amount::int FROM credit_transactions WHERE user_id = $1 AND reason = $2', [aliceId, 'wtg_conversion'])).toEqual([{ amount: 2000 }]);
+    });
+
+    it('/apikey create gives a key that works on REST and sees the same servers and schedules', async () => {
+      const final = await run(alice, 'apikey', 'create', { name: 'session' });
+      key = KEY.exec(final.embeds[0].description ?? '')?.[0] as string;
+      expect(key).toBeDefined();
+      const servers = await t.http().get('/api/v1/servers').set('Authorization', `Bearer ${key}`);
+      expect(servers.status).toBe(200);
+      expect(servers.body.data).toEqual([expect.objectContaining({ id: serverId, name: 'survival', status: 'running' })]);
+      const schedules = await t.http().get('/api/v1/schedules').set('Authorization', `Bearer ${key}`);
+      expect(schedules.body.data).toEqual([expect.objectContaining({ serverId, cron: '0 8 * * *', timezone: 'Europe/Paris', action: 'start' })]);
+    });
+
+    it('/leaderboard credits shows the top with the caller\'s rank, as REST does', async () => {
+      const reply = await run(alice, 'leaderboard', 'credits');
+      const rest = await t.http().get('/api/v1/leaderboard/credits').set('Authorization', `Bearer ${key}`);
+      const balance = Number((await t.db.query('SELECT credits FROM users WHERE id = $1', [aliceId]))[0].credits);
+      expect(rest.body.data.you).toEqual({ rank: expect.any(Number), value: balance });
+      expect(field(reply.embeds[0], 'Your rank')).toBe(`#${rest.body.data.you.rank} · ${balance.toLocaleString('en-US')} GC`);
+      expect(reply.embeds[0].description).toContain(`alice · ${balance.toLocaleString('en-US')} GC ← you`);
+      const servers = await run(alice, 'leaderboard', 'servers');
+      expect(servers.embeds[0].title).toBe('🏆 Biggest hosts');
+    });
+
+    it('leaves the ledger consistent: 1000 granted − 30 for the hour + 50 daily + 2000 converted', async () => {
+      expect(Number((await t.db.query('SELECT credits FROM users WHERE id = $1', [aliceId]))[0].credits)).toBe(1000 - 30 + 50 + 2000);
+      await expectLedgerConsistent(t.db, aliceId);
+    });
+
+    it('/servers delete asks first; another user\'s press is refused, cancel keeps it, confirm deletes it', async () => {
+      const prompt = await run(alice, 'servers', 'delete', { server: serverId });
+      expect(prompt).toMatchObject({ type: 4, ephemeral: true });
+      expect(prompt.embeds[0]).toMatchObject({ title: '⚠️ Delete survival?', color: COLORS.warning });
+      const [confirm, cancel] = buttonsOf(prompt);
+      expect(confirm).toEqual({ label: 'Delete', customId: `servers-delete/confirm/${serverId}/${alice.id}` });
+      expect(cancel).toEqual({ label: 'Cancel', customId: `servers-delete/cancel/${serverId}/${alice.id}` });
+
+      const mallory = fakeUser('mallory');
+      const refused = await fake.pressButton({ user: mallory, customId: confirm.customId, message: prompt.message }).final();
+      expect(refused).toMatchObject({ type: 4 });
+      expectError(refused, 'Only the user who ran /servers delete can answer this confirmation');
+      expect(await statusOf(serverId)).toBe('running');
+
+      const cancelled = await fake.pressButton({ user: alice, customId: cancel.customId, message: prompt.message }).final();
+      expect(cancelled).toMatchObject({ type: 7, components: [] });
+      expect(cancelled.embeds[0].title).toBe('Deletion cancelled');
+      expect(await statusOf(serverId)).toBe('running');
+
+      const again = await run(alice, 'servers', 'delete', { server: serverId });
+      const press = fake.pressButton({ user: alice, customId: buttonsOf(again)[0].customId, message: again.message });
+      expect(await press.reply()).toMatchObject({ type: 7, components: [] });
+      const done = await pollUntil(async () => press.responses.find((r) => r.kind === 'edit'), (r) => r !== undefined, { what: 'the deletion result' });
+      expect(done?.embeds[0]).toMatchObject({ title: '✅ Server deleted', description: '**survival** (minecraft) was stopped and deleted.' });
+      expect(await serverRow(serverId)).toBeUndefined();
+    });
+  });
+
+  describe('errors are ephemeral and worded like the REST errors', () => {
+    let bob: TestUser;
+    let bobServer: string;
+    beforeAll(async () => {
+      bob = await createUser(t, { username: 'bob', credits: 100 });
+      const res = await t.http().post('/api/v1/servers').set(bob.auth).send({ name: 'bobs', gameType: 'terraria', start: false });
+      expect(res.status).toBe(201);
+      bobServer = res.body.data.id;
+    });
+
+    it('another user\'s server is "not found" from /servers info and /servers start, and is never suggested', async () => {
+      const eve = await createUser(t, { username: 'eve', credits: 500 });
+      const rest = await t.http().get(`/api/v1/servers/${bobServer}`).set(eve.auth);
+      expect(rest.status).toBe(404);
+      expect(rest.body.error.message).toBe(`Server ${bobServer} not found`);
+
+      const info = await run(asDiscord(eve, 'eve'), 'servers', 'info', { server: bobServer });
+      expect(info).toMatchObject({ kind: 'callback', type: 4 });
+      expectError(info, rest.body.error.message);
+      const start = await run(asDiscord(eve, 'eve'), 'servers', 'start', { server: bobServer });
+      expect(start).toMatchObject({ kind: 'edit' });
+      expectError(start, rest.body.error.message);
+      expect(await suggest(asDiscord(eve, 'eve'), 'servers', 'start', 'server', { server: '' })).toEqual([]);
+      expect(await statusOf(bobServer)).toBe('stopped');
+      expect(await t.db.query('SELECT count(*)::int AS n FROM credit_transactions WHERE user_id = $1', [eve.userId])).toEqual([{ n: 1 }]);
+    });
+
+    it('insufficient credits on /servers create edits the deferral with the REST message and creates nothing', async () => {
+      const carol = await createUser(t, { username: 'carol', credits: 100 });
+      const rest = await t.http().post('/api/v1/servers').set(carol.auth).send({ name: 'big', gameType: 'rust' });
+      expect(rest.status).toBe(422);
+      expect(rest.body.error.code).toBe('INSUFFICIENT_CREDITS');
+      const handle = fake.sendCommand({ user: asDiscord(carol, 'carol'), name: 'servers', subcommand: 'create', options: { name: 'big', game: 'rust' } });
+      expect(await handle.reply()).toMatchObject({ type: 5, flags: EPHEMERAL });
+      const final = await handle.final();
+      expect(final.kind).toBe('edit');
+      expectError(final, rest.body.error.message);
+      expect(rest.body.error.message).toBe('Not enough GameCredits: 220 GC needed, 100 GC available');
+      expect(await t.db.query('SELECT 1 FROM servers WHERE owner_id = $1', [carol.userId])).toEqual([]);
+      await expectLedgerConsistent(t.db, carol.userId);
+    });
+
+    it('a bad cron is refused with the INVALID_CRON message and stores nothing', async () => {
+      const rest = await t.http().post(`/api/v1/servers/${bobServer}/schedules`).set(bob.auth).send({ action: 'start', cron: '0 8 * *' });
+      expect(rest.status).toBe(400);
+      expect(rest.body.error.code).toBe('INVALID_CRON');
+      const reply = await run(asDiscord(bob, 'bob'), 'schedule', 'start', { server: bobServer, cron: '0 8 * *' });
+      expect(reply).toMatchObject({ type: 4 });
+      expectError(reply, rest.body.error.message);
+      expect(rest.body.error.message).toBe('Invalid cron expression \'0 8 * *\': expected 5 fields (minute, hour, day of month, month, day of week), got 4');
+      const tz = await run(asDiscord(bob, 'bob'), 'schedule', 'stop', { server: bobServer, cron: '0 8 * * *', timezone: 'Mars/Olympus' });
+      expectError(tz, 'Unknown time zone \'Mars/Olympus\': use an IANA name such as Europe/Paris or UTC');
+      expect(await t.db.query('SELECT 1 FROM server_schedules WHERE server_id = $1', [bobServer])).toEqual([]);
+    });
+
+    it('another user\'s schedule cannot be deleted', async () => {
+      const created = await t.http().post(`/api/v1/servers/${bobServer}/schedules`).set(bob.auth).send({ action: 'stop', cron: '0 23 * * *' });
+      const id = created.body.data.id;
+      const reply = await run(fakeUser('intruder'), 'schedule', 'delete', { id });
+      expectError(reply, `Schedule ${id} not found`);
+      expect(await t.db.query('SELECT 1 FROM server_schedules WHERE id = $1', [id])).toHaveLength(1);
+      const own = await run(asDiscord(bob, 'bob'), 'schedule', 'delete', { id });
+      expect(own.embeds[0].title).toBe('✅ Schedule deleted');
+      expect(await t.db.query('SELECT 1 FROM server_schedules WHERE id = $1', [id])).toEqual([]);
+    });
+  });
+});
