@@ -136,11 +136,11 @@ describe('credits ledger', () => {
     });
   });
 
-  describe('GET /credits/transactions', () => {
+  describe('GET /users/me/transactions', () => {
     it('needs a key with profile:read', async () => {
-      expect((await t.http().get('/api/v1/credits/transactions')).status).toBe(401);
+      expect((await t.http().get('/api/v1/users/me/transactions')).status).toBe(401);
       const u = await createUser(t, { scopes: ['servers:read'] });
-      const res = await t.http().get('/api/v1/credits/transactions').set(u.auth);
+      const res = await t.http().get('/api/v1/users/me/transactions').set(u.auth);
       expect(res.status).toBe(403);
       expect(res.body).toEqual(errorEnvelope('FORBIDDEN'));
     });
@@ -149,7 +149,7 @@ describe('credits ledger', () => {
       const u = await createUser(t, { credits: 100 });
       await createUser(t, { credits: 5 });
       await credits.spend(u.userId, 30, 'server_hour', { reference: 'srv' });
-      const res = await t.http().get('/api/v1/credits/transactions?perPage=1').set(u.auth);
+      const res = await t.http().get('/api/v1/users/me/transactions?perPage=1').set(u.auth);
       expect(res.status).toBe(200);
       expect(res.body.meta).toEqual({ page: 1, perPage: 1, total: 2, totalPages: 2 });
       expect(res.body.data).toEqual([expect.objectContaining({ amount: -30, balanceAfter: 70, reason: 'server_hour', reference: 'srv' })]);

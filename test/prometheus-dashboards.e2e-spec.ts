@@ -113,7 +113,7 @@ describe('Grafana dashboards against a real Prometheus scraping the app', () => 
     // Economy: daily bonus (the second claim in a day is refused), conversion, reads.
     await api().post('/api/v1/users/me/daily').set(u.auth);
     expect((await api().post('/api/v1/shop/convert').set(u.auth).send({ wtg: 1 })).status).toBe(200);
-    for (const path of ['/api/v1/users/me', '/api/v1/users/me/stats', '/api/v1/credits/transactions', '/api/v1/games', '/api/v1/shop', '/api/v1/leaderboard/credits']) {
+    for (const path of ['/api/v1/users/me', '/api/v1/users/me/stats', '/api/v1/users/me/transactions', '/api/v1/games', '/api/v1/shop', '/api/v1/leaderboard/credits']) {
       expect((await api().get(path).set(u.auth)).status).toBe(200);
     }
 

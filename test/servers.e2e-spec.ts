@@ -171,7 +171,7 @@ describe('game servers (LocalAgones)', () => {
       expect(await gameServersOf(id)).toEqual([]);
       expect(await balanceOf(t, u.userId)).toBe(70);
       await expectLedgerBalanced(u);
-      const ledger = (await t.http().get('/api/v1/credits/transactions').set(u.auth)).body.data;
+      const ledger = (await t.http().get('/api/v1/users/me/transactions').set(u.auth)).body.data;
       expect(ledger.map((r: { reason: string; amount: number }) => [r.reason, r.amount])).toEqual([['server_hour', -30], ['test_grant', 100]]);
     });
 

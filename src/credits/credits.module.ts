@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
 import { WebhooksModule } from '../webhooks/webhooks.module';
-import { CreditsController } from './credits.controller';
 import { CreditsRepository } from './credits.repository';
 import { CreditsService } from './credits.service';
 
@@ -12,7 +11,6 @@ const metrics = [
 
 @Module({
   imports: [WebhooksModule],
-  controllers: [CreditsController],
   providers: [CreditsService, CreditsRepository, ...metrics],
   exports: [CreditsService],
 })

@@ -6,7 +6,6 @@ import { ShopCommands } from './shop.commands';
 import { ShopController } from './shop.controller';
 import { ShopService } from './shop.service';
 import { WtgAdminController } from './wtg-admin.controller';
-import { WtgLedgerRepository } from './wtg-ledger.repository';
 import { WTG_TRANSACTIONS_TOTAL, WtgLedgerService } from './wtg-ledger.service';
 
 const metrics = [
@@ -16,7 +15,7 @@ const metrics = [
 @Module({
   imports: [CreditsModule, UsersModule],
   controllers: [ShopController, WtgAdminController],
-  providers: [ShopService, WtgLedgerService, WtgLedgerRepository, ...metrics, ShopCommands],
+  providers: [ShopService, WtgLedgerService, ...metrics, ShopCommands],
   exports: [ShopService, WtgLedgerService],
 })
 export class ShopModule {}

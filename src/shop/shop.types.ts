@@ -1,18 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-/** One WTG ledger movement as callers see it; `replayed` is true when an idempotency key matched an earlier row. */
-export interface WtgEntry {
-  id: string;
-  userId: string;
-  amount: number;
-  balanceAfter: number;
-  reason: string;
-  reference: string | null;
-  idempotencyKey: string | null;
-  createdAt: Date;
-  replayed: boolean;
-}
-
 export const WtgReason = {
   CONVERSION: 'wtg_conversion',
   PURCHASE: 'wtg_purchase',
