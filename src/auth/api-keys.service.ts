@@ -6,6 +6,7 @@ import { Actor, hasScope } from '../common/actor';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { Paginated } from '../common/envelope';
 import { pageWindow, paginate } from '../common/pagination';
+import { queryRows } from '../database/pool-query';
 import { UsersService } from '../users/users.service';
 import { ApiKey } from './api-key.entity';
 import { mintToken, parseToken, secretMatches } from './api-key-token';
@@ -39,10 +40,11 @@ export class ApiKeysService {
     if (!parsed) {
       throw unauthenticated('Malformed API key: expected Authorization: Bearer agis_<id>_<secret>');
     }
-    const rows: Array<{ secret_hash: string; user_id: string; scopes: string[]; allowed_ips: string[]; expires_at: Date | null; revoked_at: Date | null; discord_id: string }> =
-      await this.db.query(
-        `SELECT k.secret_hash, k.user_id, k.scopes, k.allowed_ips, k.expires_at, k.revoked_at, u.discord_id
-         FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = $1`, [parsed.id]);
+    // Every authenticated request runs this lookup: straight on the pool, without a QueryRunner per call.
+    const rows = await queryRows<{ secret_hash: string; user_id: string; scopes: string[]; allowed_ips: string[]; expires_at: Date | null; revoked_at: Date | null; discord_id: string }>(
+      this.db,
+      `SELECT k.secret_hash, k.user_id, k.scopes, k.allowed_ips, k.expires_at, k.revoked_at, u.discord_id
+       FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = $1`, [parsed.id]);
     const key = rows[0];
     if (!key || !secretMatches(parsed.secret, key.secret_hash)) {
       throw unauthenticated('Unknown API key');

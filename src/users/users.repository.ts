@@ -1,8 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { queryRows } from '../database/pool-query';
+import { Tier } from './user.entity';
 
 /** Sliding window of the daily bonus: a claim opens the next one exactly 24 h later. */
 export const DAILY_WINDOW_HOURS = 24;
+
+export interface ProfileRow {
+  discord_id: string;
+  username: string;
+  credits: string;
+  wtg_coins: string;
+  tier: Tier;
+  created_at: Date;
+}
 
 export interface StatsRow {
   servers_created: number;
@@ -13,10 +24,17 @@ export interface StatsRow {
   last_active_at: Date | null;
 }
 
-/** SQL of users that is more than a find: the daily claim and the stats read. */
+/** SQL of users that is more than a find: the profile, the daily claim and the stats read. */
 @Injectable()
 export class UsersRepository {
   constructor(private readonly db: DataSource) {}
+
+  /** The profile fields, read on every GET /users/me: plain SQL on the pool (see queryRows). */
+  async profileOf(userId: string): Promise<ProfileRow | null> {
+    const [row] = await queryRows<ProfileRow>(this.db,
+      'SELECT discord_id, username, credits, wtg_coins, tier, created_at FROM users WHERE id = $1', [userId]);
+    return row ?? null;
+  }
 
   /**
    * Takes the daily bonus slot: succeeds only when the last claim is at least 24 h old. Concurrent

@@ -54,8 +54,14 @@ export class UsersService {
   }
 
   async getProfile(actor: Actor): Promise<ProfileView> {
-    const u = await this.findById(actor.userId);
-    return { discordId: u.discordId, username: u.username, credits: u.credits, wtgCoins: u.wtgCoins, tier: u.tier, createdAt: u.createdAt.toISOString() };
+    const u = await this.repo.profileOf(actor.userId);
+    if (!u) {
+      throw new DomainError(ErrorCode.USER_NOT_FOUND, 'User not found');
+    }
+    return {
+      discordId: u.discord_id, username: u.username, credits: Number(u.credits), wtgCoins: Number(u.wtg_coins), tier: u.tier,
+      createdAt: u.created_at.toISOString(),
+    };
   }
 
   /** Counts one bot command towards the actor's stats; a single increment, so concurrent commands never lose one. */
