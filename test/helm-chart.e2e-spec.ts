@@ -82,7 +82,7 @@ function selects(selector: Record<string, string>, labels: Record<string, string
 const FULL = `${RELEASE}-agis-bot`;
 const chartValues = parse(readFileSync(join(CHART, 'values.yaml'), 'utf8')) as { config: Record<string, unknown>; podSecurityContext: { runAsUser: number }; containerPort: number };
 // Set by the chart itself (REWARDS_SECRET_<PROVIDER> from rewards.secrets), never through values.config.
-const CHART_MANAGED = ['AGIS_ROLES', 'PORT', 'HOST', 'AGONES_NAMESPACE', 'GAME_CATALOG_FILE', 'DATABASE_URL', 'DISCORD_TOKEN', 'REDIS_URL'];
+const CHART_MANAGED = ['AGIS_ROLES', 'PORT', 'HOST', 'AGONES_NAMESPACE', 'GAME_CATALOG_FILE', 'DATABASE_URL', 'DISCORD_TOKEN', 'REDIS_URL', 'WEBHOOK_SECRET_KEY'];
 const chartManaged = (env: string) => CHART_MANAGED.includes(env) || env.startsWith('REWARDS_SECRET_');
 
 const PRODUCTION = {

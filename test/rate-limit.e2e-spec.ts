@@ -126,3 +126,40 @@ describe('rate limits', () => {
     });
   });
 });
+
+describe('HTTP hardening headers', () => {
+  let t: TestApp;
+  let cors: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+    cors = await createTestApp({ CORS_ORIGINS: 'https://panel.example.com' }, { databaseUrl: t.databaseUrl });
+  });
+  afterAll(async () => {
+    await cors.close();
+    await t.close();
+  });
+
+  it('sends helmet\'s headers with a CSP that only allows this origin, and no X-Powered-By', async () => {
+    const res = await t.http().get('/api/v1/games');
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('answers no cross-origin request unless CORS_ORIGINS lists the origin', async () => {
+    const off = await t.http().options('/api/v1/users/me').set('Origin', 'https://panel.example.com').set('Access-Control-Request-Method', 'GET');
+    expect(off.headers['access-control-allow-origin']).toBeUndefined();
+    const preflight = await cors.http().options('/api/v1/users/me')
+      .set('Origin', 'https://panel.example.com').set('Access-Control-Request-Method', 'GET').set('Access-Control-Request-Headers', 'authorization');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://panel.example.com');
+    expect(preflight.headers['access-control-allow-headers']).toContain('Authorization');
+    const other = await cors.http().get('/api/v1/games').set('Origin', 'https://evil.example');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    const allowed = await cors.http().get('/api/v1/games').set('Origin', 'https://panel.example.com');
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://panel.example.com');
+    expect(allowed.headers['access-control-expose-headers']).toContain('X-RateLimit-Remaining');
+  });
+});

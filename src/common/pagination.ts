@@ -4,11 +4,13 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Paginated } from './envelope';
 
 export const PER_PAGE_MAX = 100;
+/** Keeps OFFSET ((page - 1) * perPage) a safe integer that PostgreSQL accepts; deeper pages are refused with 400. */
+export const PAGE_MAX = 1_000_000_000;
 
 /** `?page=&perPage=`: the only query fields coerced from strings to numbers. */
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @ApiPropertyOptional({ minimum: 1, maximum: PAGE_MAX, default: 1 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(PAGE_MAX)
   page = 1;
 
   @ApiPropertyOptional({ minimum: 1, maximum: PER_PAGE_MAX, default: 25 })

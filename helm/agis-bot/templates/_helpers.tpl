@@ -60,7 +60,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{/* "true" when values give any literal secret, so the chart must create its Secret. */}}
 {{- define "agis-bot.hasLiteralSecrets" -}}
-{{- if or .Values.database.url .Values.discord.token .Values.redis.url .Values.rewards.secrets -}}true{{- end -}}
+{{- if or .Values.database.url .Values.discord.token .Values.redis.url .Values.rewards.secrets .Values.webhooks.secretKey -}}true{{- end -}}
 {{- end -}}
 
 {{/*
@@ -113,6 +113,7 @@ else nothing is emitted, or rendering fails for a required secret.
 {{- include "agis-bot.secretEnv" (dict "root" $root "env" "DATABASE_URL" "literal" $root.Values.database.url "existing" $root.Values.database.existingSecret "key" $root.Values.database.existingSecretKey "optional" false "literalPath" "database.url" "existingPath" "database.existingSecret") }}
 {{- include "agis-bot.secretEnv" (dict "root" $root "env" "DISCORD_TOKEN" "literal" $root.Values.discord.token "existing" $root.Values.discord.existingSecret "key" $root.Values.discord.existingSecretKey "optional" (not $root.Values.bot.enabled) "literalPath" "discord.token" "existingPath" "discord.existingSecret") }}
 {{- include "agis-bot.secretEnv" (dict "root" $root "env" "REDIS_URL" "literal" $root.Values.redis.url "existing" $root.Values.redis.existingSecret "key" $root.Values.redis.existingSecretKey "optional" true) }}
+{{- include "agis-bot.secretEnv" (dict "root" $root "env" "WEBHOOK_SECRET_KEY" "literal" $root.Values.webhooks.secretKey "existing" $root.Values.webhooks.existingSecret "key" $root.Values.webhooks.existingSecretKey "optional" true) }}
 {{- range $provider, $_ := $root.Values.rewards.secrets }}
 {{- $env := printf "REWARDS_SECRET_%s" (upper $provider | replace "-" "_") }}
 - name: {{ $env }}
