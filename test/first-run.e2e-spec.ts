@@ -21,7 +21,12 @@ async function start(dataDir: string): Promise<Running> {
   const collect = (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean));
   proc.stdout?.on('data', collect);
   proc.stderr?.on('data', collect);
-  await waitFor(() => lines.some((l) => l.startsWith('agis listening on')), 30_000, () => lines.join('\n'));
+  try {
+    await waitFor(() => lines.some((l) => l.startsWith('agis listening on')), 90_000, () => lines.join('\n'));
+  } catch (err) {
+    proc.kill('SIGKILL');
+    throw err;
+  }
   return { proc, lines, port };
 }
 
@@ -47,6 +52,7 @@ describe('first run of the compiled service (npm start)', () => {
   afterAll(() => rmSync(join(dataDir, '..'), { recursive: true, force: true }));
 
   it('starts on embedded PostgreSQL, prints a working demo key, logs JSON without secrets, and stops cleanly', async () => {
+    // (generous deadlines: two cold boots with initdb on a busy 2-core machine)
     const first = await start(dataDir);
     try {
       const keyLine = first.lines.find((l) => l.startsWith('Demo API key'));
@@ -79,5 +85,5 @@ describe('first run of the compiled service (npm start)', () => {
     } finally {
       expect(await stop(second)).toBe(0);
     }
-  });
+  }, 240_000);
 });

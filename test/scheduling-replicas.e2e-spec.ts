@@ -58,7 +58,7 @@ describe('schedule executor across replicas', () => {
     const [{ charged }] = await t.db.query(`SELECT count(*)::int AS charged FROM credit_transactions WHERE reason = 'server_hour'`);
     expect(charged).toBe(SCHEDULES);
     await Promise.all(replicas.splice(0).map((r) => stopAppProcess(r)));
-  }, 120_000);
+  }, 240_000);
 
   it('still runs every due schedule exactly once when a replica is killed mid-run', async () => {
     await t.db.query(`UPDATE servers SET status = 'running'`);
@@ -89,5 +89,5 @@ describe('schedule executor across replicas', () => {
     expect(done).toEqual({ runs: SCHEDULES, schedules: SCHEDULES });
     const [{ pending }] = await t.db.query(`SELECT count(*)::int AS pending FROM server_schedules WHERE next_run_at <= now()`);
     expect(pending).toBe(0);
-  }, 120_000);
+  }, 240_000);
 });

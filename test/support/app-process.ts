@@ -21,8 +21,13 @@ export async function startAppProcess(env: Record<string, string>): Promise<AppP
   const output: string[] = [];
   proc.stdout?.on('data', (c: Buffer) => output.push(c.toString()));
   proc.stderr?.on('data', (c: Buffer) => output.push(c.toString()));
-  await pollUntil(async () => output.join(''), (o) => o.includes('agis listening on') || proc.exitCode !== null,
-    { timeoutMs: 30_000, what: 'the app process to listen' });
+  try {
+    await pollUntil(async () => output.join(''), (o) => o.includes('agis listening on') || proc.exitCode !== null,
+      { timeoutMs: 90_000, what: 'the app process to listen' });
+  } catch (err) {
+    proc.kill('SIGKILL');
+    throw err;
+  }
   if (proc.exitCode !== null) {
     throw new Error(`app process exited with ${proc.exitCode}:\n${output.join('')}`);
   }
