@@ -53,7 +53,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   const httpMetrics = app.get(HttpMetricsMiddleware);
   app.use(httpMetrics.use.bind(httpMetrics));
   app.useBodyParser('json', { limit: BODY_LIMIT });
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('trust proxy', config.TRUST_PROXY);
   app.disable('x-powered-by');
   app.setGlobalPrefix(API_PREFIX, { exclude: ['healthz', 'readyz', 'metrics'] });
   setupSwagger(app);

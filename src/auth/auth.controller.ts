@@ -28,7 +28,7 @@ export class AuthController {
   @RequireScopes('keys:manage')
   @ApiEnvelope(CreatedApiKeyView, { status: 201 })
   @ApiErrors(400, 409, 422)
-  @Idempotent()
+  @Idempotent({ secretFields: ['key'] })
   createApiKey(@CurrentActor() actor: Actor, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyView> {
     return this.keys.create(actor, body);
   }

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { EnvelopeInterceptor } from './envelope.interceptor';
 import { HttpErrorFilter } from './http-error.filter';
+import { IdempotencyJanitor } from './idempotency-janitor.service';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyRepository } from './idempotency.repository';
 import { createValidationPipe } from './validation.pipe';
@@ -12,6 +13,7 @@ import { createValidationPipe } from './validation.pipe';
   providers: [
     IdempotencyRepository,
     IdempotencyInterceptor,
+    IdempotencyJanitor,
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: HttpErrorFilter },
     { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },

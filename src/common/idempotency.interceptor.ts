@@ -1,4 +1,5 @@
-import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata, UseInterceptors } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
@@ -8,6 +9,7 @@ import { DomainError, ErrorCode } from './domain-error';
 import { IdempotencyRepository } from './idempotency.repository';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const NEVER_STORED = 'agis:idempotency-never-stored';
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 /** A request still "in progress" after this long was lost with its process; a retry may take it over. */
 const ABANDON_AFTER_SECONDS = 300;
@@ -28,7 +30,7 @@ function stable(value: unknown): string {
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly records: IdempotencyRepository) {}
+  constructor(private readonly records: IdempotencyRepository, private readonly reflector: Reflector) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = context.switchToHttp().getRequest<Request & { actor?: Actor }>();
@@ -41,11 +43,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
       throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Idempotency-Key must be 1-200 printable ASCII characters');
     }
     const userId = req.actor.userId;
+    const secretFields = this.reflector.get<string[]>(NEVER_STORED, context.getHandler()) ?? [];
     const hash = createHash('sha256').update(`${req.method} ${req.originalUrl}\n${stable(req.body)}`).digest('hex');
     return from(this.records.begin(userId, key, hash, ABANDON_AFTER_SECONDS)).pipe(switchMap((owned) => {
       if (owned) {
         return next.handle().pipe(
-          switchMap((data: unknown) => from(this.records.complete(userId, key, res.statusCode, data)).pipe(switchMap(() => of(data)))),
+          switchMap((data: unknown) => from(this.records.complete(userId, key, res.statusCode, withoutFields(data, secretFields)))
+            .pipe(switchMap(() => of(data)))),
           catchError((err: unknown) => from(this.records.release(userId, key)).pipe(switchMap(() => throwError(() => err)))),
         );
       }
@@ -68,9 +72,22 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 }
 
-/** Honour `Idempotency-Key` on this POST (documented in Swagger). */
-export const Idempotent = () => applyDecorators(
+/** A stored response never keeps secrets (a new key, a signing secret): a replay omits them. */
+function withoutFields(data: unknown, fields: string[]): unknown {
+  if (!fields.length || !data || typeof data !== 'object') {
+    return data;
+  }
+  return Object.fromEntries(Object.entries(data).filter(([k]) => !fields.includes(k)));
+}
+
+/**
+ * Honour `Idempotency-Key` on this POST (documented in Swagger). `secretFields` are shown once:
+ * they are never written to the idempotency store, so a replay answers without them.
+ */
+export const Idempotent = (opts: { secretFields?: string[] } = {}) => applyDecorators(
   UseInterceptors(IdempotencyInterceptor),
-  ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe key: the same key and body replay the first response' }),
+  SetMetadata(NEVER_STORED, opts.secretFields ?? []),
+  ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe key: the same key and body replay the first response'
+    + (opts.secretFields?.length ? ` (without ${opts.secretFields.join(', ')}, which is shown only once)` : '') }),
   ApiResponse({ status: 422, description: 'Idempotency-Key reused with a different body (IDEMPOTENCY_MISMATCH)' }),
 );

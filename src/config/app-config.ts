@@ -32,6 +32,10 @@ export class AppConfig {
   @IsString()
   HOST = '0.0.0.0';
 
+  @doc('TRUST_PROXY', 'loopback', 'Proxies whose X-Forwarded-For is believed (client IP for rate limits and key allow-lists): Express trust-proxy values such as loopback, uniquelocal or CIDRs')
+  @IsString()
+  TRUST_PROXY = 'loopback';
+
   @doc('PUBLIC_URL', 'http://localhost:$PORT', 'Base URL printed for Swagger and links')
   @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'PUBLIC_URL must be an http(s) URL' })
   PUBLIC_URL?: string;

@@ -32,7 +32,7 @@ export class WebhooksController {
   @RequireScopes('webhooks:manage')
   @ApiEnvelope(CreatedWebhookView, { status: 201 })
   @ApiErrors(400, 409, 422)
-  @Idempotent()
+  @Idempotent({ secretFields: ['secret'] })
   createWebhook(@CurrentActor() actor: Actor, @Body() body: CreateWebhookDto): Promise<CreatedWebhookView> {
     return this.webhooks.create(actor, body);
   }
