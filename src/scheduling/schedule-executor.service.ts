@@ -1,6 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { ClaimLoop, workerId } from '../common/claim-loop';
 import { AppConfig } from '../config/app-config';
 import { nextRun } from './cron';
 import { ScheduleRunner } from './schedule-runner.service';
@@ -15,60 +14,39 @@ import { ClaimedSchedule, SchedulesRepository } from './schedules.repository';
 @Injectable()
 export class ScheduleExecutor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ScheduleExecutor.name);
-  readonly worker = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  private running = false;
-  private loop?: Promise<void>;
-  private wake?: () => void;
+  readonly worker = workerId();
+  private readonly loop: ClaimLoop<ClaimedSchedule>;
 
   constructor(
     private readonly config: AppConfig,
     private readonly repo: SchedulesRepository,
     private readonly runner: ScheduleRunner,
     private readonly metrics: SchedulerMetrics,
-  ) {}
+  ) {
+    this.loop = new ClaimLoop({
+      what: 'Schedule',
+      intervalMs: config.SCHEDULER_TICK_MS,
+      // Only as many rows are claimed as can run at once, so every claimed run starts well inside its lease.
+      limit: () => Math.min(config.SCHEDULER_BATCH_SIZE, config.SCHEDULER_CONCURRENCY),
+      claim: (limit) => repo.claimDue(this.worker, limit, config.SCHEDULER_LEASE_MS),
+      handle: (claim) => this.runClaim(claim),
+      logger: this.logger,
+    });
+  }
 
   onApplicationBootstrap(): void {
     if (this.config.hasRole('scheduler')) {
-      this.running = true;
-      this.loop = this.run();
+      this.loop.start();
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        await this.tick();
-      } catch (err) {
-        this.logger.error({ err }, 'Schedule tick failed; retrying next tick');
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.config.SCHEDULER_TICK_MS);
-        this.wake = () => { clearTimeout(timer); resolve(); };
-      });
-    }
-  }
-
-  /**
-   * Claims and runs due schedules until none are left; returns how many ran. Only as many rows are
-   * claimed as can run at once, so every claimed run starts right away, well inside its lease.
-   */
-  async tick(): Promise<number> {
-    const limit = Math.min(this.config.SCHEDULER_BATCH_SIZE, this.config.SCHEDULER_CONCURRENCY);
-    let ran = 0;
-    for (;;) {
-      const claims = await this.repo.claimDue(this.worker, limit, this.config.SCHEDULER_LEASE_MS);
-      await Promise.all(claims.map((c) => this.runClaim(c)));
-      ran += claims.length;
-      if (claims.length < limit) {
-        return ran;
-      }
-    }
+  /** Claims and runs due schedules until none are left; returns how many ran. */
+  tick(): Promise<number> {
+    return this.loop.tick();
   }
 
   private async runClaim(claim: ClaimedSchedule): Promise<void> {

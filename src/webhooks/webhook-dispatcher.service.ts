@@ -1,7 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
+import { ClaimLoop, workerId } from '../common/claim-loop';
 import { AppConfig } from '../config/app-config';
 import { signDelivery } from './webhook-crypto';
 import { postDelivery, PostResult } from './webhook-http';
@@ -21,17 +20,24 @@ const LEASE_MARGIN_MS = 30_000;
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookDispatcher.name);
-  readonly worker = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  private running = false;
-  private loop?: Promise<void>;
-  private wake?: () => void;
+  readonly worker = workerId();
+  private readonly loop: ClaimLoop<ClaimedDelivery>;
 
   constructor(
     private readonly db: DataSource,
     private readonly repo: WebhooksRepository,
     private readonly webhooks: WebhooksService,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.loop = new ClaimLoop({
+      what: 'Webhook',
+      intervalMs: config.WEBHOOKS_TICK_MS,
+      limit: () => config.WEBHOOKS_CONCURRENCY,
+      claim: (limit) => repo.claimDue(this.worker, limit, this.leaseMs),
+      handle: (claim) => this.attempt(claim),
+      logger: this.logger,
+    });
+  }
 
   onApplicationBootstrap(): void {
     if (!this.config.hasRole('scheduler')) {
@@ -40,47 +46,20 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     if (!this.config.WEBHOOK_SECRET_KEY && this.config.NODE_ENV === 'production') {
       this.logger.warn('WEBHOOK_SECRET_KEY is not set: webhook secrets are encrypted with a key derived from DATABASE_URL');
     }
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
   }
 
   get leaseMs(): number {
     return this.config.WEBHOOKS_TIMEOUT_MS + LEASE_MARGIN_MS;
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        await this.tick();
-      } catch (err) {
-        this.logger.error({ err }, 'Webhook tick failed; retrying next tick');
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.config.WEBHOOKS_TICK_MS);
-        this.wake = () => { clearTimeout(timer); resolve(); };
-      });
-    }
-  }
-
   /** Claims and sends due deliveries until none are left (or shutdown begins); returns how many were attempted. */
-  async tick(): Promise<number> {
-    const limit = this.config.WEBHOOKS_CONCURRENCY;
-    let sent = 0;
-    for (;;) {
-      const claims = await this.repo.claimDue(this.worker, limit, this.leaseMs);
-      await Promise.all(claims.map((c) => this.attempt(c)));
-      sent += claims.length;
-      if (claims.length < limit || !this.running) {
-        break;
-      }
-    }
-    return sent;
+  tick(): Promise<number> {
+    return this.loop.tick();
   }
 
   private async attempt(claim: ClaimedDelivery): Promise<void> {
