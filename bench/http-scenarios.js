@@ -29,49 +29,58 @@ async function startAgis(databaseUrl, { roles = 'api', cpuProfDir, env = {} } = 
   return { child, url };
 }
 
-async function startBaseline(databaseUrl) {
+/** A comparison server (bench/baseline-server.js or bench/nest-floor-server.js) with agis's pool size. */
+async function startComparison(name, script, databaseUrl) {
   const port = await freePort();
-  const child = startNode('baseline', ['bench/baseline-server.js'], { DATABASE_URL: databaseUrl, PORT: String(port), POOL_SIZE: '10' });
+  const child = startNode(name, [script], { DATABASE_URL: databaseUrl, PORT: String(port), POOL_SIZE: '10' });
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/readyz`, child);
   return { child, url };
 }
+
+const startBaseline = (databaseUrl) => startComparison('baseline', 'bench/baseline-server.js', databaseUrl);
+const startFloor = (databaseUrl) => startComparison('nest floor', 'bench/nest-floor-server.js', databaseUrl);
 
 async function getJson(url, token) {
   const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   return { status: res.status, body: await res.json() };
 }
 
-/** Both servers must answer the same JSON for the same request, or the comparison would be meaningless. */
-async function checkSameAnswers(agisUrl, baselineUrl, token) {
+/** Every server must answer the same JSON for the same request, or the comparison would be meaningless. */
+async function checkSameAnswers(agisUrl, otherUrls, token) {
   for (const e of ENDPOINTS) {
-    const [a, b] = await Promise.all([getJson(agisUrl + e.path, token), getJson(baselineUrl + e.path, token)]);
-    if (a.status !== 200 || JSON.stringify(a.body) !== JSON.stringify(b.body)) {
-      throw new Error(`${e.name}: agis and the baseline disagree\n agis     ${a.status} ${JSON.stringify(a.body).slice(0, 600)}\n baseline ${b.status} ${JSON.stringify(b.body).slice(0, 600)}`);
+    const a = await getJson(agisUrl + e.path, token);
+    for (const url of otherUrls) {
+      const b = await getJson(url + e.path, token);
+      if (a.status !== 200 || JSON.stringify(a.body) !== JSON.stringify(b.body)) {
+        throw new Error(`${e.name}: agis and ${url} disagree\n agis  ${a.status} ${JSON.stringify(a.body).slice(0, 600)}\n other ${b.status} ${JSON.stringify(b.body).slice(0, 600)}`);
+      }
     }
   }
 }
 
 /**
- * Runs every endpoint against agis and the baseline, alternating which goes first each round, so
- * slow drifts of the machine (other processes, thermal) hit both sides alike.
+ * Runs every endpoint against agis and the baseline (and the Nest floor when given), one after the
+ * other, reversing the order every round, so slow drifts of the machine (other processes, thermal)
+ * hit every side alike.
  */
-async function compareWithBaseline({ agis, baseline, token, rounds, seconds, connections, log }) {
+async function compareWithBaseline({ agis, baseline, floor, token, rounds, seconds, connections, log }) {
   const headers = { authorization: `Bearer ${token}` };
-  const runs = Object.fromEntries(ENDPOINTS.map((e) => [e.name, { agis: [], baseline: [] }]));
+  const sides = { agis, baseline, ...(floor ? { floor } : {}) };
+  const names = Object.keys(sides);
+  const runs = Object.fromEntries(ENDPOINTS.map((e) => [e.name, Object.fromEntries(names.map((n) => [n, []]))]));
   for (const e of ENDPOINTS) {
-    // Warm-up: JIT, connection pools and Postgres caches, for both sides; not recorded. agis has far
+    // Warm-up: JIT, connection pools and Postgres caches, for every side; not recorded. agis has far
     // more code for V8 to optimise than the baseline, so a short warm-up would charge it compile time.
-    for (const t of [agis, baseline]) {
+    for (const t of Object.values(sides)) {
       await load({ url: t.url, path: e.path, headers, seconds: 5, connections });
     }
   }
   const rss = sampleRss(agis.child.pid);
   for (let round = 0; round < rounds; round++) {
     for (const e of ENDPOINTS) {
-      const order = round % 2 === 0 ? ['agis', 'baseline'] : ['baseline', 'agis'];
-      for (const side of order) {
-        const t = side === 'agis' ? agis : baseline;
+      for (const side of round % 2 === 0 ? names : [...names].reverse()) {
+        const t = sides[side];
         const r = await load({ url: t.url, path: e.path, headers, seconds, connections, pid: t.child.pid });
         runs[e.name][side].push(r);
         log(`  round ${round + 1}/${rounds} ${e.name} ${side.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  ` +
@@ -81,10 +90,13 @@ async function compareWithBaseline({ agis, baseline, token, rounds, seconds, con
   }
   const peakRss = rss.stop();
   const rows = ENDPOINTS.map((e) => {
-    const a = combine(runs[e.name].agis);
-    const b = combine(runs[e.name].baseline);
+    const side = Object.fromEntries(names.map((n) => [n, combine(runs[e.name][n])]));
     const roundRatios = runs[e.name].agis.map((r, i) => r.rps / runs[e.name].baseline[i].rps);
-    return { endpoint: e.name, agis: a, baseline: b, ratio: a.rps / b.rps, roundRatios, cpuRatio: a.cpuMsPerRequest / b.cpuMsPerRequest };
+    return {
+      endpoint: e.name, ...side, ratio: side.agis.rps / side.baseline.rps, roundRatios,
+      cpuRatio: side.agis.cpuMsPerRequest / side.baseline.cpuMsPerRequest,
+      ...(side.floor ? { floorRatio: side.floor.rps / side.baseline.rps } : {}),
+    };
   });
   return { rows, peakRss };
 }
@@ -121,4 +133,4 @@ async function powerPairs({ agis, pool, seconds, connections, rounds }) {
   return { result: combine(runs), peakRss: rss.stop() };
 }
 
-module.exports = { ENDPOINTS, startAgis, startBaseline, checkSameAnswers, compareWithBaseline, powerPairs, rssMiB };
+module.exports = { ENDPOINTS, startAgis, startBaseline, startFloor, checkSameAnswers, compareWithBaseline, powerPairs, rssMiB };

@@ -29,6 +29,12 @@ function render(r) {
         num(x.baseline.rps), ms(x.baseline.p50), ms(x.baseline.p99), ms(x.baseline.cpuMsPerRequest),
         `${num(x.ratio, 2)} (rounds ${x.roundRatios.map((v) => num(v, 2)).join(', ')})`])));
     out.push('', 'CPU/req: CPU time (user + system) of the server process per request, from /proc/<pid>/stat.');
+    if (r.rest.rows[0].floor) {
+      out.push('', 'Framework floor: NestJS + Express, one guard, the baseline\'s SQL, none of agis\'s other layers (bench/nest-floor-server.js)', '');
+      out.push(table(['endpoint', 'floor req/s', 'floor p50', 'floor p99', 'floor CPU/req', 'floor/baseline req/s', 'agis/floor req/s'],
+        r.rest.rows.map((x) => [x.endpoint, num(x.floor.rps), ms(x.floor.p50), ms(x.floor.p99), ms(x.floor.cpuMsPerRequest), num(x.floorRatio, 2),
+          num(x.agis.rps / x.floor.rps, 2)])));
+    }
   }
   if (r.power) {
     const p = r.power.result;

@@ -8,13 +8,14 @@
 //   BENCH_CONNECTIONS=16 concurrent keep-alive connections
 //   BENCH_ONLY=rest,power,extra,scheduler   parts to run (default: all)
 //   BENCH_CPU_PROF=1     profile the agis API process (node --cpu-prof) and print where its time goes
+//   BENCH_FLOOR=1        also measure a bare NestJS + Express app doing the baseline's SQL (bench/nest-floor-server.js)
 const { cpus, tmpdir, totalmem } = require('node:os');
 const { mkdtempSync, readdirSync, readFileSync, rmSync } = require('node:fs');
 const { join } = require('node:path');
 const { Pool } = require('pg');
 const { app } = require('./app');
 const { DISCORD_BASE, SHAPE, seed, startDatabase } = require('./seed');
-const { checkSameAnswers, compareWithBaseline, powerPairs, startAgis, startBaseline } = require('./http-scenarios');
+const { checkSameAnswers, compareWithBaseline, powerPairs, startAgis, startBaseline, startFloor } = require('./http-scenarios');
 const { runExtraScenarios } = require('./extra-scenarios');
 const { load } = require('./load');
 const { rssMiB, sampleRss, sleep, stopChild } = require('./processes');
@@ -35,6 +36,8 @@ const intEnv = (name, def) => {
   return Number(v);
 };
 
+const flagEnv = (name) => ['1', 'true', 'yes'].includes(String(process.env[name] ?? '').toLowerCase());
+
 function options() {
   const only = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = only.filter((p) => !PARTS.includes(p));
@@ -46,7 +49,8 @@ function options() {
     rounds: intEnv('BENCH_ROUNDS', 3),
     connections: intEnv('BENCH_CONNECTIONS', 16),
     parts: only.length ? only : PARTS,
-    cpuProf: ['1', 'true', 'yes'].includes(String(process.env.BENCH_CPU_PROF ?? '').toLowerCase()),
+    cpuProf: flagEnv('BENCH_CPU_PROF'),
+    withFloor: flagEnv('BENCH_FLOOR'),
   };
 }
 
@@ -98,11 +102,14 @@ async function main() {
       if (run('rest')) {
         const baseline = await startBaseline(db.url);
         undo.push(() => stopChild(baseline.child));
-        await checkSameAnswers(agis.url, baseline.url, seeded.listToken);
-        log(`REST: agis vs baseline, ${opts.rounds} rounds × ${opts.seconds} s, ${opts.connections} connections`);
-        results.rest = await compareWithBaseline({ agis, baseline, token: seeded.listToken, ...opts, log });
+        const floor = opts.withFloor ? await startFloor(db.url) : undefined;
+        undo.push(() => stopChild(floor?.child));
+        await checkSameAnswers(agis.url, [baseline.url, ...(floor ? [floor.url] : [])], seeded.listToken);
+        log(`REST: agis vs baseline${floor ? ' and Nest floor' : ''}, ${opts.rounds} rounds × ${opts.seconds} s, ${opts.connections} connections`);
+        results.rest = await compareWithBaseline({ agis, baseline, floor, token: seeded.listToken, ...opts, log });
         peaks.push(results.rest.peakRss);
         await stopChild(baseline.child);
+        await stopChild(floor?.child);
       }
       if (run('power')) {
         const { rows } = await pg.query(
