@@ -32,6 +32,8 @@ const TOKEN = 'bench-token';
 const SERVERS = 10;
 /** The error embed colour (src/discord/embeds.ts COLORS.error): a reply in it is a failed command. */
 const ERROR_COLOR = 0xed4245;
+/** Discord drops an interaction not answered within 3 s of its creation (docs: "Receiving and Responding", interaction token). */
+const DISCORD_DEADLINE_MS = 3000;
 
 function registerTypeScript() {
   if (require.extensions['.ts']) {
@@ -161,7 +163,8 @@ async function measureDiscord({ databaseUrl, log = () => undefined, iterations, 
         p50: Math.round(summary.p50 * 100) / 100,
         p99: Math.round(summary.p99 * 100) / 100,
         errors,
-        notes: `${summary.samples} interactions, ${concurrency} in flight, max ${summary.max.toFixed(1)} ms; fake gateway → bot process → fake REST callback`,
+        notes: `${summary.samples} interactions, ${concurrency} in flight, max ${summary.max.toFixed(1)} ms` +
+          ` (Discord's 3 s deadline for a first response: ${summary.max < DISCORD_DEADLINE_MS ? 'held' : 'MISSED'}); fake gateway → bot process → fake REST callback`,
       });
     }
     return rows;

@@ -1,6 +1,5 @@
 import type { APIApplicationCommand } from 'discord-api-types/v10';
 import { Client } from 'discord.js';
-import { measureFirstResponse } from '../bench/discord-latency';
 import { UsersService } from '../src/users/users.service';
 import { COLORS } from '../src/discord/embeds';
 import { FakeDiscord } from './fakes/fake-discord';
@@ -216,11 +215,16 @@ describe('Discord bot (real discord.js + necord against a fake Discord)', () => 
     });
   });
 
-  it('answers within Discord\'s 3-second deadline, measured from dispatch to first response', async () => {
-    const u = fakeUser('impatient');
-    const summary = await measureFirstResponse(() => fake.sendCommand({ user: u, name: 'credits' }), { iterations: 20, concurrency: 4 });
-    expect(summary.samples).toBe(20);
-    expect(summary.p50).toBeGreaterThan(0);
-    expect(summary.p99).toBeLessThan(3000);
+  it('answers many concurrent commands, each with the caller\'s own balance', async () => {
+    // How fast (p50/p99 against Discord's 3-second deadline) is measured by `npm run bench`, not asserted here.
+    const users = await Promise.all(Array.from({ length: 8 }, async (_, i) => {
+      const u = await createUser(t, { credits: 100 + i });
+      return { id: u.discordId, username: `crowd-${i}` };
+    }));
+    const replies = await Promise.all(users.map((u) => fake.sendCommand({ user: u, name: 'credits' }).reply()));
+    replies.forEach((reply, i) => {
+      const gc = reply.embeds[0].fields?.find((f: { name: string }) => f.name === 'GameCredits');
+      expect(gc?.value).toBe(`${100 + i} GC`);
+    });
   });
 });

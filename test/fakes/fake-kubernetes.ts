@@ -213,8 +213,14 @@ export class FakeKubernetes {
 
     const delay = (op && this.delays.get(op)) || this.delays.get('*');
     if (delay) {
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      if (res.destroyed) {
+      // A client that hangs up while the answer is pending is recorded at once (status -1), as a slow API
+      // server would see the connection close; the answer is then never written.
+      const hungUp = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => { res.off('close', onClose); resolve(false); }, delay);
+        const onClose = () => { clearTimeout(timer); resolve(true); };
+        res.once('close', onClose);
+      });
+      if (hungUp || res.destroyed) {
         entry.status = -1;
         return;
       }
