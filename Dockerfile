@@ -32,4 +32,5 @@ USER 10001:10001
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# The readiness sidecar of every GameServer pod runs from this image too: node dist/src/sidecar.js
 CMD ["node", "dist/src/main.js"]
