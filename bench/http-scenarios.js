@@ -22,7 +22,7 @@ async function startAgis(databaseUrl, { roles = 'api', cpuProfDir, env = {} } = 
   const child = startNode(`agis (${roles})`, args, {
     DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', AGIS_ROLES: roles, LOG_LEVEL: 'warn',
     NODE_ENV: 'production', DEMO_SEED: 'false', AGONES_MODE: 'local', LOCAL_AGONES_STEP_MS: '20',
-    RATE_LIMIT_PER_MINUTE: '1000000000', RATE_LIMIT_CREATE_PER_MINUTE: '1000000000', ...env,
+    WEBHOOK_SECRET_KEY: 'bench-webhook-secret-key-0123456789abcdef', RATE_LIMIT_PER_MINUTE: '1000000000', RATE_LIMIT_CREATE_PER_MINUTE: '1000000000', ...env,
   });
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/readyz`, child);

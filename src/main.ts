@@ -1,7 +1,9 @@
 import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './config/app-config';
 import { resolveDatabase } from './database/database-url';
+import { EmbeddedDatabaseInUse } from './database/embedded-postgres';
 import { DemoSeedService } from './auth/demo-seed.service';
+import { webhookKeyFile } from './webhooks/webhook-keys';
 
 async function main(): Promise<void> {
   let config;
@@ -14,11 +16,33 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const { url, embedded } = await resolveDatabase(config, (m) => console.log(m));
+  if (config.DATABASE_URL && !config.WEBHOOK_SECRET_KEY) {
+    console.warn(`WEBHOOK_SECRET_KEY is not set: webhook secrets are encrypted with the key in ${webhookKeyFile(config.DATA_DIR)}, ` +
+      'which only this machine has. Set WEBHOOK_SECRET_KEY (the same on every replica) before running more than one (required in production).');
+  }
+  let database;
+  try {
+    database = await resolveDatabase(config, (m) => console.log(m));
+  } catch (err) {
+    if (err instanceof EmbeddedDatabaseInUse) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const { url, embedded } = database;
+  let stopping = false;
+  // Serving 500s without a database helps no one: exit, and the supervisor starts a fresh process.
+  // (Ctrl-C in a terminal also reaches postgres, which then stops during our own shutdown: not unexpected.)
+  embedded?.onUnexpectedExit((reason) => {
+    if (!stopping) {
+      console.error(`Embedded PostgreSQL stopped unexpectedly (${reason}); agis exits so it can be restarted`);
+      process.exit(1);
+    }
+  });
   config.DATABASE_URL = url;
   const app = await createApp(config);
 
-  let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) {
       return;
@@ -39,7 +63,9 @@ async function main(): Promise<void> {
   await app.listen(config.PORT, config.HOST);
   const demoKey = config.DEMO_SEED ? await app.get(DemoSeedService).seedIfEmpty() : undefined;
   console.log(`agis listening on ${config.publicUrl} (roles: ${config.AGIS_ROLES.join(', ')})`);
-  console.log(`Swagger UI: ${config.publicUrl}/api/docs`);
+  if (config.hasRole('api')) {
+    console.log(`Swagger UI: ${config.publicUrl}/api/docs`);
+  }
   if (demoKey) {
     console.log(`Demo API key (shown once, store it): ${demoKey}`);
     console.log(`Try: curl -H "Authorization: Bearer ${demoKey}" ${config.publicUrl}/api/v1/users/me`);

@@ -30,6 +30,26 @@ describe('operator CLI (npm run cli -- keys:create)', () => {
     expect(user.username).toBe('ops');
   });
 
+  it('refuses to mint without --scopes instead of granting every scope', async () => {
+    const discordId = snowflake();
+    await expect(cli(['keys:create', '--discord-id', discordId])).rejects.toMatchObject({
+      code: 2, stderr: expect.stringContaining('--scopes is required'),
+    });
+    expect(await t.db.query('SELECT 1 FROM users WHERE discord_id = $1', [discordId])).toEqual([]);
+  });
+
+  it('leaves an existing user\'s name alone when --username is left out', async () => {
+    const discordId = snowflake();
+    await cli(['keys:create', '--discord-id', discordId, '--username', 'Alice', '--scopes', 'profile:read']);
+    const { stdout } = await cli(['keys:create', '--discord-id', discordId, '--scopes', 'profile:read']);
+    const profile = await t.http().get('/api/v1/users/me').set('Authorization', `Bearer ${stdout.trim().split('\n').pop()}`);
+    expect(profile.body.data.username).toBe('Alice');
+    const newcomer = snowflake();
+    await cli(['keys:create', '--discord-id', newcomer, '--scopes', 'profile:read']);
+    const [user] = await t.db.query('SELECT username FROM users WHERE discord_id = $1', [newcomer]);
+    expect(user.username).toBe(newcomer);
+  });
+
   it('explains its usage and exits non-zero without a Discord id', async () => {
     await expect(cli(['keys:create'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('usage: npm run cli -- keys:create') });
   });

@@ -75,6 +75,7 @@ describe('first run of the compiled service (npm start)', () => {
       expect(await stop(first)).toBe(0);
     }
     expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+    expect(existsSync(join(dataDir, 'pg.lock'))).toBe(false); // the next start owns the database without a question
 
     // Data persists across restarts: no second demo key, the first key still works.
     const second = await start(dataDir);

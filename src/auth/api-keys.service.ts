@@ -4,6 +4,7 @@ import { DataSource, Repository } from 'typeorm';
 import { ActivityService } from '../activity/activity.service';
 import { Actor, hasScope } from '../common/actor';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { echo, listed } from '../common/echo';
 import { Paginated } from '../common/envelope';
 import { pageWindow, paginate } from '../common/pagination';
 import { queryRows } from '../database/pool-query';
@@ -13,7 +14,7 @@ import { mintToken, parseToken, secretMatches } from './api-key-token';
 import { ApiKeyTouchService } from './api-key-touch.service';
 import { ipAllowed, normalizeAllowList } from './ip-allow-list';
 import { ApiKeyView, CreateApiKeyInput, CreatedApiKeyView } from './api-keys.types';
-import { API_KEYS_PER_USER_MAX, SCOPES, USER_SCOPES } from './scopes';
+import { API_KEYS_PER_USER_MAX, SCOPES } from './scopes';
 
 const unauthenticated = (message: string) => new DomainError(ErrorCode.UNAUTHENTICATED, message);
 
@@ -68,11 +69,11 @@ export class ApiKeysService {
     const scopes = [...new Set(input.scopes)];
     const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
     if (unknown.length) {
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, `Unknown scopes: ${unknown.join(', ')}`);
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `Unknown scopes: ${listed(unknown)}`);
     }
     const beyond = scopes.filter((s) => !hasScope(actor, s) || (s === 'admin' && !actor.scopes.includes('admin')));
     if (beyond.length) {
-      throw new DomainError(ErrorCode.FORBIDDEN, `You cannot grant scopes you do not hold: ${beyond.join(', ')}`);
+      throw new DomainError(ErrorCode.FORBIDDEN, `You cannot grant scopes you do not hold: ${listed(beyond)}`);
     }
     const name = input.name.trim();
     if (!name) {
@@ -111,7 +112,7 @@ export class ApiKeysService {
     // Key ids are 12 lowercase letters or digits; anything else (NUL bytes included) cannot be one.
     const key = /^[a-z0-9]{12}$/.test(keyId) ? await this.keys.findOneBy({ id: keyId, userId: actor.userId }) : null;
     if (!key) {
-      throw new DomainError(ErrorCode.API_KEY_NOT_FOUND, `API key ${keyId} not found`);
+      throw new DomainError(ErrorCode.API_KEY_NOT_FOUND, `API key ${echo(keyId)} not found`);
     }
     if (!key.revokedAt) {
       await this.db.transaction(async (em) => {
@@ -126,11 +127,18 @@ export class ApiKeysService {
     return this.toView(await this.keys.findOneByOrFail({ id: keyId }));
   }
 
-  /** Operator path (CLI, first-run demo): mint a key for a Discord user, creating the user if needed. */
-  async mintForDiscordUser(discordId: string, username: string, scopes: string[], name: string, expiresInDays?: number): Promise<CreatedApiKeyView> {
-    const user = await this.users.ensureUser(discordId, username);
+  /**
+   * Operator path (CLI, first-run demo): mint a key with exactly `scopes` for a Discord user, creating the
+   * user if needed. Without a username an existing user keeps theirs (a new one is named after their id).
+   */
+  async mintForDiscordUser(discordId: string, username: string | undefined, scopes: string[], name: string, expiresInDays?: number): Promise<CreatedApiKeyView> {
+    if (scopes.length === 0) {
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Name at least one scope for the key');
+    }
+    const user = (username === undefined ? await this.users.findByDiscordId(discordId) : null)
+      ?? await this.users.ensureUser(discordId, username ?? discordId);
     const operator: Actor = { userId: user.id, discordId, scopes: ['admin'], via: { kind: 'system', name: 'operator' } };
-    return this.create(operator, { name, scopes: scopes.length ? scopes : [...USER_SCOPES], expiresInDays });
+    return this.create(operator, { name, scopes, expiresInDays });
   }
 
   private toView(k: ApiKey): ApiKeyView {

@@ -33,6 +33,18 @@ describe('loadConfig', () => {
     expect((error as ConfigError).problems).toHaveLength(4);
   });
 
+  it('requires WEBHOOK_SECRET_KEY in production with an external database, naming it', () => {
+    const external = { NODE_ENV: 'production', DATABASE_URL: 'postgres://agis@db:5432/agis' };
+    expect(() => loadConfig(external)).toThrow(ConfigError);
+    expect(() => loadConfig(external)).toThrow(/WEBHOOK_SECRET_KEY=undefined: required when NODE_ENV=production/);
+    expect(loadConfig({ ...external, WEBHOOK_SECRET_KEY: 'k'.repeat(32) }).WEBHOOK_SECRET_KEY).toBe('k'.repeat(32));
+    // Embedded (key file in DATA_DIR) and development (warned at boot) need no setting.
+    expect(() => loadConfig({ NODE_ENV: 'production' })).not.toThrow();
+    expect(() => loadConfig({ DATABASE_URL: external.DATABASE_URL })).not.toThrow();
+    expect(() => loadConfig(external, { AGIS_ROLES: [] })).not.toThrow(); // operator commands (migrations)
+    expect(() => loadConfig({ WEBHOOK_SECRET_KEY_PREVIOUS: 'short' })).toThrow(/WEBHOOK_SECRET_KEY_PREVIOUS/);
+  });
+
   it('documents every setting once', () => {
     const names = SETTINGS.map((s) => s.env);
     expect(new Set(names).size).toBe(names.length);

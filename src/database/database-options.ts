@@ -28,7 +28,12 @@ export async function ensureDatabase(url: string): Promise<void> {
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount === 0) {
-      await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+      // An app and an operator command starting together may both try: the second finds it made (42P04).
+      await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((err: { code?: string }) => {
+        if (err.code !== '42P04') {
+          throw err;
+        }
+      });
     }
   } finally {
     await client.end();

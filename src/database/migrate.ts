@@ -11,8 +11,9 @@ async function main(): Promise<void> {
     console.error('usage: migrate run|revert');
     process.exit(2);
   }
-  const config = loadConfig();
-  const { url, embedded } = await resolveDatabase(config, (m) => console.log(m));
+  const config = loadConfig(process.env, { AGIS_ROLES: [] });
+  // Beside a running app on the embedded database, this connects to the app's server.
+  const { url, embedded } = await resolveDatabase(config, (m) => console.log(m), 'share');
   const ds = new DataSource(dataSourceOptions(url));
   try {
     await ds.initialize();

@@ -1,8 +1,8 @@
-import { deriveSecretKey, mintWebhookSecret, openSecret, sealSecret, signDelivery, verifyDelivery } from './webhook-crypto';
+import { deriveSecretKey, mintWebhookSecret, openSecret, openWithKeyring, sealSecret, signDelivery, verifyDelivery } from './webhook-crypto';
 import { retryDelayMs } from './webhook-payload';
 
 describe('webhook secrets and signatures', () => {
-  const key = deriveSecretKey('k'.repeat(32), 'postgres://x');
+  const key = deriveSecretKey('k'.repeat(32));
 
   it('encrypts secrets so only the same key and webhook id open them', () => {
     const secret = mintWebhookSecret();
@@ -10,17 +10,22 @@ describe('webhook secrets and signatures', () => {
     expect(sealed).not.toContain(secret.slice(6));
     expect(openSecret(key, sealed, 'hook-1')).toBe(secret);
     expect(() => openSecret(key, sealed, 'hook-2')).toThrow();
-    expect(() => openSecret(deriveSecretKey('z'.repeat(32), 'postgres://x'), sealed, 'hook-1')).toThrow();
+    expect(() => openSecret(deriveSecretKey('z'.repeat(32)), sealed, 'hook-1')).toThrow();
     const [v, iv, tag, ct] = sealed.split('.');
     const flipped = Buffer.from(ct, 'base64url');
     flipped[0] ^= 1;
     expect(() => openSecret(key, [v, iv, tag, flipped.toString('base64url')].join('.'), 'hook-1')).toThrow();
   });
 
-  it('derives the key from DATABASE_URL when none is configured (same for every replica of a deployment)', () => {
-    expect(deriveSecretKey(undefined, 'postgres://a@db/agis')).toEqual(deriveSecretKey(undefined, 'postgres://a@db/agis'));
-    expect(deriveSecretKey(undefined, 'postgres://a@db/agis')).not.toEqual(deriveSecretKey(undefined, 'postgres://b@db/agis'));
-    expect(deriveSecretKey(undefined, 'postgres://a@db/agis')).toHaveLength(32);
+  it('opens secrets sealed with the previous key during a rotation, and says they are stale', () => {
+    const previous = deriveSecretKey('p'.repeat(32));
+    const current = deriveSecretKey('c'.repeat(32));
+    const old = sealSecret(previous, 'whsec_old', 'hook-1');
+    const fresh = sealSecret(current, 'whsec_new', 'hook-1');
+    expect(openWithKeyring({ current, previous }, old, 'hook-1')).toEqual({ secret: 'whsec_old', stale: true });
+    expect(openWithKeyring({ current, previous }, fresh, 'hook-1')).toEqual({ secret: 'whsec_new', stale: false });
+    expect(() => openWithKeyring({ current }, old, 'hook-1')).toThrow();
+    expect(() => openWithKeyring({ current, previous }, sealSecret(deriveSecretKey('x'.repeat(32)), 's', 'hook-1'), 'hook-1')).toThrow();
   });
 
   it('signs "<timestamp>.<body>" and verifies within the tolerance only', () => {

@@ -7,11 +7,16 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, ti
  */
 const VERSION = 'v1';
 
-/** 32-byte key from WEBHOOK_SECRET_KEY, or (unset) from the database URL every replica shares. */
-export function deriveSecretKey(configuredKey: string | undefined, databaseUrl: string): Buffer {
-  const [material, info] = configuredKey ? [configuredKey, 'configured'] : [databaseUrl, 'database-url'];
-  return Buffer.from(hkdfSync('sha256', material, 'agis-webhook-secrets', info, 32));
+/**
+ * 32-byte AES key from key material: WEBHOOK_SECRET_KEY, or the key file kept in the data dir
+ * (webhook-keys.ts). Never from anything that changes on its own, such as the database URL.
+ */
+export function deriveSecretKey(material: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', material, 'agis-webhook-secrets', 'configured', 32));
 }
+
+/** The key that seals new secrets, and during a rotation the one that sealed older ones. */
+export interface SecretKeyring { current: Buffer; previous?: Buffer }
 
 export function mintWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`;
@@ -35,6 +40,21 @@ export function openSecret(key: Buffer, sealed: string, webhookId: string): stri
   decipher.setAAD(Buffer.from(webhookId));
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));
   return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+}
+
+/**
+ * Opens with the current key, else with the previous one (a rotation in progress); `stale` says the
+ * value should be sealed again with the current key. Throws when neither key opens it.
+ */
+export function openWithKeyring(ring: SecretKeyring, sealed: string, webhookId: string): { secret: string; stale: boolean } {
+  try {
+    return { secret: openSecret(ring.current, sealed, webhookId), stale: false };
+  } catch (err) {
+    if (!ring.previous) {
+      throw err;
+    }
+    return { secret: openSecret(ring.previous, sealed, webhookId), stale: true };
+  }
 }
 
 /** `X-Agis-Signature`: `sha256=` + hex HMAC-SHA256 of `<timestamp>.<body>` with the webhook's secret. */

@@ -43,9 +43,6 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     if (!this.config.hasRole('scheduler')) {
       return;
     }
-    if (!this.config.WEBHOOK_SECRET_KEY && this.config.NODE_ENV === 'production') {
-      this.logger.warn('WEBHOOK_SECRET_KEY is not set: webhook secrets are encrypted with a key derived from DATABASE_URL');
-    }
     this.loop.start();
   }
 
@@ -75,9 +72,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private async send(claim: ClaimedDelivery): Promise<PostResult> {
     let secret: string;
     try {
-      secret = this.webhooks.secretOf(claim.webhookId, claim.secretCiphertext);
+      secret = await this.webhooks.secretOf(claim.webhookId, claim.secretCiphertext);
     } catch {
-      return { statusCode: null, error: 'cannot decrypt the webhook secret (was WEBHOOK_SECRET_KEY changed?)', durationMs: 0 };
+      return { statusCode: null, error: 'cannot decrypt the webhook secret (was WEBHOOK_SECRET_KEY changed without WEBHOOK_SECRET_KEY_PREVIOUS?)', durationMs: 0 };
     }
     const body = deliveryBody(claim.format, { id: claim.id, event: claim.event, createdAt: claim.createdAt, payload: claim.payload });
     const timestamp = Math.floor(Date.now() / 1000);

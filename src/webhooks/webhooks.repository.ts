@@ -173,4 +173,16 @@ export class WebhooksRepository {
       `UPDATE webhook_deliveries SET status = 'failed', last_error = $2, finished_at = now(), claimed_until = NULL, claimed_by = NULL
        WHERE webhook_id = $1 AND status = 'pending'`, [webhookId, reason]);
   }
+
+  /** A page of sealed secrets in id order, after `afterId` (a uuid; key rotation walks them all). */
+  async sealedSecretsAfter(afterId: string, limit: number): Promise<Array<{ id: string; secret_ciphertext: string }>> {
+    return this.db.query('SELECT id, secret_ciphertext FROM webhooks WHERE id > $1::uuid ORDER BY id LIMIT $2', [afterId, limit]);
+  }
+
+  /** Replaces a sealed secret unless it changed meanwhile (another replica re-sealed it); true when replaced. */
+  async replaceSealedSecret(id: string, from: string, to: string): Promise<boolean> {
+    const [, count]: [unknown[], number] = await this.db.query(
+      'UPDATE webhooks SET secret_ciphertext = $3, updated_at = now() WHERE id = $1 AND secret_ciphertext = $2', [id, from, to]);
+    return count > 0;
+  }
 }
