@@ -46,13 +46,16 @@ describe('Prometheus alert rules (grafana/alerts.yml)', () => {
     expect(code).toBe(0);
   });
 
-  it('cover API errors and latency, scheduler failures and lateness, ad fraud, Agones errors and target down', () => {
+  it('cover API errors and latency, scheduler failures and lateness, ad fraud, Agones errors, target down and target gone', () => {
     const byName = new Map(alerts.map((a) => [a.alert, a.expr]));
     expect([...byName.keys()].sort()).toEqual([
       'AgisAdFraudSpike', 'AgisAgonesErrors', 'AgisApiHighErrorRate', 'AgisApiHighLatency',
-      'AgisSchedulerFailures', 'AgisSchedulerLate', 'AgisTargetDown',
+      'AgisSchedulerFailures', 'AgisSchedulerLate', 'AgisTargetAbsent', 'AgisTargetDown',
     ]);
     expect(byName.get('AgisTargetDown')).toMatch(/^up\{[^}]*\} == 0$/);
+    // When every target is gone there is no up series left to be 0: absent() over the same targets notices.
+    const down = byName.get('AgisTargetDown')!.match(/^up(\{[^}]*\})/)![1];
+    expect(byName.get('AgisTargetAbsent')).toBe(`absent(up${down})`);
     expect(byName.get('AgisApiHighErrorRate')).toMatch(/http_requests_total\{[^}]*status=~"5\.\."/);
     expect(byName.get('AgisApiHighLatency')).toMatch(/histogram_quantile\(0\.95,[\s\S]*by \(job, le\)[\s\S]*rate\(http_request_duration_seconds_bucket/);
     expect(byName.get('AgisSchedulerFailures')).toMatch(/scheduler_executions_total\{[^}]*status="failed"/);

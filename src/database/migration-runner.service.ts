@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, MigrationExecutor } from 'typeorm';
 
-const MIGRATION_LOCK = 7_243_001;
+export const MIGRATION_LOCK = 7_243_001;
 
 /** Applies pending migrations at boot; an advisory lock lets several replicas boot at once. */
 @Injectable()
@@ -11,6 +11,11 @@ export class MigrationRunner implements OnModuleInit {
   constructor(private readonly db: DataSource) {}
 
   async onModuleInit(): Promise<void> {
+    // Nothing pending (e.g. the Helm chart's migration Job ran first): no session-level lock, which a PgBouncer in
+    // transaction mode would leave held on whichever server connection took it. (Read-only: creates no table.)
+    if ((await new MigrationExecutor(this.db).getPendingMigrations()).length === 0) {
+      return;
+    }
     const runner = this.db.createQueryRunner();
     await runner.connect();
     try {
