@@ -1,11 +1,12 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord-api-types/v10';
+import { SCOPES_TEXT_MAX } from '../src/auth/dto/create-api-key.options';
 import { CreditsService } from '../src/credits/credits.service';
 import { COLORS } from '../src/discord/embeds';
 import { WtgLedgerService } from '../src/shop/wtg-ledger.service';
 import { FakeDiscord } from './fakes/fake-discord';
 import { BotResponse, CommandInput, EPHEMERAL } from './fakes/fake-discord-interactions';
 import { fakeUser, FakeUser } from './fakes/fake-discord-payloads';
-import { commandLimitViolations, commandPaths } from './support/discord-command-limits';
+import { commandLimitViolations, commandPaths, commandsWithoutDeclaredReach, stringOptionMaxLengths } from './support/discord-command-limits';
 import { classesWithoutDiscordErrorFilter, DiscordTestBot, startDiscordTestApp } from './support/discord-test-bot';
 import { createUser, TestUser } from './support/factories';
 import { expectLedgerConsistent } from './support/ledger-checks';
@@ -13,6 +14,13 @@ import { pollUntil } from './support/poll';
 import { TestApp } from './support/test-app';
 
 const KEY = /agis_[a-z0-9]{12}_[A-Za-z0-9_-]{43}/;
+/** A valid 99-character cron whose English description is about 800 characters. */
+const LONG_CRON = '1-3/2,5-7/2,9-11/2,13-15/2,17-19/2 1-3/2,5-7/2 1-3/2,5-7/2,9-11/2,13-15/2,17-19/2 1-3/2 0-2/2,4-6/2';
+/** One of the longest IANA zone names (32 characters). */
+const LONGEST_ZONE = 'America/Argentina/ComodRivadavia';
+/** Characters Discord counts towards a message's 6,000 across its embeds. */
+const embedsLength = (r: BotResponse) => r.embeds.reduce((n, e) => n + (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0)
+  + (e.author?.name.length ?? 0) + (e.fields ?? []).reduce((m, f) => m + f.name.length + f.value.length, 0), 0);
 
 const EVERY_COMMAND = [
   '/apikey create', '/apikey list', '/apikey revoke', '/convert', '/credits', '/daily', '/games',
@@ -81,6 +89,20 @@ describe('Discord session: every command through the real discord.js + necord ag
       }
     });
 
+    it('declares where every command may be used: installed to servers, used inside a server', () => {
+      expect(commandsWithoutDeclaredReach(fake.commands)).toEqual([]);
+      for (const c of fake.commands) {
+        expect({ name: c.name, contexts: c.contexts, integrationTypes: c.integration_types }).toEqual({ name: c.name, contexts: [0], integrationTypes: [0] });
+      }
+    });
+
+    it('bounds what a user can type into every text option', () => {
+      const bounds = stringOptionMaxLengths(fake.commands);
+      expect(Object.keys(bounds).length).toBeGreaterThan(10);
+      expect(Object.entries(bounds).filter(([, max]) => max === undefined)).toEqual([]);
+      expect(bounds).toMatchObject({ '/servers start server': 100, '/schedule start timezone': 64, '/schedule start cron': 100, '/apikey create scopes': expect.any(Number) });
+    });
+
     it('routes the errors of every command and button class through the Discord error filter', () => {
       expect(classesWithoutDiscordErrorFilter(t.app)).toEqual([]);
     });
@@ -102,8 +124,9 @@ describe('Discord session: every command through the real discord.js + necord ag
 
     it('/games and /shop show the catalog and the packages', async () => {
       const games = await run(alice, 'games');
-      expect(games.embeds[0].description).toContain('**Minecraft (Java)** · `minecraft` · 30 GC/h');
-      expect(games.embeds[0].description?.split('\n')).toHaveLength(14);
+      expect(games.embeds[0].fields).toHaveLength(14);
+      expect(games.embeds[0].fields?.[0]).toEqual({ name: 'Minecraft (Java)', value: '`minecraft` · 30 GC/h', inline: true });
+      expect(games.embeds[0].footer?.text).toBe('Create one with /servers create (game: the key shown)');
       const shop = await run(alice, 'shop');
       expect(shop.embeds[0].description).toContain('**11 WTG (10 + 1 bonus)** · 9.99 USD · worth 11,000 GC');
     });
@@ -132,7 +155,7 @@ describe('Discord session: every command through the real discord.js + necord ag
 
     it('/servers list and the server autocomplete show the server by name', async () => {
       const list = await run(alice, 'servers', 'list');
-      expect(list.embeds[0].description).toMatch(/^🟢 Running \*\*survival\*\* · minecraft · 30 GC\/h · `127\.0\.0\.1:\d+`$/);
+      expect(list.embeds[0].description).toMatch(/^🟢 Running \*\*survival\*\* · minecraft · 30 GC\/h · `127\.0\.0\.1:\d+` · 👥 0 \/ 20$/);
       expect(await suggest(alice, 'servers', 'info', 'server', { server: 'SURV' })).toEqual([{ name: 'survival · minecraft · running', value: serverId }]);
     });
 
@@ -330,5 +353,117 @@ describe('Discord session: every command through the real discord.js + necord ag
       expect(own.embeds[0].title).toBe('✅ Schedule deleted');
       expect(await t.db.query('SELECT 1 FROM server_schedules WHERE id = $1', [id])).toEqual([]);
     });
+  });
+
+  describe('the largest inputs and data the bot accepts still give replies Discord takes', () => {
+    let dora: TestUser;
+    let doraServer: string;
+    const asDora = () => asDiscord(dora, 'dora');
+    beforeAll(async () => {
+      dora = await createUser(t, { username: 'dora', credits: 1000 });
+      const res = await t.http().post('/api/v1/servers').set(dora.auth).send({ name: 'd'.repeat(32), gameType: 'minecraft', start: false });
+      expect(res.status).toBe(201);
+      doraServer = res.body.data.id;
+    });
+
+    it('/schedule list shows ten schedules whose crons read as ~800 characters each, cut with "…" to fit one reply', async () => {
+      expect(LONG_CRON).toHaveLength(99);
+      for (let i = 0; i < 10; i += 1) {
+        const res = await t.http().post(`/api/v1/servers/${doraServer}/schedules`).set(dora.auth)
+          .send({ action: i % 2 ? 'stop' : 'start', cron: LONG_CRON, timezone: LONGEST_ZONE });
+        expect(res.status).toBe(201);
+        expect(res.body.data.description.length).toBeGreaterThan(750);
+      }
+      const ids = (await t.db.query('SELECT id FROM server_schedules WHERE server_id = $1', [doraServer])).map((r: Row) => r.id);
+      const reply = await run(asDora(), 'schedule', 'list');
+      expect(reply).toMatchObject({ ephemeral: true });
+      expect(reply.embeds[0].title).toBe('⏰ Your schedules');
+      const fields = reply.embeds[0].fields ?? [];
+      expect(fields).toHaveLength(10);
+      for (const f of fields) {
+        expect(f.value.length).toBeLessThanOrEqual(1024);
+        expect(f.value).toContain(`\`${LONG_CRON}\` (${LONGEST_ZONE}) · Every 2 minutes`);
+        expect(f.value).toMatch(/…\nNext run: <t:\d+:f> \(<t:\d+:R>\)\nid `[0-9a-f-]{36}`$/);
+      }
+      expect(fields.map((f) => /id `([0-9a-f-]{36})`$/.exec(f.value)?.[1]).sort()).toEqual([...ids].sort());
+      expect(embedsLength(reply)).toBeLessThanOrEqual(6000);
+    });
+
+    it('/schedule start with the longest cron and time zone answers with the whole description', async () => {
+      const reply = await run(asDora(), 'schedule', 'restart', { server: doraServer, cron: LONG_CRON, timezone: LONGEST_ZONE });
+      expect(reply.embeds[0].title).toBe('✅ Schedule created');
+      expect(reply.embeds[0].description).toContain('Every 2 minutes, minutes 1 through 3 past the hour');
+      expect(reply.embeds[0].fields?.find((f) => f.name === 'Cron')?.value).toBe(`\`${LONG_CRON}\``);
+    });
+
+    it('errors repeat long input cut short with "…", with the same text as REST', async () => {
+      const typed = 'z'.repeat(100);
+      const rest = await t.http().get(`/api/v1/servers/${typed}`).set(dora.auth);
+      expect(rest.status).toBe(404);
+      expect(rest.body.error.message).toBe(`Server ${'z'.repeat(63)}… not found`);
+      for (const sub of ['start', 'stop', 'restart']) {
+        const reply = await run(asDora(), 'servers', sub, { server: typed });
+        expect(reply.kind).toBe('edit');
+        expectError(reply, rest.body.error.message);
+      }
+      expectError(await run(asDora(), 'servers', 'info', { server: typed }), rest.body.error.message);
+
+      const restSchedule = await t.http().delete(`/api/v1/schedules/${'s'.repeat(300)}`).set(dora.auth);
+      expect(restSchedule.body.error.message).toBe(`Schedule ${'s'.repeat(63)}… not found`);
+      expectError(await run(asDora(), 'schedule', 'delete', { id: 's'.repeat(100) }), restSchedule.body.error.message);
+      expectError(await run(asDora(), 'apikey', 'revoke', { id: 'k'.repeat(100) }), `API key ${'k'.repeat(63)}… not found`);
+
+      const zone = `Mars/${'Olympus_Mons'.repeat(5)}`.slice(0, 64);
+      expectError(await run(asDora(), 'schedule', 'start', { server: doraServer, cron: '0 8 * * *', timezone: zone }),
+        `Unknown time zone '${zone}': use an IANA name such as Europe/Paris or UTC`);
+
+      const junk = Array.from({ length: 40 }, (_, i) => `nope${i}`).join(',').slice(0, SCOPES_TEXT_MAX);
+      const scopes = await run(asDora(), 'apikey', 'create', { name: 'k'.repeat(64), scopes: junk });
+      expect(scopes.kind).toBe('edit');
+      expectError(scopes, `Unknown scopes: ${junk.split(',').join(', ')}`);
+    });
+
+    it('autocomplete writes nothing: no user for someone who never ran a command, no lock on a known user\'s row', async () => {
+      const stranger = fakeUser('stranger');
+      expect(await suggest(stranger, 'servers', 'info', 'server', { server: '' })).toEqual([]);
+      expect(await suggest(stranger, 'schedule', 'delete', 'id', { id: '' })).toEqual([]);
+      expect((await suggest(stranger, 'servers', 'create', 'game', { name: 'x', game: 'mine' })).map((c) => c.value)).toEqual(['minecraft']);
+      expect(await t.db.query('SELECT 1 FROM users WHERE discord_id = $1', [stranger.id])).toEqual([]);
+
+      // A row lock (what INSERT … ON CONFLICT DO UPDATE takes even when it changes nothing) stamps xmax.
+      const rowVersion = async () => (await t.db.query('SELECT xmin::text, xmax::text, updated_at FROM users WHERE id = $1', [dora.userId]))[0];
+      const before = await rowVersion();
+      for (const typed of ['d', 'dd', 'ddd']) {
+        expect(await suggest(asDora(), 'servers', 'info', 'server', { server: typed })).toEqual([expect.objectContaining({ value: doraServer })]);
+      }
+      expect(await rowVersion()).toEqual(before);
+    });
+
+    it('when Discord refuses an answer, the user gets a short ephemeral note saying so, never silence', async () => {
+      fake.refuseNextMessages(1);
+      const refused = await run(asDora(), 'credits');
+      expect(refused).toMatchObject({ kind: 'callback', type: 4, ephemeral: true });
+      expect(refused.embeds[0]).toMatchObject({ color: COLORS.error });
+      expect(refused.embeds[0].description).toMatch(/^Discord refused to show this answer \(50035 Invalid Form Body\); it was logged as ref [0-9a-f]{8}\.$/);
+
+      // A deferred command: the refused edit is replaced by the note, so the reply never stays "thinking…".
+      fake.refuseNextMessages(1);
+      const deferred = fake.sendCommand({ user: asDora(), name: 'apikey', subcommand: 'create', options: { name: 'refused' } });
+      expect(await deferred.reply()).toMatchObject({ type: 5, flags: EPHEMERAL });
+      const note = await deferred.final();
+      expect(note).toMatchObject({ kind: 'edit', ephemeral: true });
+      expect(note.embeds[0].description).toMatch(/^Discord refused to show this answer \(50035/);
+
+      // If the note is refused too, it goes out as plain text.
+      fake.refuseNextMessages(2);
+      const plain = await fake.sendCommand({ user: asDora(), name: 'apikey', subcommand: 'create', options: { name: 'refused twice' } }).final();
+      expect(plain).toMatchObject({ kind: 'edit', ephemeral: true, embeds: [] });
+      expect(plain.content).toMatch(/^❌ Discord refused to show this answer \(50035 Invalid Form Body\); it was logged as ref [0-9a-f]{8}\.$/);
+    });
+  });
+
+  it('Discord refused nothing the bot sent in this session except the refusals the tests injected', () => {
+    expect(fake.refusals.filter((r) => !JSON.stringify(r.answer).includes('INJECTED_BY_TEST')).map((r) => ({ path: r.path, answer: r.answer }))).toEqual([]);
+    expect(fake.refusals).toHaveLength(4);
   });
 });

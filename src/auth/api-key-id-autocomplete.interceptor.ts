@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AutocompleteInteraction } from 'discord.js';
 import { AutocompleteInterceptor } from 'necord';
+import { truncate } from '../common/echo';
 import { PER_PAGE_MAX } from '../common/pagination';
-import { actorOf } from '../discord/discord-actor.decorator';
+import { knownActorOf } from '../discord/discord-actor.decorator';
+import { CHOICE_NAME_MAX, CHOICES_MAX } from '../discord/discord-limits';
 import { ApiKeysService } from './api-keys.service';
-
-/** Discord shows at most 25 suggestions. */
-const CHOICES_MAX = 25;
 
 /** Suggests the caller's active keys (by id or name) while they type `/apikey revoke id:`. */
 @Injectable()
@@ -17,11 +16,16 @@ export class ApiKeyIdAutocomplete extends AutocompleteInterceptor {
 
   async transformOptions(interaction: AutocompleteInteraction): Promise<void> {
     const typed = interaction.options.getFocused().trim().toLowerCase();
-    const page = await this.keys.list(actorOf(interaction), { page: 1, perPage: PER_PAGE_MAX });
+    const actor = knownActorOf(interaction);
+    if (!actor) {
+      await interaction.respond([]);
+      return;
+    }
+    const page = await this.keys.list(actor, { page: 1, perPage: PER_PAGE_MAX });
     const choices = page.items
       .filter((k) => k.status === 'active' && (k.id.includes(typed) || k.name.toLowerCase().includes(typed)))
       .slice(0, CHOICES_MAX)
-      .map((k) => ({ name: `${k.id} · ${k.name}`.slice(0, 100), value: k.id }));
+      .map((k) => ({ name: truncate(`${k.id} · ${k.name}`, CHOICE_NAME_MAX), value: k.id }));
     await interaction.respond(choices);
   }
 }

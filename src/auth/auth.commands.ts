@@ -4,7 +4,8 @@ import { Context, createCommandGroupDecorator, Options, SlashCommandContext, Sub
 import { Actor } from '../common/actor';
 import { Paginated } from '../common/envelope';
 import { DiscordActor } from '../discord/discord-actor.decorator';
-import { DiscordCommands } from '../discord/discord-commands.decorator';
+import { COMMAND_REACH, DiscordCommands } from '../discord/discord-commands.decorator';
+import { EMBED_DESCRIPTION_MAX, linesWithin } from '../discord/discord-limits';
 import { infoEmbed, relativeTime, successEmbed } from '../discord/embeds';
 import { ApiKeyIdAutocomplete } from './api-key-id-autocomplete.interceptor';
 import { ApiKeysService } from './api-keys.service';
@@ -12,7 +13,7 @@ import { ApiKeyView, CreatedApiKeyView } from './api-keys.types';
 import { CreateApiKeyOptions } from './dto/create-api-key.options';
 import { RevokeApiKeyOptions } from './dto/revoke-api-key.options';
 
-export const ApiKeyCommand = createCommandGroupDecorator({ name: 'apikey', description: 'Create, list and revoke keys for the agis REST API' });
+export const ApiKeyCommand = createCommandGroupDecorator({ name: 'apikey', description: 'Create, list and revoke keys for the agis REST API', ...COMMAND_REACH });
 
 /** Keys listed per /apikey list reply: keeps the embed well under Discord's 4096-character description. */
 const LIST_PAGE = 10;
@@ -66,5 +67,6 @@ function listEmbed(page: Paginated<ApiKeyView>): EmbedBuilder {
   const lines = page.items.map((k) =>
     `${STATUS_ICON[k.status]} \`${k.id}\` **${k.name}** · ${k.status} · ${k.scopes.join(', ')} · last used ${relativeTime(k.lastUsedAt)}`);
   const more = page.meta.total > page.items.length ? `\nShowing the newest ${page.items.length} of ${page.meta.total}.` : '';
-  return infoEmbed('🔑 Your API keys', `${lines.join('\n')}${more}`);
+  const text = linesWithin(lines, EMBED_DESCRIPTION_MAX - more.length, (hidden) => `… and ${hidden} more`);
+  return infoEmbed('🔑 Your API keys', `${text}${more}`);
 }

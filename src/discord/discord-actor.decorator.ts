@@ -25,6 +25,11 @@ export function actorOf(interaction: BaseInteraction): Actor {
   return actor;
 }
 
+/** The actor behind an autocomplete request, or undefined for someone who never ran a command (autocomplete creates no user). */
+export function knownActorOf(interaction: BaseInteraction): Actor | undefined {
+  return actors.get(interaction);
+}
+
 /** The acting user of a necord handler (created on their first command), like @CurrentActor() for HTTP. */
 export const DiscordActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
   const [interaction] = NecordExecutionContext.create(ctx).getContext<'interactionCreate'>();

@@ -27,6 +27,8 @@ export function commandLabel(interaction: BaseInteraction, discovery: NecordBase
 /**
  * Runs around every necord interaction handler: resolves the Discord user to an Actor (creating the
  * user on first contact), counts slash commands in the user's stats, and records command metrics.
+ * Autocomplete only reads: it fires on every keystroke, so it neither creates nor touches the user
+ * (someone who never ran a command simply gets no suggestions of their own things).
  */
 @Injectable()
 export class DiscordInteractionInterceptor implements NestInterceptor {
@@ -54,6 +56,13 @@ export class DiscordInteractionInterceptor implements NestInterceptor {
       }
     };
     try {
+      if (interaction.isAutocomplete()) {
+        const known = await this.users.findByDiscordId(interaction.user.id);
+        if (known) {
+          bindActor(interaction, discordActor(known));
+        }
+        return next.handle();
+      }
       const actor = discordActor(await this.users.ensureUser(interaction.user.id, interaction.user.username));
       if (interaction.isChatInputCommand()) {
         await this.users.recordCommand(actor);

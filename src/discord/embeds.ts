@@ -1,4 +1,6 @@
-import { EmbedBuilder } from 'discord.js';
+import { APIEmbed, APIEmbedField, EmbedBuilder, EmbedFooterOptions, RestOrArray } from 'discord.js';
+import { truncate } from '../common/echo';
+import { EMBED_DESCRIPTION_MAX, EMBED_FIELD_NAME_MAX, EMBED_FIELD_VALUE_MAX, EMBED_FIELDS_MAX, EMBED_FOOTER_MAX, EMBED_TITLE_MAX, fitEmbed } from './discord-limits';
 
 /** Embed colours: one meaning each, so a glance at the sidebar tells success from failure. */
 export const COLORS = {
@@ -7,6 +9,38 @@ export const COLORS = {
   info: 0x5865f2,
   warning: 0xfee75c,
 } as const;
+
+/**
+ * An embed that cannot break Discord's limits whatever the data: texts are cut with "…" as they are
+ * set (discord.js would otherwise throw before sending), fields beyond 25 are left out, and toJSON()
+ * applies the 6,000-character total. Every embed the bot sends is one of these.
+ */
+export class FittedEmbed extends EmbedBuilder {
+  override setTitle(title: string | null): this {
+    return super.setTitle(title === null ? null : truncate(title, EMBED_TITLE_MAX));
+  }
+
+  override setDescription(description: string | null): this {
+    return super.setDescription(description === null ? null : truncate(description, EMBED_DESCRIPTION_MAX));
+  }
+
+  override setFooter(footer: EmbedFooterOptions | null): this {
+    return super.setFooter(footer && { ...footer, text: truncate(footer.text, EMBED_FOOTER_MAX) });
+  }
+
+  override addFields(...fields: RestOrArray<APIEmbedField>): this {
+    const list = (Array.isArray(fields[0]) ? fields[0] : fields) as APIEmbedField[];
+    const room = Math.max(0, EMBED_FIELDS_MAX - (this.data.fields?.length ?? 0));
+    // Discord refuses an empty field name or value ("This field is required").
+    return super.addFields(list.slice(0, room).map((f) => ({
+      ...f, name: truncate(f.name, EMBED_FIELD_NAME_MAX) || '—', value: truncate(f.value, EMBED_FIELD_VALUE_MAX) || '—',
+    })));
+  }
+
+  override toJSON(): APIEmbed {
+    return fitEmbed(super.toJSON());
+  }
+}
 
 /** Every state a game server can be shown in (mirrors the server state machine). */
 export type DisplayStatus = 'creating' | 'starting' | 'running' | 'stopping' | 'stopped' | 'error' | 'deleting';
@@ -29,22 +63,26 @@ export function statusLine(status: DisplayStatus): string {
 
 /** A status-coloured embed for one server-like thing. */
 export function statusEmbed(title: string, status: DisplayStatus): EmbedBuilder {
-  return new EmbedBuilder().setTitle(title).setColor(STATUS_STYLE[status].color).addFields({ name: 'Status', value: statusLine(status), inline: true });
+  return new FittedEmbed().setTitle(title).setColor(STATUS_STYLE[status].color).addFields({ name: 'Status', value: statusLine(status), inline: true });
 }
 
 export function successEmbed(title: string, description?: string): EmbedBuilder {
-  const embed = new EmbedBuilder().setColor(COLORS.success).setTitle(`✅ ${title}`);
+  const embed = new FittedEmbed().setColor(COLORS.success).setTitle(`✅ ${title}`);
   return description ? embed.setDescription(description) : embed;
 }
 
 export function infoEmbed(title: string, description?: string): EmbedBuilder {
-  const embed = new EmbedBuilder().setColor(COLORS.info).setTitle(title);
+  const embed = new FittedEmbed().setColor(COLORS.info).setTitle(title);
   return description ? embed.setDescription(description) : embed;
 }
 
-/** The message is shown verbatim: it is the same text the REST API returns for the error. */
+/** The message is shown as is (cut to a description's 4,096 characters): the same text the REST API returns. */
 export function errorEmbed(message: string): EmbedBuilder {
-  return new EmbedBuilder().setColor(COLORS.error).setTitle('❌ Error').setDescription(message);
+  return new FittedEmbed().setColor(COLORS.error).setTitle('❌ Error').setDescription(message || 'Error');
+}
+
+export function warningEmbed(title: string, description: string): EmbedBuilder {
+  return new FittedEmbed().setColor(COLORS.warning).setTitle(title).setDescription(description);
 }
 
 /** `12,345 GC`: amounts of GameCredits as users read them. */

@@ -2,12 +2,12 @@ import { EmbedBuilder } from 'discord.js';
 import { Context, createCommandGroupDecorator, SlashCommandContext, Subcommand } from 'necord';
 import { Actor } from '../common/actor';
 import { DiscordActor } from '../discord/discord-actor.decorator';
-import { DiscordCommands } from '../discord/discord-commands.decorator';
+import { COMMAND_REACH, DiscordCommands } from '../discord/discord-commands.decorator';
 import { formatCredits, infoEmbed } from '../discord/embeds';
 import { LeaderboardService } from './leaderboard.service';
 import { Board, LEADERBOARD_LIMIT_DEFAULT, LeaderboardView } from './leaderboard.types';
 
-export const LeaderboardCommand = createCommandGroupDecorator({ name: 'leaderboard', description: 'Top players by GameCredits or by servers, with your rank' });
+export const LeaderboardCommand = createCommandGroupDecorator({ name: 'leaderboard', description: 'Top players by GameCredits or by servers, with your rank', ...COMMAND_REACH });
 
 const TITLE: Record<Board, string> = { credits: '🏆 Richest players', servers: '🏆 Biggest hosts' };
 const MEDALS = ['🥇', '🥈', '🥉'];

@@ -1,22 +1,28 @@
 import { CronExpressionParser } from 'cron-parser';
 import cronstrue from 'cronstrue';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { echo } from '../common/echo';
 
 export const CRON_MAX_LENGTH = 100;
+/** Longest time-zone name accepted; the longest IANA names are about 30 characters. */
+export const TIMEZONE_MAX_LENGTH = 64;
 const FIELD_NAMES = ['minute', 'hour', 'day of month', 'month', 'day of week'];
 
 /** Throws VALIDATION_FAILED for a name the runtime's time-zone database does not know. */
 export function assertTimeZone(timezone: string): void {
   try {
+    if (timezone.length > TIMEZONE_MAX_LENGTH) {
+      throw new RangeError('too long');
+    }
     new Intl.DateTimeFormat('en-US', { timeZone: timezone });
   } catch {
-    throw new DomainError(ErrorCode.VALIDATION_FAILED, `Unknown time zone '${timezone}': use an IANA name such as Europe/Paris or UTC`,
+    throw new DomainError(ErrorCode.VALIDATION_FAILED, `Unknown time zone '${echo(timezone)}': use an IANA name such as Europe/Paris or UTC`,
       [{ field: 'timezone', messages: ['must be an IANA time zone'] }]);
   }
 }
 
 function invalid(cron: string, why: string): DomainError {
-  return new DomainError(ErrorCode.INVALID_CRON, `Invalid cron expression '${cron}': ${why}`,
+  return new DomainError(ErrorCode.INVALID_CRON, `Invalid cron expression '${echo(cron, CRON_MAX_LENGTH)}': ${why}`,
     [{ field: 'cron', messages: [why] }]);
 }
 
@@ -27,7 +33,7 @@ function invalid(cron: string, why: string): DomainError {
 export function assertCron(cron: string): void {
   const fields = cron.trim().split(/\s+/).filter(Boolean);
   if (cron.length > CRON_MAX_LENGTH) {
-    throw invalid(cron.slice(0, 20) + '…', `longer than ${CRON_MAX_LENGTH} characters`);
+    throw invalid(echo(cron, 20), `longer than ${CRON_MAX_LENGTH} characters`);
   }
   if (fields.length !== 5) {
     throw invalid(cron, `expected 5 fields (${FIELD_NAMES.join(', ')}), got ${fields.length}` +

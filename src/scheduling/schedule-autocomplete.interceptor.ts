@@ -3,8 +3,9 @@ import { AutocompleteInteraction } from 'discord.js';
 import { AutocompleteInterceptor } from 'necord';
 import { Actor } from '../common/actor';
 import { PER_PAGE_MAX } from '../common/pagination';
-import { actorOf } from '../discord/discord-actor.decorator';
-import { Choice, choice, CHOICES_MAX, serverChoices } from '../servers/server-autocomplete.interceptor';
+import { knownActorOf } from '../discord/discord-actor.decorator';
+import { CHOICES_MAX } from '../discord/discord-limits';
+import { Choice, choice, serverChoices } from '../servers/server-autocomplete.interceptor';
 import { ServersService } from '../servers/servers.service';
 import { SchedulesService } from './schedules.service';
 
@@ -31,7 +32,7 @@ export class ScheduleAutocomplete extends AutocompleteInterceptor {
 
   async transformOptions(interaction: AutocompleteInteraction): Promise<void> {
     const focused = interaction.options.getFocused(true);
-    const actor = actorOf(interaction);
+    const actor = knownActorOf(interaction);
     switch (focused.name) {
       case 'timezone':
         return interaction.respond(timeZoneChoices(focused.value));
@@ -42,7 +43,10 @@ export class ScheduleAutocomplete extends AutocompleteInterceptor {
     }
   }
 
-  private async scheduleChoices(actor: Actor, typed: string): Promise<Choice[]> {
+  private async scheduleChoices(actor: Actor | undefined, typed: string): Promise<Choice[]> {
+    if (!actor) {
+      return [];
+    }
     const q = typed.trim().toLowerCase();
     const [schedules, servers] = await Promise.all([
       this.schedules.listMine(actor, { page: 1, perPage: PER_PAGE_MAX }),

@@ -2,11 +2,13 @@ import { UseInterceptors } from '@nestjs/common';
 import { ChatInputCommandInteraction, EmbedBuilder, escapeMarkdown, MessageFlags } from 'discord.js';
 import { Context, createCommandGroupDecorator, Options, SlashCommandContext, Subcommand } from 'necord';
 import { Actor } from '../common/actor';
+import { truncate } from '../common/echo';
 import { Paginated } from '../common/envelope';
 import { PER_PAGE_MAX } from '../common/pagination';
 import { DiscordActor } from '../discord/discord-actor.decorator';
-import { DiscordCommands } from '../discord/discord-commands.decorator';
-import { COLORS, infoEmbed, relativeTime, successEmbed } from '../discord/embeds';
+import { COMMAND_REACH, DiscordCommands } from '../discord/discord-commands.decorator';
+import { EMBED_FIELD_VALUE_MAX, EMBEDS_TOTAL_MAX } from '../discord/discord-limits';
+import { infoEmbed, relativeTime, successEmbed } from '../discord/embeds';
 import { ServersService } from '../servers/servers.service';
 import { CRON_MAX_LENGTH } from './cron';
 import { CreateScheduleOptions } from './dto/create-schedule.options';
@@ -17,10 +19,11 @@ import { ScheduleAutocomplete } from './schedule-autocomplete.interceptor';
 import { SchedulesService } from './schedules.service';
 import { ScheduleView } from './schedules.types';
 
-export const ScheduleCommand = createCommandGroupDecorator({ name: 'schedule', description: 'Start, stop or restart your servers on a cron schedule' });
+export const ScheduleCommand = createCommandGroupDecorator({ name: 'schedule', description: 'Start, stop or restart your servers on a cron schedule', ...COMMAND_REACH });
 
-/** Schedules per /schedule list reply: ten fields stay well inside an embed's 6000 characters. */
+/** Schedules per /schedule list reply; their descriptions share the 6,000 characters of one message. */
 const LIST_PAGE = 10;
+const LIST_TITLE = '⏰ Your schedules';
 
 /** Discord adapter of SchedulesService: the same calls as /servers/:id/schedules and /schedules. Answers are ephemeral. */
 @ScheduleCommand()
@@ -103,21 +106,28 @@ function nextRunText(s: ScheduleView): string {
 
 function listEmbed(page: Paginated<ScheduleView>, serverNames: Map<string, string>): EmbedBuilder {
   if (page.items.length === 0) {
-    return infoEmbed('⏰ Your schedules', page.meta.total === 0
+    return infoEmbed(LIST_TITLE, page.meta.total === 0
       ? 'You have no schedules yet. Create one with `/schedule start`, `/schedule stop` or `/schedule restart` (see `/schedule help`).'
       : `No schedules on page ${page.meta.page}; you have ${page.meta.totalPages} page(s).`);
   }
-  const embed = infoEmbed('⏰ Your schedules');
-  for (const s of page.items) {
-    embed.addFields({
-      name: `${s.enabled ? '🟢' : '⚫'} ${s.action} ${serverNames.get(s.serverId) ?? s.serverId}`.slice(0, 256),
-      value: `\`${s.cron}\` (${s.timezone}) · ${s.description}\nNext run: ${nextRunText(s)}\nid \`${s.id}\``,
-    });
-  }
-  return embed.setFooter({ text: `Page ${page.meta.page} of ${page.meta.totalPages} · ${page.meta.total} schedule(s)` });
+  const footer = `Page ${page.meta.page} of ${page.meta.totalPages} · ${page.meta.total} schedule(s)`;
+  const fields = page.items.map((s) => ({
+    name: `${s.enabled ? '🟢' : '⚫'} ${s.action} ${serverNames.get(s.serverId) ?? s.serverId}`,
+    head: `\`${s.cron}\` (${s.timezone}) · `,
+    description: s.description,
+    tail: `\nNext run: ${nextRunText(s)}\nid \`${s.id}\``,
+  }));
+  // A cron's English description can run past 1,000 characters: the descriptions share what the
+  // message has left after everything else, so ten long schedules still fit one reply.
+  const fixed = LIST_TITLE.length + footer.length + fields.reduce((n, f) => n + f.name.length + f.head.length + f.tail.length, 0);
+  const share = Math.floor((EMBEDS_TOTAL_MAX - fixed) / fields.length);
+  return infoEmbed(LIST_TITLE).addFields(fields.map((f) => ({
+    name: f.name,
+    value: `${f.head}${truncate(f.description, Math.min(share, EMBED_FIELD_VALUE_MAX - f.head.length - f.tail.length))}${f.tail}`,
+  }))).setFooter({ text: footer });
 }
 
-const HELP = new EmbedBuilder().setColor(COLORS.info).setTitle('⏰ Cron schedules').setDescription([
+const HELP = infoEmbed('⏰ Cron schedules', [
   'A schedule runs `start`, `stop` or `restart` on one of your servers whenever its cron matches.',
   `A cron has exactly **5 fields** separated by spaces (at most ${CRON_MAX_LENGTH} characters):`,
   '```\n┌ minute (0-59)\n│ ┌ hour (0-23)\n│ │ ┌ day of month (1-31)\n│ │ │ ┌ month (1-12 or jan-dec)\n│ │ │ │ ┌ day of week (0-6, sunday = 0, or sun-sat)\n* * * * *\n```',

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ActivityService } from '../activity/activity.service';
 import { Actor } from '../common/actor';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { echo } from '../common/echo';
 import { Paginated } from '../common/envelope';
 import { pageWindow, paginate } from '../common/pagination';
 import { ServersService } from '../servers/servers.service';
@@ -121,14 +122,14 @@ export class SchedulesService {
   private async load(actor: Actor, scheduleId: string): Promise<Schedule> {
     const schedule = UUID.test(scheduleId) ? await this.repo.schedules.findOneBy({ id: scheduleId, ownerId: actor.userId }) : null;
     if (!schedule) {
-      throw new DomainError(ErrorCode.SCHEDULE_NOT_FOUND, `Schedule ${scheduleId} not found`);
+      throw new DomainError(ErrorCode.SCHEDULE_NOT_FOUND, `Schedule ${echo(scheduleId)} not found`);
     }
     return schedule;
   }
 
   private validate(action: string, cron: string, timezone: string): Pick<Schedule, 'action' | 'cron' | 'timezone'> {
     if (!(SCHEDULE_ACTIONS as readonly string[]).includes(action)) {
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, `Unknown action '${action}': use one of ${SCHEDULE_ACTIONS.join(', ')}`);
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `Unknown action '${echo(action)}': use one of ${SCHEDULE_ACTIONS.join(', ')}`);
     }
     assertCron(cron);
     assertTimeZone(timezone);

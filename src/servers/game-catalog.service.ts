@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { AppConfig } from '../config/app-config';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { echo, listed } from '../common/echo';
 import { applyCatalogOverride, BUILT_IN_GAMES, CatalogError, findGame, GameType } from './game-catalog';
 
 /** The catalog in force: built-in games, overridden by GAME_CATALOG_FILE (checked once at boot). */
@@ -17,8 +18,8 @@ export class GameCatalogService {
   require(key: string): GameType {
     const found = findGame(this.games, key);
     if (!found) {
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, `Unknown game type "${key}"; known types: ${this.games.map((g) => g.key).join(', ')}`,
-        [{ field: 'gameType', messages: [`gameType must be one of: ${this.games.map((g) => g.key).join(', ')}`] }]);
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `Unknown game type "${echo(key)}"; known types: ${listed(this.games.map((g) => g.key))}`,
+        [{ field: 'gameType', messages: [`gameType must be one of: ${listed(this.games.map((g) => g.key))}`] }]);
     }
     return found;
   }

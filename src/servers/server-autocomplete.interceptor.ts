@@ -2,24 +2,25 @@ import { Injectable } from '@nestjs/common';
 import { ApplicationCommandOptionChoiceData, AutocompleteInteraction } from 'discord.js';
 import { AutocompleteInterceptor } from 'necord';
 import { Actor } from '../common/actor';
+import { truncate } from '../common/echo';
 import { PER_PAGE_MAX } from '../common/pagination';
-import { actorOf } from '../discord/discord-actor.decorator';
+import { knownActorOf } from '../discord/discord-actor.decorator';
+import { CHOICE_NAME_MAX, CHOICES_MAX } from '../discord/discord-limits';
 import { GameType } from './game-catalog';
 import { GameCatalogService } from './game-catalog.service';
 import { ServersService } from './servers.service';
 
-/** Discord shows at most 25 suggestions, each name at most 100 characters. */
-export const CHOICES_MAX = 25;
-const CHOICE_NAME_MAX = 100;
-
 export type Choice = ApplicationCommandOptionChoiceData<string>;
 
 export function choice(name: string, value: string): Choice {
-  return { name: name.slice(0, CHOICE_NAME_MAX), value };
+  return { name: truncate(name, CHOICE_NAME_MAX), value };
 }
 
 /** The caller's servers whose name (or id) contains what they typed: shown by name, sent as the id. */
-export async function serverChoices(servers: ServersService, actor: Actor, typed: string): Promise<Choice[]> {
+export async function serverChoices(servers: ServersService, actor: Actor | undefined, typed: string): Promise<Choice[]> {
+  if (!actor) {
+    return [];
+  }
   const q = typed.trim().toLowerCase();
   const page = await servers.list(actor, { page: 1, perPage: PER_PAGE_MAX });
   return page.items
@@ -47,7 +48,7 @@ export class ServerAutocomplete extends AutocompleteInterceptor {
     const focused = interaction.options.getFocused(true);
     const choices = focused.name === 'game'
       ? gameChoices(this.catalog.games, focused.value)
-      : await serverChoices(this.servers, actorOf(interaction), focused.value);
+      : await serverChoices(this.servers, knownActorOf(interaction), focused.value);
     await interaction.respond(choices);
   }
 }

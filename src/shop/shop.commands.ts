@@ -2,7 +2,7 @@ import { EmbedBuilder, MessageFlags } from 'discord.js';
 import { Context, Options, SlashCommand, SlashCommandContext } from 'necord';
 import { Actor } from '../common/actor';
 import { DiscordActor } from '../discord/discord-actor.decorator';
-import { DiscordCommands } from '../discord/discord-commands.decorator';
+import { COMMAND_REACH, DiscordCommands } from '../discord/discord-commands.decorator';
 import { formatCredits, formatWtg, infoEmbed, successEmbed } from '../discord/embeds';
 import { ConvertWtgOptions } from './dto/convert-wtg.options';
 import { ShopService } from './shop.service';
@@ -13,12 +13,12 @@ import { ShopView } from './shop.types';
 export class ShopCommands {
   constructor(private readonly shop: ShopService) {}
 
-  @SlashCommand({ name: 'shop', description: 'WTG coin packages and what they are worth in GameCredits' })
+  @SlashCommand({ name: 'shop', description: 'WTG coin packages and what they are worth in GameCredits', ...COMMAND_REACH })
   async showShop(@Context() [interaction]: SlashCommandContext): Promise<void> {
     await interaction.reply({ embeds: [shopEmbed(this.shop.catalog())] });
   }
 
-  @SlashCommand({ name: 'convert', description: 'Convert WTG coins to GameCredits (1 WTG = 1,000 GC, one-way)' })
+  @SlashCommand({ name: 'convert', description: 'Convert WTG coins to GameCredits (1 WTG = 1,000 GC, one-way)', ...COMMAND_REACH })
   async convertWtg(@Context() [interaction]: SlashCommandContext, @DiscordActor() actor: Actor, @Options() options: ConvertWtgOptions): Promise<void> {
     // The interaction id is unique per command invocation: the conversion's retry key, as Idempotency-Key is on REST.
     const done = await this.shop.convert(actor, { wtg: options.wtg, idempotencyKey: `discord:${interaction.id}` });

@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Actor, hasScope } from '../common/actor';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { echo } from '../common/echo';
 import { Paginated } from '../common/envelope';
 import { CreditsService } from '../credits/credits.service';
 import { UsersService } from '../users/users.service';
@@ -61,7 +62,7 @@ export class ShopService {
     }
     const user = await this.users.findByDiscordId(input.discordId);
     if (!user) {
-      throw new DomainError(ErrorCode.USER_NOT_FOUND, `No user with Discord id ${input.discordId}`);
+      throw new DomainError(ErrorCode.USER_NOT_FOUND, `No user with Discord id ${echo(input.discordId)}`);
     }
     try {
       const entry = await this.wtg.grant(user.id, input.coins, WtgReason.PURCHASE,

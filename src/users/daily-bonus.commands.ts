@@ -2,7 +2,7 @@ import { MessageFlags } from 'discord.js';
 import { Context, SlashCommand, SlashCommandContext } from 'necord';
 import { Actor } from '../common/actor';
 import { DiscordActor } from '../discord/discord-actor.decorator';
-import { DiscordCommands } from '../discord/discord-commands.decorator';
+import { COMMAND_REACH, DiscordCommands } from '../discord/discord-commands.decorator';
 import { formatCredits, relativeTime, successEmbed } from '../discord/embeds';
 import { DailyBonusService } from './daily-bonus.service';
 
@@ -11,7 +11,7 @@ import { DailyBonusService } from './daily-bonus.service';
 export class DailyBonusCommands {
   constructor(private readonly daily: DailyBonusService) {}
 
-  @SlashCommand({ name: 'daily', description: 'Claim your daily GameCredits bonus (once every 24 hours)' })
+  @SlashCommand({ name: 'daily', description: 'Claim your daily GameCredits bonus (once every 24 hours)', ...COMMAND_REACH })
   async claimDaily(@Context() [interaction]: SlashCommandContext, @DiscordActor() actor: Actor): Promise<void> {
     const bonus = await this.daily.claim(actor);
     const embed = successEmbed(`+${formatCredits(bonus.amount)}`, 'Daily bonus claimed.').addFields(

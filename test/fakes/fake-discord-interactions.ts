@@ -135,6 +135,10 @@ export function commandData(registered: APIApplicationCommand[], input: CommandI
   if (!command) {
     throw new Error(`/${input.name} is not registered (registered: ${registered.map((c) => c.name).join(', ') || 'none'})`);
   }
+  // Discord offers a command only in the contexts it declares; the fake dispatches in a guild (context 0).
+  if (command.contexts && !command.contexts.includes(0)) {
+    throw new Error(`/${input.name} is not offered in a guild (contexts ${JSON.stringify(command.contexts)})`);
+  }
   let schema = command.options as APIApplicationCommandOption[] | undefined;
   let wrap = (leaf: unknown[]): unknown[] => leaf;
   if (input.group) {
@@ -159,6 +163,17 @@ export function commandData(registered: APIApplicationCommand[], input: CommandI
     }
     if (!valid(value) && name !== focused) {
       throw new Error(`/${input.name}: option "${name}" of type ${spec.type} cannot take ${JSON.stringify(value)}`);
+    }
+    // The Discord client enforces an option's bounds before anything is sent.
+    const bounds = spec as { min_length?: number; max_length?: number; min_value?: number; max_value?: number };
+    if (typeof value === 'string' && name !== focused && (value.length > (bounds.max_length ?? 6000) || value.length < (bounds.min_length ?? 0))) {
+      throw new Error(`/${input.name}: option "${name}" must be ${bounds.min_length ?? 0}-${bounds.max_length ?? 6000} characters (Discord would not send ${value.length})`);
+    }
+    if (typeof value === 'string' && name === focused && value.length > (bounds.max_length ?? 6000)) {
+      throw new Error(`/${input.name}: option "${name}" takes at most ${bounds.max_length} characters`);
+    }
+    if (typeof value === 'number' && (value > (bounds.max_value ?? Infinity) || value < (bounds.min_value ?? -Infinity))) {
+      throw new Error(`/${input.name}: option "${name}" must be within ${bounds.min_value}-${bounds.max_value}`);
     }
     return { name, type: spec.type, value, ...(name === focused ? { focused: true } : {}) };
   });

@@ -11,6 +11,10 @@ const CHOICE_STRING_VALUE_MAX = 100;
 const STRING_LENGTH_MAX = 6000;
 const CHAT_COMMANDS_MAX = 100;
 const COMMAND_CHARS_MAX = 4000;
+/** https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object-interaction-context-types */
+const CONTEXTS = [0, 1, 2];
+/** https://discord.com/developers/docs/resources/application#application-object-application-integration-types */
+const INTEGRATION_TYPES = [0, 1];
 const SUBCOMMAND = 1;
 const SUBCOMMAND_GROUP = 2;
 
@@ -112,6 +116,13 @@ export function commandLimitViolations(commands: APIApplicationCommand[]): strin
     const path = `/${c.name}`;
     checkText(path, c.name, c.description, problems);
     checkOptions(path, (c.options ?? []) as Option[], 0, problems);
+    const reach = c as { contexts?: number[] | null; integration_types?: number[] | null };
+    if ((reach.contexts ?? []).some((v) => !CONTEXTS.includes(v))) {
+      problems.push(`${path}: contexts ${JSON.stringify(reach.contexts)} must be among ${CONTEXTS.join(', ')}`);
+    }
+    if ((reach.integration_types ?? []).some((v) => !INTEGRATION_TYPES.includes(v))) {
+      problems.push(`${path}: integration_types ${JSON.stringify(reach.integration_types)} must be among ${INTEGRATION_TYPES.join(', ')}`);
+    }
     const chars = countChars(c as unknown as { name: string; description?: string; options?: Option[] });
     if (chars > COMMAND_CHARS_MAX) {
       problems.push(`${path}: ${chars} characters in names, descriptions and choices (max ${COMMAND_CHARS_MAX})`);
@@ -127,4 +138,32 @@ export function commandPaths(commands: APIApplicationCommand[]): string[] {
     return nested.length === 0 ? [prefix] : nested.flatMap((o) => walk(`${prefix} ${o.name}`, o.options));
   };
   return commands.filter((c) => (c.type ?? 1) === 1).flatMap((c) => walk(`/${c.name}`, c.options as Option[] | undefined)).sort();
+}
+
+/**
+ * Commands that leave `contexts` or `integration_types` to Discord's defaults (which change as Discord
+ * adds contexts) instead of declaring where they may be used.
+ */
+export function commandsWithoutDeclaredReach(commands: APIApplicationCommand[]): string[] {
+  return commands
+    .filter((c) => !(c as { contexts?: unknown[] }).contexts?.length || !(c as { integration_types?: unknown[] }).integration_types?.length)
+    .map((c) => `/${c.name}`);
+}
+
+/** `name` max_length of every string option, by path (`/servers start server`): what a user can type at most. */
+export function stringOptionMaxLengths(commands: APIApplicationCommand[]): Record<string, number | undefined> {
+  const out: Record<string, number | undefined> = {};
+  const walk = (prefix: string, options: Option[] | undefined) => {
+    for (const o of options ?? []) {
+      if (o.type === SUBCOMMAND || o.type === SUBCOMMAND_GROUP) {
+        walk(`${prefix} ${o.name}`, o.options);
+      } else if (o.type === 3) {
+        out[`${prefix} ${o.name}`] = o.max_length;
+      }
+    }
+  };
+  for (const c of commands.filter((c) => (c.type ?? 1) === 1)) {
+    walk(`/${c.name}`, c.options as Option[] | undefined);
+  }
+  return out;
 }
