@@ -12,6 +12,52 @@ describe('HTTP contract', () => {
     expect(res.body).toEqual(errorEnvelope('ROUTE_NOT_FOUND', 'No route for GET /api/v1/nope'));
   });
 
+  describe('methods', () => {
+    it('answers a known path asked with another method with 405, an Allow header and the envelope', async () => {
+      const u = await createUser(t);
+      const put = await t.http().put('/api/v1/servers').set(u.auth).send({ name: 'x' });
+      expect(put.status).toBe(405);
+      expect(put.headers.allow).toBe('GET, HEAD, POST');
+      expect(put.body).toEqual(errorEnvelope('METHOD_NOT_ALLOWED', 'PUT is not allowed on /api/v1/servers; allowed: GET, HEAD, POST'));
+      expect(put.body.error.details).toEqual({ allow: ['GET', 'HEAD', 'POST'] });
+      const trace = await t.http().trace('/healthz');
+      expect(trace.status).toBe(405);
+      expect(trace.headers.allow).toBe('GET, HEAD');
+      const onParam = await t.http().delete('/api/v1/servers/00000000-0000-4000-8000-000000000000/start').set(u.auth);
+      expect([onParam.status, onParam.headers.allow]).toEqual([405, 'POST']);
+    });
+
+    it('keeps 404 ROUTE_NOT_FOUND for a path no route has, whatever the method', async () => {
+      for (const method of ['get', 'put', 'post'] as const) {
+        const res = await t.http()[method]('/api/v1/servers/x/nope');
+        expect(res.status).toBe(404);
+        expect(res.body).toEqual(errorEnvelope('ROUTE_NOT_FOUND'));
+        expect(res.headers.allow).toBeUndefined();
+      }
+    });
+
+    it('lists in Allow exactly the methods the OpenAPI document has for each path (HEAD wherever GET is)', async () => {
+      const doc = (await t.http().get('/api/docs-json')).body;
+      const failures: string[] = [];
+      for (const [path, item] of Object.entries(doc.paths as Record<string, object>)) {
+        const documented = Object.keys(item).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)).map((m) => m.toUpperCase());
+        const expected = [...documented, ...(documented.includes('GET') ? ['HEAD'] : [])].sort().join(', ');
+        const other = ['PUT', 'PATCH', 'DELETE', 'POST'].find((m) => !documented.includes(m))!;
+        const concrete = path.replace('{provider}', 'offerwall').replace(/\{\w+\}/g, '00000000-0000-4000-8000-000000000000');
+        const res = await t.http()[other.toLowerCase() as 'put'](concrete);
+        if (res.status !== 405 || res.headers.allow !== expected) {
+          failures.push(`${other} ${path}: ${res.status} Allow=${res.headers.allow} (documented: ${expected})`);
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+
+    it('still answers HEAD on a GET route', async () => {
+      const res = await t.http().head('/healthz');
+      expect(res.status).toBe(200);
+    });
+  });
+
   it('answers invalid JSON with 400 in the envelope', async () => {
     const u = await createUser(t);
     const res = await t.http().post('/api/v1/auth/keys').set(u.auth).set('Content-Type', 'application/json').send('{"name": ');

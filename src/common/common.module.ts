@@ -5,6 +5,7 @@ import { HttpErrorFilter } from './http-error.filter';
 import { IdempotencyJanitor } from './idempotency-janitor.service';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyRepository } from './idempotency.repository';
+import { RouteMethods } from './route-methods';
 import { createValidationPipe } from './validation.pipe';
 
 /** Cross-cutting HTTP contract: envelope, error filter, validation, idempotency. */
@@ -14,6 +15,7 @@ import { createValidationPipe } from './validation.pipe';
     IdempotencyRepository,
     IdempotencyInterceptor,
     IdempotencyJanitor,
+    RouteMethods,
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: HttpErrorFilter },
     { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { DomainError, ErrorCode } from './domain-error';
 import { errorBody, internalError } from './envelope';
+import { RouteMethods } from './route-methods';
 
 const STATUS_CODE: Record<number, ErrorCode> = {
   400: ErrorCode.VALIDATION_FAILED,
@@ -36,7 +37,7 @@ export function toDomainError(err: unknown, req: Request, logger: Logger): Domai
     const status = err.getStatus();
     // Nest's own not-found handler and its mapping of body-parser/URI errors are the only
     // HttpExceptions that reach here: our code throws DomainError.
-    if (status === 404 && /^Cannot [A-Z]+ /.test(err.message)) {
+    if (isNoRoute(err)) {
       return new DomainError(ErrorCode.ROUTE_NOT_FOUND, `No route for ${req.method} ${req.path}`);
     }
     if (status === 400 && /JSON/.test(err.message)) {
@@ -54,10 +55,17 @@ export function toDomainError(err: unknown, req: Request, logger: Logger): Domai
   return internalError(ref);
 }
 
+/** Nest's own not-found handler: no route has this method and path. */
+function isNoRoute(err: unknown): boolean {
+  return err instanceof HttpException && err.getStatus() === 404 && /^Cannot [A-Z]+ /.test(err.message);
+}
+
 /** The only place HTTP errors are shaped: the envelope and a status from the error code. */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(HttpErrorFilter.name);
+
+  constructor(private readonly routes: RouteMethods) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') {
@@ -66,9 +74,16 @@ export class HttpErrorFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
-    const err = toDomainError(exception, req, this.logger);
+    // A known path asked with a method it does not answer is 405 with Allow, not "no route".
+    const allowed = isNoRoute(exception) ? this.routes.allowedOn(req.path) : [];
+    const err = allowed.length
+      ? new DomainError(ErrorCode.METHOD_NOT_ALLOWED, `${req.method} is not allowed on ${req.path}; allowed: ${allowed.join(', ')}`, { allow: allowed })
+      : toDomainError(exception, req, this.logger);
     if (res.headersSent) {
       return;
+    }
+    if (allowed.length) {
+      res.setHeader('Allow', allowed.join(', '));
     }
     if (err.code === ErrorCode.RATE_LIMITED && !res.getHeader('Retry-After')) {
       res.setHeader('Retry-After', '1');

@@ -1,16 +1,18 @@
-import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, CallHandler, createParamDecorator, ExecutionContext, Injectable, NestInterceptor, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiHeader, ApiResponse } from '@nestjs/swagger';
+import { ApiHeader } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { from, Observable, of, switchMap, tap, catchError, throwError } from 'rxjs';
 import { Actor } from './actor';
+import { ApiErrors } from './api-docs.decorator';
 import { DomainError, ErrorCode } from './domain-error';
 import { IdempotencyRepository } from './idempotency.repository';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const NEVER_STORED = 'agis:idempotency-never-stored';
-const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
+const KEY_MAX = 200;
+const KEY_PATTERN = new RegExp(`^[\\x21-\\x7e]{1,${KEY_MAX}}$`);
 /** A request still "in progress" after this long was lost with its process; a retry may take it over. */
 const ABANDON_AFTER_SECONDS = 300;
 
@@ -87,7 +89,15 @@ function withoutFields(data: unknown, fields: string[]): unknown {
 export const Idempotent = (opts: { secretFields?: string[] } = {}) => applyDecorators(
   UseInterceptors(IdempotencyInterceptor),
   SetMetadata(NEVER_STORED, opts.secretFields ?? []),
-  ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe key: the same key and body replay the first response'
-    + (opts.secretFields?.length ? ` (without ${opts.secretFields.join(', ')}, which is shown only once)` : '') }),
-  ApiResponse({ status: 422, description: 'Idempotency-Key reused with a different body (IDEMPOTENCY_MISMATCH)' }),
+  ApiHeader({
+    name: 'Idempotency-Key', required: false, schema: { type: 'string', pattern: KEY_PATTERN.source, minLength: 1, maxLength: KEY_MAX },
+    description: 'Retry-safe key (1-200 printable ASCII characters, else 400): the same key and body replay the first response; '
+      + 'another body is 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is 409 IDEMPOTENCY_IN_PROGRESS'
+      + (opts.secretFields?.length ? `. A replay comes without ${opts.secretFields.join(', ')}, which is shown only once` : ''),
+  }),
+  ApiErrors(400, 409, 422),
 );
+
+/** The request's Idempotency-Key, for a service that keys its own ledger row on it (documented once, by @Idempotent). */
+export const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionContext): string | undefined =>
+  ctx.switchToHttp().getRequest<Request>().header(IDEMPOTENCY_HEADER));

@@ -1,6 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IntegerField } from './api-field.decorator';
 import { Paginated } from './envelope';
 
 export const PER_PAGE_MAX = 100;
@@ -9,12 +7,10 @@ export const PAGE_MAX = 1_000_000_000;
 
 /** `?page=&perPage=`: the only query fields coerced from strings to numbers. */
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: PAGE_MAX, default: 1 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(PAGE_MAX)
+  @IntegerField({ min: 1, max: PAGE_MAX, default: 1, optional: true, query: true })
   page = 1;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: PER_PAGE_MAX, default: 25 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(PER_PAGE_MAX)
+  @IntegerField({ min: 1, max: PER_PAGE_MAX, default: 25, optional: true, query: true })
   perPage = 25;
 }
 

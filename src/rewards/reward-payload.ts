@@ -12,7 +12,7 @@ export type RewardType = (typeof REWARD_TYPES)[number];
 export const DEFAULT_TYPE: Record<RewardProvider, RewardType> = { offerwall: 'offer', survey: 'survey', video: 'video' };
 
 export const CONVERSION_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
-const DISCORD_ID = /^\d{5,20}$/;
+export const DISCORD_ID_PATTERN = /^\d{5,20}$/;
 
 export interface RewardPayload {
   conversionId: string;
@@ -41,7 +41,7 @@ export function parseRewardPayload(provider: RewardProvider, body: unknown): Par
     return { ok: false, conversionId: null, problems: ['conversionId must be 1-128 characters of A-Z a-z 0-9 . _ : @ -'] };
   }
   const problems: string[] = [];
-  const discordId = typeof b.discordId === 'string' && DISCORD_ID.test(b.discordId) ? b.discordId : null;
+  const discordId = typeof b.discordId === 'string' && DISCORD_ID_PATTERN.test(b.discordId) ? b.discordId : null;
   if (!discordId) {
     problems.push('discordId must be a Discord snowflake (5-20 digits) as a string');
   }

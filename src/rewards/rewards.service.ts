@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { CreditsService } from '../credits/credits.service';
 import { UsersService } from '../users/users.service';
 import { detectFraud } from './fraud-rules';
+import { parseCallbackJson } from './reward-callback-body';
 import { DEFAULT_TYPE, isRewardProvider, parseRewardPayload, REWARD_PROVIDERS, RewardPayload, RewardProvider } from './reward-payload';
 import { verifyRewardSignature } from './reward-signature';
 import { RewardsMetrics } from './rewards-metrics.service';
@@ -13,11 +14,9 @@ import { AD_REWARD_REASON, ConversionRow, INVALID_PAYLOAD, NewConversion, Reward
 
 export interface RewardCallbackInput {
   provider: string;
-  /** The exact bytes the provider signed. */
+  /** The exact bytes the provider signed; parsed as JSON only once the signature holds. */
   rawBody: Buffer;
   signature: string | undefined;
-  /** The parsed JSON body. */
-  body: unknown;
   ip?: string;
 }
 
@@ -42,7 +41,7 @@ export class RewardsService {
   async handleCallback(input: RewardCallbackInput): Promise<RewardCallbackView> {
     const started = performance.now();
     const provider = this.authenticate(input);
-    const parsed = parseRewardPayload(provider, input.body);
+    const parsed = parseRewardPayload(provider, parseCallbackJson(input.rawBody));
     if (!parsed.ok && parsed.conversionId === null) {
       throw new DomainError(ErrorCode.VALIDATION_FAILED, `Invalid callback: ${parsed.problems.join('; ')}`);
     }

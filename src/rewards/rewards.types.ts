@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { REWARD_PROVIDERS, REWARD_TYPES } from './reward-payload';
+import { CONVERSION_ID_PATTERN, DISCORD_ID_PATTERN, REWARD_PROVIDERS, REWARD_TYPES } from './reward-payload';
 
 export const CONVERSION_STATUSES = ['completed', 'fraud', 'rejected'] as const;
 export type ConversionStatus = (typeof CONVERSION_STATUSES)[number];
@@ -49,3 +49,15 @@ export class RewardCallbackView {
   @ApiProperty({ example: 150, description: 'GC credited to the user (0 unless completed)' }) credited: number;
   @ApiProperty({ description: 'True when this conversion was already processed; nothing happened this time' }) replayed: boolean;
 }
+
+/** The callback body as documented: what a usable conversion looks like (`parseRewardPayload` is the check). */
+export const REWARD_CALLBACK_SCHEMA = {
+  type: 'object', required: ['conversionId', 'discordId', 'amount'], additionalProperties: true,
+  properties: {
+    conversionId: { type: 'string', pattern: CONVERSION_ID_PATTERN.source, example: 'cv-8f2a' },
+    discordId: { type: 'string', pattern: DISCORD_ID_PATTERN.source, example: '123456789012345678' },
+    amount: { type: 'integer', minimum: 1, example: 150, description: 'GC to credit' },
+    type: { type: 'string', enum: [...REWARD_TYPES] },
+    timestamp: { oneOf: [{ type: 'number' }, { type: 'string', format: 'date-time' }], description: 'Unix seconds or milliseconds, or ISO 8601' },
+  },
+};

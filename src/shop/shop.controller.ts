@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Headers, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Public, RequireScopes } from '../auth/auth.decorators';
 import { Actor } from '../common/actor';
 import { ApiEnvelope, ApiErrors } from '../common/api-docs.decorator';
 import { Paginated } from '../common/envelope';
-import { IDEMPOTENCY_HEADER, Idempotent } from '../common/idempotency.interceptor';
+import { IdempotencyKey, Idempotent } from '../common/idempotency.interceptor';
 import { PageQuery } from '../common/pagination';
 import { ConvertWtgDto } from './dto/convert-wtg.dto';
 import { ShopService } from './shop.service';
@@ -29,7 +29,7 @@ export class ShopController {
   @ApiEnvelope(ConversionView)
   @ApiErrors(400, 409, 422)
   @Idempotent()
-  convertWtg(@CurrentActor() actor: Actor, @Body() body: ConvertWtgDto, @Headers(IDEMPOTENCY_HEADER) key?: string): Promise<ConversionView> {
+  convertWtg(@CurrentActor() actor: Actor, @Body() body: ConvertWtgDto, @IdempotencyKey() key?: string): Promise<ConversionView> {
     return this.shop.convert(actor, { wtg: body.wtg, idempotencyKey: key });
   }
 

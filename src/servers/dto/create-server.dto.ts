@@ -1,18 +1,16 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { BooleanField, StringField } from '../../common/api-field.decorator';
 import { GAME_TYPE_MAX, SERVER_NAME_MAX, SERVER_NAME_PATTERN } from '../servers.types';
 
 export class CreateServerDto {
-  @ApiProperty({ example: 'survival', maxLength: SERVER_NAME_MAX, description: 'Unique among your servers (case-insensitive)' })
-  @IsString() @Length(1, SERVER_NAME_MAX)
-  @Matches(SERVER_NAME_PATTERN, { message: 'name may hold letters, digits, spaces, dots, dashes and underscores, starting with a letter or digit' })
+  @StringField({ example: 'survival', minLength: 1, maxLength: SERVER_NAME_MAX, pattern: SERVER_NAME_PATTERN,
+    patternMessage: 'name may hold letters, digits, spaces, dots, dashes and underscores, starting with a letter or digit',
+    description: 'Unique among your servers (case-insensitive)' })
   name: string;
 
-  @ApiProperty({ example: 'minecraft', description: 'A key from GET /games' })
-  @IsString() @MaxLength(GAME_TYPE_MAX)
+  /** The catalog is configurable, so its keys are listed in the document at startup (`documentGameTypes`). */
+  @StringField({ example: 'minecraft', maxLength: GAME_TYPE_MAX, description: 'A key from GET /games' })
   gameType: string;
 
-  @ApiPropertyOptional({ default: true, description: 'Start right away (charges the first hour); false only creates the record' })
-  @IsOptional() @IsBoolean()
+  @BooleanField({ default: true, optional: true, description: 'Start right away (charges the first hour); false only creates the record' })
   start?: boolean;
 }

@@ -1,15 +1,12 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { EnumField, StringField } from '../../common/api-field.decorator';
 import { PageQuery } from '../../common/pagination';
 import { SERVER_STATUSES, ServerStatus } from '../server-status';
 import { GAME_TYPE_MAX } from '../servers.types';
 
 export class ListServersDto extends PageQuery {
-  @ApiPropertyOptional({ example: 'minecraft' })
-  @IsOptional() @IsString() @MaxLength(GAME_TYPE_MAX)
+  @StringField({ example: 'minecraft', maxLength: GAME_TYPE_MAX, optional: true, description: 'A key from GET /games' })
   gameType?: string;
 
-  @ApiPropertyOptional({ enum: SERVER_STATUSES })
-  @IsOptional() @IsIn(SERVER_STATUSES)
+  @EnumField(SERVER_STATUSES, { optional: true })
   status?: ServerStatus;
 }
