@@ -71,7 +71,7 @@ async function startBot(fake, databaseUrl) {
     PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', LOG_LEVEL: 'warn', DEMO_SEED: 'false',
     AGIS_ROLES: 'bot', PORT: '0', HOST: '127.0.0.1', AGONES_MODE: 'local', LOCAL_AGONES_STEP_MS: '20',
     DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl, DISCORD_DEV_GUILD_ID: fake.guildId,
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir }),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl, WEBHOOK_SECRET_KEY: 'bench-webhook-secret-key-0123456789abcdef' } : { DATA_DIR: dataDir }),
   };
   const child = spawn(process.execPath, [join(DIST, 'src/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = [];

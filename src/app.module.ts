@@ -12,6 +12,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DiscordModule, runsDiscordBot } from './discord/discord.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { LeaderboardModule } from './leaderboard/leaderboard.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -46,6 +47,7 @@ export class AppModule {
         LeaderboardModule,
         RewardsModule,
         ActivityModule,
+        EventsModule,
         WebhooksModule,
         AuthModule,
         ...(runsDiscordBot(config) ? [DiscordModule] : []),

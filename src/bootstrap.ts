@@ -1,12 +1,16 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { DomainError, ErrorCode } from './common/domain-error';
+import { errorBody } from './common/envelope';
 import { setupSwagger } from './common/swagger';
 import { AppConfig } from './config/app-config';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { readRewardCallbacksRaw } from './rewards/reward-callback-body';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT = '100kb';
@@ -52,10 +56,34 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   }
   const httpMetrics = app.get(HttpMetricsMiddleware);
   app.use(httpMetrics.use.bind(httpMetrics));
+  if (!config.hasRole('api')) {
+    serveOnlyProbes(app);
+  }
+  readRewardCallbacksRaw(app, API_PREFIX, BODY_LIMIT);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.set('trust proxy', config.TRUST_PROXY);
   app.disable('x-powered-by');
   app.setGlobalPrefix(API_PREFIX, { exclude: ['healthz', 'readyz', 'metrics'] });
-  setupSwagger(app);
+  if (config.hasRole('api')) {
+    setupSwagger(app);
+  }
   return app;
+}
+
+/** Paths every process serves; the REST API and its docs belong to the `api` role. */
+export const PROBE_PATHS = ['/healthz', '/readyz', '/metrics'];
+
+/**
+ * A process without the `api` role (bot, scheduler) answers probes and metrics only: every other request
+ * gets the envelope's 404, before any route, guard or body parser sees it.
+ */
+function serveOnlyProbes(app: NestExpressApplication): void {
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    // Express matches routes case-insensitively and with or without a trailing slash; so does this.
+    if (PROBE_PATHS.includes(req.path.toLowerCase().replace(/(.)\/$/, '$1'))) {
+      next();
+      return;
+    }
+    res.status(404).json(errorBody(new DomainError(ErrorCode.ROUTE_NOT_FOUND, `No route for ${req.method} ${req.path}: this process runs without the api role`)));
+  });
 }

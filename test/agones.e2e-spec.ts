@@ -26,6 +26,7 @@ function specFor(n: number, gameType = 'minecraft'): GameServerSpec {
     image: 'itzg/minecraft-server:2025.1',
     ports: [{ name: 'game', containerPort: 25565, protocol: 'TCP' }, { name: 'query', containerPort: 25575, protocol: 'UDP' }],
     resources: { cpu: '500m', memory: '1Gi' },
+    env: { EULA: 'TRUE' }, dataPath: '/data', readiness: { check: 'protocol-minecraftvanilla', port: 25565 },
   };
 }
 
@@ -112,7 +113,10 @@ describe('KubernetesAgones against a Kubernetes API over HTTP', () => {
           { name: 'query', portPolicy: 'Dynamic', containerPort: 25575, protocol: 'UDP' },
         ],
         health: { disabled: false },
-        template: { spec: { containers: [{ image: 'itzg/minecraft-server:2025.1', resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '500m', memory: '1Gi' } } }] } },
+        template: { spec: { containers: [
+          { name: 'game-server', image: 'itzg/minecraft-server:2025.1', env: [{ name: 'EULA', value: 'TRUE' }], resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '500m', memory: '1Gi' } } },
+          { name: 'agis-readiness', command: ['node', 'dist/src/sidecar.js'] },
+        ] } },
       });
     });
 
@@ -128,7 +132,10 @@ describe('KubernetesAgones against a Kubernetes API over HTTP', () => {
       const ours = await agones.create(specFor(3, 'valheim'));
       const foreign = await fetch(`${fake.url}/apis/agones.dev/v1/namespaces/${NAMESPACE}/gameservers`, {
         method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ apiVersion: 'agones.dev/v1', kind: 'GameServer', metadata: { name: 'someone-else', labels: { app: 'other' } }, spec: {} }),
+        body: JSON.stringify({
+          apiVersion: 'agones.dev/v1', kind: 'GameServer', metadata: { name: 'someone-else', labels: { app: 'other' } },
+          spec: { ports: [{ name: 'default', containerPort: 7654 }], template: { spec: { containers: [{ name: 'simple-game-server', image: 'example/simple-game-server:1.0' }] } } },
+        }),
       });
       expect(foreign.status).toBe(201);
 

@@ -23,6 +23,11 @@ const VALID_BODIES: Record<string, Json> = {
   grantWtg: { discordId: '123456789012345678', coins: 5, reference: 'matrix-1' },
 };
 
+/** Operations answering with Server-Sent Events (GET /events): a stream that stays open until its timeout. */
+function isStream(o: Operation): boolean {
+  return JSON.stringify((o.op.responses as Json | undefined)?.['200'] ?? {}).includes('text/event-stream');
+}
+
 function operationsOf(doc: Json): Operation[] {
   return Object.entries(doc.paths as Json).flatMap(([path, item]) => Object.entries(item as Json)
     .filter(([method]) => ['get', 'post', 'patch', 'put', 'delete'].includes(method))
@@ -75,6 +80,10 @@ describe('authorization matrix (every operation in the OpenAPI document)', () =>
 
   const call = (o: Operation, auth: Record<string, string>) => {
     const req = t.http()[o.method.toLowerCase() as 'get'](concretePath(o.path)).set(auth);
+    if (isStream(o)) {
+      // An event stream ends at its timeoutSeconds; what it sent by then is checked like any body.
+      return req.query({ timeoutSeconds: 1 });
+    }
     if (o.op.requestBody) {
       const body = VALID_BODIES[o.operationId];
       if (!body) {
@@ -149,7 +158,7 @@ describe('authorization matrix (every operation in the OpenAPI document)', () =>
       const name = `${o.method} ${o.path}`;
       const res = await call(o, other.auth);
       // An error message may echo the id the caller sent; only data and details would be a leak.
-      const text = JSON.stringify([res.body?.data, res.body?.meta, res.body?.error?.details]);
+      const text = JSON.stringify([res.body?.data, res.body?.meta, res.body?.error?.details]) + (isStream(o) ? res.text : '');
       const leaked = secrets.filter((s) => text.includes(s));
       if (leaked.length) {
         failures.push(`${name} leaked ${leaked.join(', ')}`);

@@ -1,7 +1,7 @@
 import { ServerBillingService } from '../src/servers/server-billing.service';
 import { createTestApp, TestApp } from './support/test-app';
 import { createUser, TestUser } from './support/factories';
-import { balanceOf, createServer, ledgerSum, serverRow, until } from './support/server-steps';
+import { balanceOf, createServer, ledgerSum, serverRow, until, waitForStatus } from './support/server-steps';
 
 const MINECRAFT_HOUR = 30;
 
@@ -82,7 +82,9 @@ describe('game servers under concurrency', () => {
       const users: TestUser[] = [];
       for (let i = 0; i < 6; i++) {
         const u = await createUser(t, { credits: 1000 });
-        await createServer(t, u, { name: 'shared', gameType: 'minecraft' });
+        const id = (await createServer(t, u, { name: 'shared', gameType: 'minecraft' })).body.data.id as string;
+        // Only running servers are billed: a start still booting pays nothing more.
+        await waitForStatus(t, u, id, 'running');
         users.push(u);
       }
       await t.db.query(`UPDATE servers SET billed_until = now() - interval '90 minutes' WHERE owner_id = ANY($1)`, [users.map((u) => u.userId)]);

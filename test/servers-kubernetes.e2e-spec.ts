@@ -84,6 +84,7 @@ describe('game servers on Kubernetes (KubernetesAgones against a fake API server
     await t.app.get(AgonesClient).create({
       serverId: id, ownerId: u.userId, gameType: 'minecraft', image: 'itzg/minecraft-server:latest',
       ports: [{ name: 'game', containerPort: 25565, protocol: 'TCP' }], resources: { cpu: '1', memory: '1Gi' },
+      env: {}, dataPath: '/data', readiness: { check: 'tcp', port: 25565 },
     });
     expect(gameServerOf(id)).toBeDefined();
     await until(() => !gameServerOf(id), 'the unwanted GameServer to be deleted');
@@ -130,7 +131,9 @@ describe('game servers on Kubernetes (KubernetesAgones against a fake API server
       await expectBalance(u, 70);
       fake.setState(gs.metadata.name, 'Unhealthy');
       const failed = await waitForStatus(t, u, id, 'error');
-      expect(failed).toEqual(expect.objectContaining({ lastError: 'The GameServer became Unhealthy', stopReason: 'gameserver_failed' }));
+      expect(failed).toEqual(expect.objectContaining({
+        lastError: 'Unhealthy: the game stopped answering its readiness check or its container restarted', stopReason: 'gameserver_failed',
+      }));
       await until(() => !gameServerOf(id), 'the unhealthy GameServer to be deleted');
       await expectBalance(u, 100);
     });

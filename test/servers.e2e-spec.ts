@@ -236,6 +236,7 @@ describe('game servers (LocalAgones)', () => {
       const orphan = await agones.create({
         serverId: '00000000-0000-4000-8000-00000000abcd', ownerId: u.userId, gameType: 'minecraft', image: 'x:1',
         ports: [{ name: 'game', containerPort: 25565, protocol: 'TCP' }], resources: { cpu: '1', memory: '1Gi' },
+        env: {}, dataPath: '/data', readiness: { check: 'tcp', port: 25565 },
       });
       const { id } = (await createServer(t, u, { name: 'ghost', gameType: 'minecraft', start: false })).body.data;
       // A record that claims to run on a GameServer that does not exist, last touched long ago.

@@ -218,7 +218,8 @@ describe('webhook outbox across restarts and replicas', () => {
   beforeAll(async () => { receiver = await WebhookReceiver.start(); });
   afterAll(async () => { await receiver.close(); });
 
-  const ENV = { ...FAST, WEBHOOKS_ALLOW_PRIVATE: 'true', WEBHOOKS_CONCURRENCY: '4' };
+  // Replicas of one deployment share the key that seals webhook secrets (each test app has its own DATA_DIR).
+  const ENV = { ...FAST, WEBHOOKS_ALLOW_PRIVATE: 'true', WEBHOOKS_CONCURRENCY: '4', WEBHOOK_SECRET_KEY: 'replicas-share-this-key-of-32-chars-or-more' };
   /** Writes `n` credits.low events for the user, each in its own transaction, as the ledger would. */
   const emit = async (t: TestApp, userId: string, n: number) => {
     const webhooks = t.app.get(WebhooksService);

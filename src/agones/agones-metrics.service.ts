@@ -4,7 +4,7 @@ import { Counter } from 'prom-client';
 
 export const AGONES_REQUESTS_TOTAL = 'agis_agones_requests_total';
 
-export const AGONES_OPS = ['create', 'get', 'list', 'delete', 'watch'] as const;
+export const AGONES_OPS = ['create', 'get', 'list', 'delete', 'watch', 'volume_create', 'volume_delete', 'volume_list', 'logs', 'diagnose'] as const;
 export type AgonesOp = (typeof AGONES_OPS)[number];
 export const AGONES_RESULTS = ['success', 'not_found', 'error'] as const;
 export type AgonesResult = (typeof AGONES_RESULTS)[number];

@@ -3,7 +3,14 @@ export type GameServerState =
   | 'PortAllocation' | 'Creating' | 'Starting' | 'Scheduled' | 'RequestReady' | 'Ready'
   | 'Reserved' | 'Allocated' | 'Shutdown' | 'Error' | 'Unhealthy';
 
-export interface GameServerPortSpec { name: string; containerPort: number; protocol: 'TCP' | 'UDP' }
+/** Agones port protocols; `TCPUDP` opens the same port on both (agones.dev "GameServer Specification"). */
+export type PortProtocol = 'TCP' | 'UDP' | 'TCPUDP';
+export const PORT_PROTOCOLS: readonly PortProtocol[] = ['TCP', 'UDP', 'TCPUDP'];
+
+export interface GameServerPortSpec { name: string; containerPort: number; protocol: PortProtocol }
+
+/** How the readiness sidecar decides the game answers: a gamedig type, `tcp` or `udp`, on one container port. */
+export interface ReadinessCheck { check: string; port: number }
 
 /** What agis asks Agones to run for one server. */
 export interface GameServerSpec {
@@ -13,7 +20,18 @@ export interface GameServerSpec {
   image: string;
   ports: GameServerPortSpec[];
   resources: { cpu: string; memory: string };
+  /** Environment of the game container (e.g. EULA=TRUE). */
+  env: Record<string, string>;
+  args?: string[];
+  /** Where the game keeps its world; the server's volume is mounted here. */
+  dataPath: string;
+  readiness: ReadinessCheck;
 }
+
+/** The volume that holds one server's world across stops and restarts. */
+export interface WorldVolumeSpec { serverId: string; ownerId: string; size: string }
+
+export interface GameServerPort { name: string; port: number }
 
 /** What agis reads back from a GameServer. */
 export interface GameServerInfo {
@@ -22,7 +40,11 @@ export interface GameServerInfo {
   ownerId: string | null;
   state: GameServerState | null;
   address: string | null;
+  /** The first port (the game's own), kept for clients that show one. */
   port: number | null;
+  ports: GameServerPort[];
+  /** Players online / max as the readiness sidecar last read them from the game's query protocol. */
+  players: { online: number; max: number } | null;
   resourceVersion?: string;
 }
 
@@ -51,4 +73,17 @@ export abstract class AgonesClient {
    * state is lost. Events are delivered asynchronously, never from inside create() or delete().
    */
   abstract watch(onEvent: (event: GameServerEvent) => void): () => void;
+  /** Creates the server's world volume unless it exists; safe to call before every start. */
+  abstract ensureVolume(spec: WorldVolumeSpec): Promise<void>;
+  /** Deletes the server's world volume; an already missing one counts as deleted. */
+  abstract deleteVolume(serverId: string): Promise<void>;
+  /** Server ids that have a world volume (for the reconciler's orphan sweep). */
+  abstract listVolumes(): Promise<string[]>;
+  /** The last `tail` lines the game container wrote; [] when there is no pod (yet). */
+  abstract logs(name: string, tail: number): Promise<string[]>;
+  /**
+   * Why a GameServer is not (or no longer) serving, read from it and its pod: unschedulable, image pull or
+   * crash loops, a failed readiness sidecar, Unhealthy. null when nothing is wrong that can be told.
+   */
+  abstract diagnose(name: string): Promise<string | null>;
 }

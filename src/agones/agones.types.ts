@@ -10,6 +10,7 @@ export interface GameServerResource {
     resourceVersion?: string;
     creationTimestamp?: string;
     labels?: Record<string, string>;
+    annotations?: Record<string, string>;
   };
   spec?: Record<string, unknown>;
   status?: {
@@ -29,3 +30,4 @@ export interface WatchLine {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
   object: GameServerResource & { code?: number; message?: string };
 }
+

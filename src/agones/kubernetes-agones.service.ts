@@ -1,10 +1,13 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import * as k8s from '@kubernetes/client-node';
 import { AppConfig } from '../config/app-config';
-import { AgonesClient, GameServerEvent, GameServerInfo, GameServerSpec } from './agones.client';
+import { AgonesClient, GameServerEvent, GameServerInfo, GameServerSpec, LABEL_SERVER_ID, WorldVolumeSpec } from './agones.client';
 import { AgonesMetrics, AgonesOp } from './agones-metrics.service';
 import { GameServerListResource, GameServerResource } from './agones.types';
-import { buildGameServerManifest, MANAGED_SELECTOR, toGameServerInfo } from './game-server-manifest';
+import {
+  buildGameServerManifest, buildVolumeClaim, GAME_CONTAINER, MANAGED_SELECTOR, ManifestOptions, toGameServerInfo, volumeName,
+} from './game-server-manifest';
+import { diagnosePod } from './pod-diagnosis';
 import { GameServerWatch } from './game-server-watch';
 import { statusOf, toUpstreamError } from './kubernetes-errors';
 
@@ -36,7 +39,10 @@ export function loadKubeConfig(config: AppConfig): k8s.KubeConfig {
 export class KubernetesAgones extends AgonesClient implements OnModuleDestroy {
   private readonly logger = new Logger(KubernetesAgones.name);
   private readonly api: k8s.CustomObjectsApi;
+  private readonly core: k8s.CoreV1Api;
   private readonly transport: k8s.Watch;
+  private readonly manifest: ManifestOptions;
+  private readonly storageClass: string | undefined;
   private readonly target: { group: string; version: string; namespace: string; plural: string };
   private readonly timeoutMs: number;
   private readonly watches = new Set<GameServerWatch>();
@@ -44,14 +50,17 @@ export class KubernetesAgones extends AgonesClient implements OnModuleDestroy {
   constructor(config: AppConfig, private readonly metrics: AgonesMetrics, kc: k8s.KubeConfig = loadKubeConfig(config)) {
     super();
     this.api = kc.makeApiClient(k8s.CustomObjectsApi);
+    this.core = kc.makeApiClient(k8s.CoreV1Api);
     this.transport = new k8s.Watch(kc);
+    this.manifest = { sidecarImage: config.AGONES_SIDECAR_IMAGE };
+    this.storageClass = config.AGONES_STORAGE_CLASS;
     this.target = { group: GROUP, version: VERSION, namespace: config.AGONES_NAMESPACE, plural: PLURAL };
     this.timeoutMs = config.AGONES_TIMEOUT_MS;
   }
 
   create(spec: GameServerSpec): Promise<GameServerInfo> {
     return this.call('create', `create a GameServer for server ${spec.serverId}`, async (options) => {
-      const created = await this.api.createNamespacedCustomObject({ ...this.target, body: buildGameServerManifest(spec) }, options) as GameServerResource;
+      const created = await this.api.createNamespacedCustomObject({ ...this.target, body: buildGameServerManifest(spec, this.manifest) }, options) as GameServerResource;
       return toGameServerInfo(created);
     });
   }
@@ -93,6 +102,61 @@ export class KubernetesAgones extends AgonesClient implements OnModuleDestroy {
     };
   }
 
+  async ensureVolume(spec: WorldVolumeSpec): Promise<void> {
+    const namespace = this.target.namespace;
+    await this.call('volume_create', `create the world volume of server ${spec.serverId}`, async (options) => {
+      try {
+        await this.core.createNamespacedPersistentVolumeClaim({ namespace, body: buildVolumeClaim(spec, this.storageClass) }, options);
+      } catch (err) {
+        // 409 AlreadyExists: the server's world is there from an earlier start, which is the point.
+        if (statusOf(err) !== 409) {
+          throw err;
+        }
+      }
+    });
+  }
+
+  deleteVolume(serverId: string): Promise<void> {
+    const namespace = this.target.namespace;
+    return this.call('volume_delete', `delete the world volume of server ${serverId}`, async (options) => {
+      await this.core.deleteNamespacedPersistentVolumeClaim({ name: volumeName(serverId), namespace }, options);
+    }, () => undefined);
+  }
+
+  listVolumes(): Promise<string[]> {
+    const namespace = this.target.namespace;
+    return this.call('volume_list', 'list world volumes', async (options) => {
+      const list = await this.core.listNamespacedPersistentVolumeClaim({ namespace, labelSelector: MANAGED_SELECTOR }, options);
+      return list.items.map((pvc) => pvc.metadata?.labels?.[LABEL_SERVER_ID]).filter((id): id is string => typeof id === 'string');
+    });
+  }
+
+  logs(name: string, tail: number): Promise<string[]> {
+    const namespace = this.target.namespace;
+    // Agones names the pod after its GameServer (GameServer.Pod() in agones pkg/apis/agones/v1/gameserver.go).
+    return this.call('logs', `read the log of GameServer ${name}`, async (options) => {
+      let text: string;
+      try {
+        text = await this.core.readNamespacedPodLog({ name, namespace, container: GAME_CONTAINER, tailLines: tail, limitBytes: tail * 1024 }, options);
+      } catch (err) {
+        // 400 "container ... is waiting to start": the game has written nothing yet.
+        if (statusOf(err) === 400) {
+          return [];
+        }
+        throw err;
+      }
+      return splitLog(text, tail);
+    }, () => []);
+  }
+
+  async diagnose(name: string): Promise<string | null> {
+    const namespace = this.target.namespace;
+    const gameServer = await this.get(name);
+    const pod = await this.call('diagnose', `read the pod of GameServer ${name}`,
+      (options) => this.core.readNamespacedPod({ name, namespace }, options), () => null);
+    return diagnosePod(gameServer, pod);
+  }
+
   onModuleDestroy(): void {
     this.watches.forEach((watch) => watch.stop());
     this.watches.clear();
@@ -129,6 +193,15 @@ export class KubernetesAgones extends AgonesClient implements OnModuleDestroy {
       clearTimeout(timer);
     }
   }
+}
+
+/** The last `tail` lines of a log text, without the empty line after its final newline. */
+export function splitLog(text: string, tail: number): string[] {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') {
+    lines.pop();
+  }
+  return lines.slice(-tail);
 }
 
 /** Per-call options that attach an AbortSignal, so a slow API server cannot hold a request forever. */

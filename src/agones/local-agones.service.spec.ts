@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Counter, Registry } from 'prom-client';
 import { loadConfig } from '../config/app-config';
 import { GameServerEvent, GameServerSpec } from './agones.client';
@@ -6,8 +9,8 @@ import { LocalAgones } from './local-agones.service';
 
 const spec: GameServerSpec = {
   serverId: '5b0d7a3e-8f3c-4a51-9f57-2f4a7c1f0b11', ownerId: 'a1c3e5f7-0000-4000-8000-000000000001', gameType: 'minecraft',
-  image: 'itzg/minecraft-server:latest', ports: [{ name: 'game', containerPort: 25565, protocol: 'TCP' }],
-  resources: { cpu: '1', memory: '2Gi' },
+  image: 'itzg/minecraft-server:latest', ports: [{ name: 'game', containerPort: 25565, protocol: 'TCP' }, { name: 'rcon', containerPort: 25575, protocol: 'TCP' }],
+  resources: { cpu: '1', memory: '2Gi' }, env: { EULA: 'TRUE' }, dataPath: '/data', readiness: { check: 'protocol-minecraftvanilla', port: 25565 },
 };
 
 async function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, ms = 3000): Promise<T> {
@@ -27,6 +30,7 @@ async function until<T>(probe: () => T | undefined | Promise<T | undefined>, wha
 describe('LocalAgones', () => {
   let registry: Registry;
   let agones: LocalAgones;
+  let dataDir: string;
   const stops: Array<() => void> = [];
 
   const counted = async (op: string, result: string) =>
@@ -35,7 +39,8 @@ describe('LocalAgones', () => {
   beforeEach(() => {
     registry = new Registry();
     const counter = new Counter({ name: AGONES_REQUESTS_TOTAL, help: 'h', labelNames: ['op', 'result'], registers: [registry] });
-    agones = new LocalAgones(loadConfig({ LOCAL_AGONES_STEP_MS: '20' }), new AgonesMetrics(counter));
+    dataDir = mkdtempSync(join(tmpdir(), 'agis-local-agones-'));
+    agones = new LocalAgones(loadConfig({ LOCAL_AGONES_STEP_MS: '20', DATA_DIR: dataDir }), new AgonesMetrics(counter));
   });
   afterEach(() => {
     stops.splice(0).forEach((stop) => stop());
@@ -60,6 +65,28 @@ describe('LocalAgones', () => {
     await until(() => (events.length >= 4 ? true : undefined), 'four events');
     expect(events.map((e) => `${e.type}:${e.gameServer.state}`)).toEqual(['ADDED:Creating', 'MODIFIED:Scheduled', 'MODIFIED:RequestReady', 'MODIFIED:Ready']);
     expect(events[3].gameServer).toMatchObject({ name: created.name, address: '127.0.0.1', port: ready.port });
+    // Every port gets its own host port; players are simulated once Ready.
+    expect(ready.ports.map((p) => p.name)).toEqual(['game', 'rcon']);
+    expect(new Set(ready.ports.map((p) => p.port)).size).toBe(2);
+    expect(ready.players).toEqual({ online: 0, max: 20 });
+    expect((await agones.logs(created.name, 100)).at(-1)).toMatch(/ready for players$/);
+  });
+
+  it('keeps a server\'s world folder across GameServers until the volume is deleted', async () => {
+    await agones.ensureVolume({ serverId: spec.serverId, ownerId: spec.ownerId, size: '10Gi' });
+    const world = join(dataDir, 'worlds', spec.serverId);
+    writeFileSync(join(world, 'level.dat'), 'my castle');
+    const first = await agones.create(spec);
+    await agones.delete(first.name);
+    await agones.ensureVolume({ serverId: spec.serverId, ownerId: spec.ownerId, size: '10Gi' });
+    await agones.create(spec);
+    expect(readFileSync(join(world, 'level.dat'), 'utf8')).toBe('my castle');
+    expect(await agones.listVolumes()).toEqual([spec.serverId]);
+
+    await agones.deleteVolume(spec.serverId);
+    expect(existsSync(world)).toBe(false);
+    expect(await agones.listVolumes()).toEqual([]);
+    await expect(agones.deleteVolume(spec.serverId)).resolves.toBeUndefined();
   });
 
   it('lists what exists, deletes with a DELETED event, and treats deleting a missing GameServer as done', async () => {

@@ -1,8 +1,10 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
-import { AgonesClient, GameServerEvent, GameServerInfo, GameServerSpec, GameServerState } from './agones.client';
+import { AgonesClient, GameServerEvent, GameServerInfo, GameServerSpec, GameServerState, WorldVolumeSpec } from './agones.client';
 import { AgonesMetrics } from './agones-metrics.service';
 import { generateName, namePrefix } from './game-server-manifest';
 
@@ -11,10 +13,14 @@ const PROGRESSION: GameServerState[] = ['Creating', 'Scheduled', 'RequestReady',
 const LOCAL_ADDRESS = '127.0.0.1';
 const PORT_MIN = 7000;
 const PORT_MAX = 8000;
+const LOG_LINES_KEPT = 500;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface SimulatedGameServer {
   info: GameServerInfo;
-  hostPort: number;
+  hostPorts: number[];
+  spec: GameServerSpec;
+  log: string[];
   timer?: NodeJS.Timeout;
 }
 
@@ -22,7 +28,10 @@ type Listener = (event: GameServerEvent) => void;
 
 /**
  * In-memory Agones for running agis without a cluster: GameServers walk Creating → Scheduled →
- * RequestReady → Ready, one step every LOCAL_AGONES_STEP_MS, and get 127.0.0.1 with a port in 7000–8000.
+ * RequestReady → Ready, one step every LOCAL_AGONES_STEP_MS, and get 127.0.0.1 with a port in 7000–8000 for
+ * each of their ports. A server's world volume is a folder under `$DATA_DIR/worlds/<serverId>` with the same
+ * lifetime as a PersistentVolumeClaim on a cluster (kept across stop and restart, deleted with the server);
+ * the simulated game writes a log and reports players 0 / 20.
  */
 @Injectable()
 export class LocalAgones extends AgonesClient implements OnModuleDestroy {
@@ -30,11 +39,21 @@ export class LocalAgones extends AgonesClient implements OnModuleDestroy {
   private readonly servers = new Map<string, SimulatedGameServer>();
   private readonly listeners = new Set<Listener>();
   private readonly stepMs: number;
+  private readonly worldsDir: string;
   private version = 0;
 
   constructor(config: AppConfig, private readonly metrics: AgonesMetrics) {
     super();
     this.stepMs = config.LOCAL_AGONES_STEP_MS;
+    this.worldsDir = join(config.DATA_DIR, 'worlds');
+  }
+
+  /** The folder that stands in for a server's PersistentVolumeClaim. */
+  worldPath(serverId: string): string {
+    if (!UUID.test(serverId)) {
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, 'A world volume belongs to a server id');
+    }
+    return join(this.worldsDir, serverId.toLowerCase());
   }
 
   async create(spec: GameServerSpec): Promise<GameServerInfo> {
@@ -42,14 +61,20 @@ export class LocalAgones extends AgonesClient implements OnModuleDestroy {
     while (this.servers.has(name)) {
       name = generateName(namePrefix(spec.gameType));
     }
-    const hostPort = this.allocatePort();
+    const hostPorts: number[] = [];
+    for (const _ of spec.ports) {
+      hostPorts.push(this.allocatePort(hostPorts));
+    }
     const sim: SimulatedGameServer = {
-      hostPort,
+      hostPorts,
+      spec,
+      log: [],
       info: {
-        name, serverId: spec.serverId, ownerId: spec.ownerId, state: PROGRESSION[0], address: null, port: null,
+        name, serverId: spec.serverId, ownerId: spec.ownerId, state: PROGRESSION[0], address: null, port: null, ports: [], players: null,
         resourceVersion: this.nextVersion(),
       },
     };
+    this.write(sim, `Pulling ${spec.image}; world volume mounted at ${spec.dataPath} (${this.worldPath(spec.serverId)})`);
     this.servers.set(name, sim);
     this.emit('ADDED', sim.info);
     this.scheduleNextStep(sim);
@@ -95,6 +120,34 @@ export class LocalAgones extends AgonesClient implements OnModuleDestroy {
     };
   }
 
+  async ensureVolume(spec: WorldVolumeSpec): Promise<void> {
+    await mkdir(this.worldPath(spec.serverId), { recursive: true });
+    this.metrics.record('volume_create', 'success');
+  }
+
+  async deleteVolume(serverId: string): Promise<void> {
+    await rm(this.worldPath(serverId), { recursive: true, force: true });
+    this.metrics.record('volume_delete', 'success');
+  }
+
+  async listVolumes(): Promise<string[]> {
+    const names = await readdir(this.worldsDir).catch(() => [] as string[]);
+    this.metrics.record('volume_list', 'success');
+    return names.filter((n) => UUID.test(n));
+  }
+
+  async logs(name: string, tail: number): Promise<string[]> {
+    const sim = this.servers.get(name);
+    this.metrics.record('logs', sim ? 'success' : 'not_found');
+    return sim ? sim.log.slice(-tail) : [];
+  }
+
+  async diagnose(name: string): Promise<string | null> {
+    const sim = this.servers.get(name);
+    this.metrics.record('diagnose', sim ? 'success' : 'not_found');
+    return sim ? null : 'The GameServer no longer exists';
+  }
+
   onModuleDestroy(): void {
     for (const sim of this.servers.values()) {
       clearTimeout(sim.timer);
@@ -111,16 +164,28 @@ export class LocalAgones extends AgonesClient implements OnModuleDestroy {
       if (this.servers.get(sim.info.name) !== sim) {
         return;
       }
-      // Agones reports the node address and host port once the pod is scheduled, i.e. from the first step on.
-      sim.info = { ...sim.info, state: next, address: LOCAL_ADDRESS, port: sim.hostPort, resourceVersion: this.nextVersion() };
+      // Agones reports the node address and host ports once the pod is scheduled, i.e. from the first step on.
+      const ports = sim.spec.ports.map((p, i) => ({ name: p.name, port: sim.hostPorts[i] }));
+      const players = next === 'Ready' ? { online: 0, max: 20 } : null;
+      sim.info = { ...sim.info, state: next, address: LOCAL_ADDRESS, port: ports[0]?.port ?? null, ports, players, resourceVersion: this.nextVersion() };
+      this.write(sim, next === 'Ready'
+        ? `Listening on ${ports.map((p) => `${LOCAL_ADDRESS}:${p.port} (${p.name})`).join(', ')}: ready for players`
+        : `GameServer ${next}`);
       this.emit('MODIFIED', sim.info);
       this.scheduleNextStep(sim);
     }, this.stepMs);
     sim.timer.unref();
   }
 
-  private allocatePort(): number {
-    const used = new Set([...this.servers.values()].map((s) => s.hostPort));
+  private write(sim: SimulatedGameServer, line: string): void {
+    sim.log.push(`${new Date().toISOString()} [${sim.spec.gameType}] ${line}`);
+    if (sim.log.length > LOG_LINES_KEPT) {
+      sim.log.shift();
+    }
+  }
+
+  private allocatePort(taken: number[] = []): number {
+    const used = new Set([...this.servers.values()].flatMap((s) => s.hostPorts).concat(taken));
     const free: number[] = [];
     for (let port = PORT_MIN; port <= PORT_MAX; port++) {
       if (!used.has(port)) {

@@ -44,7 +44,7 @@ export class AppConfig {
   @IsOptional() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
-  @doc('DATA_DIR', './.data', 'Folder for the embedded PostgreSQL data')
+  @doc('DATA_DIR', './.data', 'Folder for local state: the embedded PostgreSQL (pg/, owned by one agis process, recorded in pg.lock) and the generated webhook key')
   @IsString()
   DATA_DIR = './.data';
 
@@ -52,7 +52,7 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_SIZE = 10;
 
-  @doc('AGIS_ROLES', 'api,bot,scheduler', 'Comma list of roles this process runs: api, bot, scheduler')
+  @doc('AGIS_ROLES', 'api,bot,scheduler', 'Comma list of roles this process runs: api (REST API and /api/docs), bot, scheduler; without api only /healthz, /readyz and /metrics are served')
   @Transform(toList) @IsIn(ROLES, { each: true, message: `AGIS_ROLES entries must be among: ${ROLES.join(', ')}` })
   AGIS_ROLES: Role[] = ['api', 'bot', 'scheduler'];
 
@@ -101,6 +101,14 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(100)
   AGONES_TIMEOUT_MS = 10000;
 
+  @doc('AGONES_SIDECAR_IMAGE', 'agis:0.1.0', 'AGONES_MODE=kubernetes: image of the readiness sidecar in every GameServer pod (this service\'s own image, which carries dist/src/sidecar.js)')
+  @IsString() @Matches(/^\S{1,255}$/, { message: 'AGONES_SIDECAR_IMAGE must be a container image reference' })
+  AGONES_SIDECAR_IMAGE = 'agis:0.1.0';
+
+  @doc('AGONES_STORAGE_CLASS', '(cluster default)', 'AGONES_MODE=kubernetes: storage class of the world volumes (one PersistentVolumeClaim per server)')
+  @IsOptional() @IsString() @Matches(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: 'AGONES_STORAGE_CLASS must be a storage class name' })
+  AGONES_STORAGE_CLASS?: string;
+
   @doc('LOCAL_AGONES_STEP_MS', '800', 'AGONES_MODE=local: delay between simulated GameServer states (Creating → Scheduled → RequestReady → Ready)')
   @Transform(toInt) @IsInt() @Min(1) @Max(600000)
   LOCAL_AGONES_STEP_MS = 800;
@@ -116,6 +124,30 @@ export class AppConfig {
   @doc('RECONCILE_INTERVAL_MS', '300000', 'How often GameServers and database records are reconciled')
   @Transform(toInt) @IsInt() @Min(50)
   RECONCILE_INTERVAL_MS = 300000;
+
+  @doc('EVENTS_POLL_MS', '1000', 'How often an open GET /api/v1/events stream looks for new events')
+  @Transform(toInt) @IsInt() @Min(50) @Max(60000)
+  EVENTS_POLL_MS = 1000;
+
+  @doc('EVENTS_HEARTBEAT_MS', '15000', 'A quiet event stream sends a comment this often so proxies keep it open')
+  @Transform(toInt) @IsInt() @Min(100) @Max(300000)
+  EVENTS_HEARTBEAT_MS = 15000;
+
+  @doc('DIRECT_MESSAGES_TICK_MS', '2000', 'Bot role: how often owners\' direct messages (server ready, stopped, failed) are sent')
+  @Transform(toInt) @IsInt() @Min(50) @Max(60000)
+  DIRECT_MESSAGES_TICK_MS = 2000;
+
+  @doc('EVENTS_RETENTION_DAYS', '7', 'Events older than this are purged from the event log (a stream cannot resume past them)')
+  @Transform(toInt) @IsInt() @Min(1) @Max(365)
+  EVENTS_RETENTION_DAYS = 7;
+
+  @doc('SERVER_BOOT_TIMEOUT_SECONDS', '600', 'How long a start may take to become Ready (games may set their own readiness.bootSeconds); past it the start ends in error and its hour is refunded')
+  @Transform(toInt) @IsInt() @Min(30) @Max(7200)
+  SERVER_BOOT_TIMEOUT_SECONDS = 600;
+
+  @doc('START_DEADLINE_CHECK_MS', '15000', 'How often the scheduler role looks for starts past their boot deadline')
+  @Transform(toInt) @IsInt() @Min(50) @Max(600000)
+  START_DEADLINE_CHECK_MS = 15000;
 
   // --- Scheduling ---
   @doc('SCHEDULER_TICK_MS', '1000', 'How often the schedule executor looks for due schedules')
@@ -177,9 +209,13 @@ export class AppConfig {
   DISCORD_API_URL?: string;
 
   // --- Hardening: webhooks, rate limits, CORS ---
-  @doc('WEBHOOK_SECRET_KEY', '(derived from DATABASE_URL)', 'Key (at least 32 characters) that encrypts webhook signing secrets at rest (AES-256-GCM); set it in production. Unset: derived from DATABASE_URL, so every replica of one deployment shares it')
+  @doc('WEBHOOK_SECRET_KEY', '(unset: key file in $DATA_DIR)', 'Key (at least 32 characters) that encrypts webhook signing secrets at rest (AES-256-GCM); every replica must share it. Required when NODE_ENV=production and DATABASE_URL is set. Unset: a random key generated once in $DATA_DIR/webhook-secret.key (mode 0600)')
   @IsOptional() @IsString() @MinLength(32, { message: 'WEBHOOK_SECRET_KEY must be at least 32 characters' })
   WEBHOOK_SECRET_KEY?: string;
+
+  @doc('WEBHOOK_SECRET_KEY_PREVIOUS', '(unset)', 'The key used before WEBHOOK_SECRET_KEY during a rotation: secrets it sealed still open, and are re-sealed with WEBHOOK_SECRET_KEY at boot')
+  @IsOptional() @IsString() @MinLength(32, { message: 'WEBHOOK_SECRET_KEY_PREVIOUS must be at least 32 characters' })
+  WEBHOOK_SECRET_KEY_PREVIOUS?: string;
 
   @doc('WEBHOOKS_ALLOW_PRIVATE', 'false', 'Allow webhook URLs that resolve to private, loopback, link-local or unique-local addresses (trusted networks and tests only)')
   @Transform(toBool) @IsBoolean()
@@ -257,10 +293,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const known = Object.fromEntries(SETTINGS.map((s) => [s.env, env[s.env]]).filter(([, v]) => v !== undefined && v !== ''));
   const config = plainToInstance(AppConfig, known);
   Object.assign(config, overrides);
-  const errors = validateSync(config, { forbidUnknownValues: false });
-  if (errors.length > 0) {
-    throw new ConfigError(errors.map((e) =>
-      `${e.property}=${JSON.stringify(env[e.property] ?? (e.value as unknown))}: ${Object.values(e.constraints ?? {}).join('; ')}`));
+  const problems = validateSync(config, { forbidUnknownValues: false }).map((e) =>
+    `${e.property}=${JSON.stringify(env[e.property] ?? (e.value as unknown))}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  if (config.NODE_ENV === 'production' && config.DATABASE_URL && !config.WEBHOOK_SECRET_KEY && config.AGIS_ROLES.length > 0) {
+    // A key file on one machine cannot serve replicas sharing an external database. (Operator commands
+    // run with no role, such as migrations, never seal a secret.)
+    problems.push('WEBHOOK_SECRET_KEY=undefined: required when NODE_ENV=production and DATABASE_URL is set ' +
+      '(at least 32 characters, the same on every replica; e.g. openssl rand -base64 32)');
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
   }
   return config;
 }

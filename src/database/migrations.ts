@@ -4,7 +4,8 @@ import { Economy1764115400000 } from '../../migrations/1764115400000-Economy';
 import { Scheduling1764115500000 } from '../../migrations/1764115500000-Scheduling';
 import { Hardening1764115600000 } from '../../migrations/1764115600000-Hardening';
 import { MetricsIndexes1764115700000 } from '../../migrations/1764115700000-MetricsIndexes';
+import { PlayableServers1764115800000 } from '../../migrations/1764115800000-PlayableServers';
 
 /** Every migration in order; listed explicitly so the app, CLI and jest load the same set. */
 export const MIGRATIONS = [Foundation1764115200000, ServersAndLedger1764115300000, Economy1764115400000, Scheduling1764115500000,
-  Hardening1764115600000, MetricsIndexes1764115700000];
+  Hardening1764115600000, MetricsIndexes1764115700000, PlayableServers1764115800000];

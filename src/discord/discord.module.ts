@@ -4,7 +4,9 @@ import { makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-pro
 import { IntentsBitField } from 'discord.js';
 import { NecordModule, NecordModuleOptions } from 'necord';
 import { AppConfig } from '../config/app-config';
+import { EventsModule } from '../events/events.module';
 import { UsersModule } from '../users/users.module';
+import { DirectMessages } from './direct-messages.service';
 import { DiscordClientLogger } from './discord-client-logger.service';
 import { BOT_COMMAND_DURATION, BOT_COMMANDS_TOTAL, DiscordInteractionInterceptor } from './discord-interaction.interceptor';
 
@@ -40,7 +42,8 @@ const botMetrics = [
   imports: [
     NecordModule.forRootAsync({ inject: [AppConfig], useFactory: discordClientOptions }),
     UsersModule,
+    EventsModule,
   ],
-  providers: [...botMetrics, DiscordClientLogger, { provide: APP_INTERCEPTOR, useClass: DiscordInteractionInterceptor }],
+  providers: [...botMetrics, DiscordClientLogger, DirectMessages, { provide: APP_INTERCEPTOR, useClass: DiscordInteractionInterceptor }],
 })
 export class DiscordModule {}

@@ -1,4 +1,4 @@
-import { applyCatalogOverride, BUILT_IN_GAMES, CatalogError, findGame } from './game-catalog';
+import { applyCatalogOverride, BUILT_IN_GAMES, CatalogError, findGame, isReadinessCheck } from './game-catalog';
 
 describe('game catalog', () => {
   it('offers the 14 game types at the published hourly prices', () => {
@@ -20,11 +20,14 @@ describe('game catalog', () => {
     const catalog = applyCatalogOverride(BUILT_IN_GAMES, {
       games: [
         { key: 'minecraft', hourlyCost: 45 },
-        { key: 'quake', name: 'Quake III', hourlyCost: 10, image: 'example/quake3:1', ports: [{ name: 'game', containerPort: 27960, protocol: 'UDP' }], resources: { cpu: '250m', memory: '256Mi' } },
+        {
+          key: 'quake', name: 'Quake III', hourlyCost: 10, image: 'example/quake3:1', ports: [{ name: 'game', containerPort: 27960, protocol: 'UDP' }],
+          resources: { cpu: '250m', memory: '256Mi' }, dataPath: '/home/quake/baseq3', storage: '1Gi', readiness: { check: 'protocol-quake3', port: 27960 },
+        },
       ],
     });
     expect(findGame(catalog, 'minecraft')).toEqual({ ...findGame(BUILT_IN_GAMES, 'minecraft'), hourlyCost: 45 });
-    expect(findGame(catalog, 'quake')?.hourlyCost).toBe(10);
+    expect(findGame(catalog, 'quake')).toMatchObject({ hourlyCost: 10, env: {}, readiness: { check: 'protocol-quake3', port: 27960 } });
     expect(catalog).toHaveLength(15);
     expect(findGame(BUILT_IN_GAMES, 'minecraft')?.hourlyCost).toBe(30);
   });
@@ -37,6 +40,8 @@ describe('game catalog', () => {
         { key: 'Bad Key' },
         { key: 'newgame', name: 'New' },
         { key: 'valheim', ports: [{ name: 'game', containerPort: 70000, protocol: 'SCTP' }], resources: { cpu: 'lots', memory: '2Gi' } },
+        { key: 'rust', ports: [{ name: 'game', containerPort: 28015 }], dataPath: 'rust/data', storage: 'big', env: { 'bad name': 'x', OK: 5 },
+          readiness: { check: 'protocol-nonsense', port: 1234, bootSeconds: 5, retries: 3 } },
       ]);
     } catch (err) {
       error = err as CatalogError;
@@ -49,9 +54,32 @@ describe('game catalog', () => {
       expect.stringMatching(/newgame.*image/),
       expect.stringMatching(/newgame.*ports/),
       expect.stringMatching(/valheim.*containerPort must be 1-65535/),
-      expect.stringMatching(/valheim.*protocol must be TCP or UDP/),
+      expect.stringMatching(/valheim.*protocol must be TCP, UDP or TCPUDP/),
       expect.stringMatching(/valheim.*resources.cpu/),
+      expect.stringMatching(/newgame.*dataPath must be an absolute path/),
+      expect.stringMatching(/newgame.*readiness must be/),
+      expect.stringMatching(/rust.*ports\[0\]\.protocol must be TCP, UDP or TCPUDP/),
+      expect.stringMatching(/rust.*dataPath must be an absolute path/),
+      expect.stringMatching(/rust.*storage must be a volume size/),
+      expect.stringMatching(/rust.*env\.bad name must be a variable name/),
+      expect.stringMatching(/rust.*env\.OK must be a variable name/),
+      expect.stringMatching(/rust.*readiness: unknown field "retries"/),
+      expect.stringMatching(/rust.*readiness\.check must be tcp, udp or protocol-<name>/),
+      expect.stringMatching(/rust.*readiness\.port must be one of the game's containerPorts/),
+      expect.stringMatching(/rust.*readiness\.bootSeconds must be a whole number of seconds from 30 to 7200/),
     ]));
+  });
+
+  it('gives every built-in game a readiness check the sidecar can run on one of its ports', () => {
+    for (const g of BUILT_IN_GAMES) {
+      expect(isReadinessCheck(g.readiness.check)).toBe(true);
+      expect(g.ports.map((p) => p.containerPort)).toContain(g.readiness.port);
+      expect(g.dataPath).toMatch(/^\//);
+    }
+    expect(findGame(BUILT_IN_GAMES, 'minecraft')?.env).toEqual({ EULA: 'TRUE' });
+    expect(isReadinessCheck('protocol-minecraftvanilla')).toBe(true);
+    expect(isReadinessCheck('protocol-../../etc/passwd')).toBe(false);
+    expect(isReadinessCheck('minecraft')).toBe(false);
   });
 
   it('refuses a document that is not a list of games', () => {

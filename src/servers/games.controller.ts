@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/auth.decorators';
 import { ApiEnvelope } from '../common/api-docs.decorator';
 import { GameCatalogService } from './game-catalog.service';
-import { GameView } from './servers.types';
+import { GameView, toGameView } from './servers.types';
 
 /** The price list is public: a storefront or a Discord bot can show it before anyone has a key. */
 @ApiTags('servers')
@@ -14,8 +14,8 @@ export class GamesController {
 
   @Get()
   @ApiOperation({ summary: 'Game types you can rent, with their hourly cost in GameCredits (no key needed)' })
-  @ApiEnvelope(GameView, { list: true })
+  @ApiEnvelope(GameView, { list: true, paged: false })
   listGames(): GameView[] {
-    return this.catalog.games.map((g) => ({ ...g, ports: g.ports.map((p) => ({ ...p })), resources: { ...g.resources } }));
+    return this.catalog.games.map(toGameView);
   }
 }

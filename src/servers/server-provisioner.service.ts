@@ -1,13 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AgonesClient, GameServerEvent, GameServerInfo } from '../agones/agones.client';
+import { AppConfig } from '../config/app-config';
 import { CreditsService } from '../credits/credits.service';
 import { CreditReason } from '../credits/credits.types';
 import { WebhookEvent } from '../webhooks/webhooks.types';
 import { WebhooksService } from '../webhooks/webhooks.service';
 import { BILLING_HOUR_MS, refundKey } from './billing-clock';
+import { GameType } from './game-catalog';
 import { GameCatalogService } from './game-catalog.service';
-import { Server } from './server.entity';
+import { Server, ServerPort } from './server.entity';
 import { isLive, outcomeOf } from './server-status';
 import { ServersRepository } from './servers.repository';
 import { StopReason, toServerView } from './servers.types';
@@ -46,25 +48,40 @@ export class ServerProvisioner {
     private readonly credits: CreditsService,
     private readonly catalog: GameCatalogService,
     private readonly webhooks: WebhooksService,
+    private readonly config: AppConfig,
   ) {}
 
-  /** Creates the GameServer of a committed start; on failure undoes the start and rethrows the upstream error. */
+  /** How long a start of this game may take to become Ready. */
+  bootMs(game: GameType): number {
+    return (game.readiness.bootSeconds ?? this.config.SERVER_BOOT_TIMEOUT_SECONDS) * 1000;
+  }
+
+  /**
+   * Creates the GameServer of a committed start, with the server's world volume (created on its first start, kept
+   * afterwards); on failure undoes the start and rethrows the upstream error.
+   */
   async provision(plan: StartPlan): Promise<void> {
     if (plan.staleGameServer) {
       await this.deleteQuietly(plan.staleGameServer);
     }
     let created: GameServerInfo;
+    const game = this.catalog.require(plan.gameType);
     try {
-      const game = this.catalog.require(plan.gameType);
+      await this.agones.ensureVolume({ serverId: plan.serverId, ownerId: plan.ownerId, size: game.storage });
       created = await this.agones.create({
         serverId: plan.serverId, ownerId: plan.ownerId, gameType: game.key, image: game.image, ports: game.ports, resources: game.resources,
+        env: game.env, args: game.args, dataPath: game.dataPath, readiness: { check: game.readiness.check, port: game.readiness.port },
       });
     } catch (err) {
       await this.endRun(plan.serverId, { startSeq: plan.startSeq },
         { cause: 'failed', message: `Could not create the GameServer: ${reasonOf(err)}` }, plan.removeOnFailure);
+      if (plan.removeOnFailure && !(await this.servers.findById(plan.serverId))) {
+        // The record is gone with its failed first start: so is the volume made for it.
+        await this.deleteVolumeQuietly(plan.serverId);
+      }
       throw err;
     }
-    if (!(await this.servers.attachGameServer(plan.serverId, plan.startSeq, created.name))) {
+    if (!(await this.servers.attachGameServer(plan.serverId, plan.startSeq, created.name, new Date(Date.now() + this.bootMs(game))))) {
       // Stopped, deleted or restarted while Agones was creating it: nobody wants this GameServer any more.
       await this.deleteQuietly(created.name);
       return;
@@ -103,6 +120,27 @@ export class ServerProvisioner {
         await this.webhooks.enqueue(em, row.ownerId, 'server.deleted', { server: toServerView(row) });
       }
     });
+    if (then === 'removed') {
+      // After the GameServer is gone, so the claim is not held by a pod; the reconciler sweeps what this misses.
+      await this.deleteVolumeQuietly(server.id);
+    }
+  }
+
+  /**
+   * A start not Ready by its deadline ends in error with the reason read from the GameServer and its pod, its
+   * hour refunded, and its GameServer deleted.
+   */
+  async expireStart(server: Pick<Server, 'id' | 'startSeq' | 'gameserverName' | 'gameType'>): Promise<void> {
+    const game = this.catalog.require(server.gameType);
+    const diagnosis = server.gameserverName ? await this.agones.diagnose(server.gameserverName).catch(() => null) : null;
+    const minutes = Math.round(this.bootMs(game) / 60_000);
+    await this.endRun(server.id, { startSeq: server.startSeq }, {
+      cause: 'failed',
+      message: `Not ready within ${minutes} minute${minutes === 1 ? '' : 's'}: ${diagnosis ?? 'the game never answered its readiness check'}`,
+    }, false);
+    if (server.gameserverName) {
+      await this.deleteQuietly(server.gameserverName);
+    }
   }
 
   /** Applies one GameServer change to its server record; GameServers no record wants are deleted. */
@@ -121,16 +159,18 @@ export class ServerProvisioner {
       return;
     }
     if (outcome === 'ready') {
+      const placement = { address: gs.address, ports: this.portsOf(server.gameType, gs), players: gs.players };
       await this.db.transaction(async (em) => {
         const before = await this.servers.lock(em, server.id);
-        if (await this.servers.markReady(server.id, gs.name, gs.address, gs.port, em) && before?.status !== 'running') {
+        if (await this.servers.markReady(server.id, gs.name, placement, em) && before?.status !== 'running') {
           await this.emit(em, server.id, 'server.started');
         }
       });
     } else if (outcome === 'gone') {
       await this.endRun(server.id, { gameserverName: gs.name }, { cause: 'gone', message: 'The GameServer was shut down outside agis' }, false);
     } else if (outcome === 'failed') {
-      await this.endRun(server.id, { gameserverName: gs.name }, { cause: 'failed', message: `The GameServer became ${gs.state}` }, false);
+      const diagnosis = await this.agones.diagnose(gs.name).catch(() => null);
+      await this.endRun(server.id, { gameserverName: gs.name }, { cause: 'failed', message: diagnosis ?? `The GameServer became ${gs.state}` }, false);
       await this.deleteQuietly(gs.name);
     }
   }
@@ -176,10 +216,29 @@ export class ServerProvisioner {
       status: s.status === 'running' && gone ? 'stopped' : 'error',
       stopReason: gone ? StopReason.GAMESERVER_GONE : StopReason.GAMESERVER_FAILED,
       lastError: ending.message,
-      gameserverName: null, address: null, port: null,
+      gameserverName: null, address: null, port: null, ports: [], playersOnline: null, playersMax: null, startDeadline: null,
       startCharged: false,
       billedUntil: s.startCharged && s.billedUntil ? new Date(s.billedUntil.getTime() - BILLING_HOUR_MS) : s.billedUntil,
     });
+  }
+
+  /** Host ports as Agones reports them, with each port's protocol from the catalog. */
+  private portsOf(gameType: string, gs: GameServerInfo): ServerPort[] {
+    const declared = this.catalog.require(gameType).ports;
+    return gs.ports.map((p) => ({ name: p.name, port: p.port, protocol: declared.find((d) => d.name === p.name)?.protocol ?? 'UDP' }));
+  }
+
+  /** The game container's last lines. */
+  logsOf(gameserverName: string, tail: number): Promise<string[]> {
+    return this.agones.logs(gameserverName, tail);
+  }
+
+  async deleteVolumeQuietly(serverId: string): Promise<void> {
+    try {
+      await this.agones.deleteVolume(serverId);
+    } catch (err) {
+      this.logger.warn(`Could not delete the world volume of server ${serverId} (the reconciler retries): ${reasonOf(err)}`);
+    }
   }
 
   async deleteQuietly(name: string): Promise<void> {

@@ -6,18 +6,20 @@ import { ServerProvisioner } from './server-provisioner.service';
 import { LIVE_STATUSES } from './server-status';
 import { ServersRepository } from './servers.repository';
 
-export interface ReconcileRun { applied: number; lost: number; finished: number }
+export interface ReconcileRun { applied: number; lost: number; finished: number; volumesRemoved: number }
 
 /**
  * Makes the database and Agones agree (scheduler role, at boot and every RECONCILE_INTERVAL_MS):
  * every listed GameServer is applied like a watch event (which also deletes GameServers no record
- * wants), live records whose GameServer is missing end with a reason, and stops or deletes
- * interrupted by a crash are finished.
+ * wants), live records whose GameServer is missing end with a reason, stops or deletes interrupted by
+ * a crash are finished, and world volumes whose server is gone are deleted. Every START_DEADLINE_CHECK_MS
+ * it also ends starts that are past their boot deadline.
  */
 @Injectable()
 export class ServerReconcilerService implements OnApplicationBootstrap {
   private readonly logger = new Logger(ServerReconcilerService.name);
   private running: Promise<ReconcileRun> | null = null;
+  private expiring: Promise<number> | null = null;
 
   constructor(
     private readonly agones: AgonesClient,
@@ -36,6 +38,24 @@ export class ServerReconcilerService implements OnApplicationBootstrap {
     const timer = setInterval(run, this.config.RECONCILE_INTERVAL_MS);
     timer.unref();
     this.scheduler.addInterval('server-reconciler', timer);
+    const deadlines = setInterval(() => {
+      this.expireStarts().catch((err: unknown) => this.logger.warn({ err }, 'Start deadline check failed; the next run retries'));
+    }, this.config.START_DEADLINE_CHECK_MS);
+    deadlines.unref();
+    this.scheduler.addInterval('server-start-deadlines', deadlines);
+  }
+
+  /** Ends every start past its boot deadline (error, reason, hour refunded); returns how many. */
+  expireStarts(now: Date = new Date()): Promise<number> {
+    this.expiring ??= (async () => {
+      const late = await this.servers.findPastStartDeadline(now);
+      for (const s of late) {
+        this.logger.warn(`Server ${s.id} was not Ready by ${s.startDeadline?.toISOString()}: ending the start`);
+        await this.provisioner.expireStart(s);
+      }
+      return late.length;
+    })().finally(() => { this.expiring = null; });
+    return this.expiring;
   }
 
   /** Records changed less than this long before the listing may have a create or delete still in flight. */
@@ -51,7 +71,7 @@ export class ServerReconcilerService implements OnApplicationBootstrap {
   private async reconcile(): Promise<ReconcileRun> {
     const listedAt = Date.now();
     const gameServers = await this.agones.list();
-    const run: ReconcileRun = { applied: 0, lost: 0, finished: 0 };
+    const run: ReconcileRun = { applied: 0, lost: 0, finished: 0, volumesRemoved: 0 };
     for (const gs of gameServers) {
       await this.provisioner.apply({ type: 'MODIFIED', gameServer: gs });
       run.applied += 1;
@@ -72,6 +92,20 @@ export class ServerReconcilerService implements OnApplicationBootstrap {
           .then(() => { run.finished += 1; }, (err: unknown) => this.logger.warn({ err }, `Could not finish ${s.status} server ${s.id}`));
       }
     }
+    run.volumesRemoved = await this.removeOrphanVolumes();
     return run;
+  }
+
+  /** Volumes whose server record is gone (a delete that could not remove its volume, a crash in between). */
+  private async removeOrphanVolumes(): Promise<number> {
+    const withVolume = await this.agones.listVolumes();
+    const existing = await this.servers.existingIds(withVolume);
+    let removed = 0;
+    for (const serverId of withVolume.filter((id) => !existing.has(id))) {
+      this.logger.warn(`Deleting the world volume of server ${serverId}: the server no longer exists`);
+      await this.provisioner.deleteVolumeQuietly(serverId);
+      removed += 1;
+    }
+    return removed;
   }
 }

@@ -1,20 +1,22 @@
 import { UseInterceptors } from '@nestjs/common';
-import { EmbedBuilder, MessageFlags } from 'discord.js';
+import { MessageFlags } from 'discord.js';
 import { Context, createCommandGroupDecorator, Options, SlashCommandContext, Subcommand } from 'necord';
 import { Actor } from '../common/actor';
-import { Paginated } from '../common/envelope';
 import { PER_PAGE_MAX } from '../common/pagination';
 import { DiscordActor } from '../discord/discord-actor.decorator';
-import { DiscordCommands } from '../discord/discord-commands.decorator';
-import { COLORS, formatCredits, infoEmbed, relativeTime, statusEmbed, statusLine } from '../discord/embeds';
+import { COMMAND_REACH, DiscordCommands } from '../discord/discord-commands.decorator';
+import { warningEmbed } from '../discord/embeds';
 import { CreateServerOptions } from './dto/create-server.options';
 import { ServerIdOptions } from './dto/server-id.options';
+import { actionEmbed, listEmbed, logsEmbed, serverEmbed } from './server-embeds';
 import { ServerAutocomplete } from './server-autocomplete.interceptor';
 import { deleteButtons } from './servers.components';
 import { ServersService } from './servers.service';
-import { ServerActionView, ServerView } from './servers.types';
 
-export const ServersCommand = createCommandGroupDecorator({ name: 'servers', description: 'Create, start, stop and delete your game servers' });
+/** Lines asked for a Discord reply: more would not fit one embed anyway. */
+const DISCORD_LOG_TAIL = 60;
+
+export const ServersCommand = createCommandGroupDecorator({ name: 'servers', description: 'Create, start, stop and delete your game servers', ...COMMAND_REACH });
 
 /**
  * Discord adapter of ServersService: the same calls as /servers. Answers are ephemeral (addresses
@@ -63,55 +65,20 @@ export class ServersCommands {
     await interaction.editReply({ embeds: [actionEmbed(await this.servers.restart(actor, options.server), 'Restarting')] });
   }
 
+  @Subcommand({ name: 'logs', description: 'The last lines your server\'s game wrote' })
+  async showLogs(@Context() [interaction]: SlashCommandContext, @DiscordActor() actor: Actor, @Options() options: ServerIdOptions): Promise<void> {
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const server = await this.servers.get(actor, options.server);
+    await interaction.editReply({ embeds: [logsEmbed(server.name, await this.servers.logs(actor, server.id, DISCORD_LOG_TAIL))] });
+  }
+
   @Subcommand({ name: 'delete', description: 'Delete a server (asks to confirm; a running server is stopped first)' })
   async deleteServer(@Context() [interaction]: SlashCommandContext, @DiscordActor() actor: Actor, @Options() options: ServerIdOptions): Promise<void> {
     const server = await this.servers.get(actor, options.server);
     await interaction.reply({
-      embeds: [new EmbedBuilder().setColor(COLORS.warning).setTitle(`⚠️ Delete ${server.name}?`)
-        .setDescription(`This stops **${server.name}** (${server.gameType}) if it runs and deletes it for good.`)],
+      embeds: [warningEmbed(`⚠️ Delete ${server.name}?`, `This stops **${server.name}** (${server.gameType}) if it runs and deletes it for good.`)],
       components: [deleteButtons(server.id, interaction.user.id)],
       flags: MessageFlags.Ephemeral,
     });
   }
-}
-
-/** `203.0.113.10:7034` once players can connect; null before. */
-function addressOf(s: ServerView): string | null {
-  return s.status === 'running' && s.address ? `${s.address}${s.port ? `:${s.port}` : ''}` : null;
-}
-
-function serverEmbed(s: ServerView, description?: string): EmbedBuilder {
-  const address = addressOf(s);
-  const embed = statusEmbed(s.name, s.status).addFields(
-    { name: 'Game', value: s.gameType, inline: true },
-    { name: 'Cost', value: `${formatCredits(s.costPerHour)} / hour`, inline: true },
-    { name: 'Address', value: address ? `\`${address}\`` : 'once running', inline: true },
-  );
-  if (s.billedUntil) {
-    embed.addFields({ name: 'Paid until', value: relativeTime(s.billedUntil), inline: true });
-  }
-  if (s.lastError) {
-    embed.addFields({ name: 'Last error', value: s.lastError.slice(0, 1024) });
-  }
-  if (s.stopReason && s.status === 'stopped') {
-    embed.addFields({ name: 'Stopped because', value: s.stopReason.replace(/_/g, ' '), inline: true });
-  }
-  embed.setFooter({ text: `id ${s.id}` });
-  return description ? embed.setDescription(description) : embed;
-}
-
-function actionEmbed(s: ServerActionView, verb: string): EmbedBuilder {
-  const follow = s.status === s.targetStatus ? '' : ' `/servers info` shows when it gets there.';
-  return serverEmbed(s, `${verb}: on its way to **${s.targetStatus}**.${follow}`);
-}
-
-function listEmbed(page: Paginated<ServerView>): EmbedBuilder {
-  if (page.items.length === 0) {
-    return infoEmbed('🖥️ Your servers', 'You have no servers yet. Create one with `/servers create` (prices: `/games`).');
-  }
-  const lines = page.items.map((s) => {
-    const address = addressOf(s);
-    return `${statusLine(s.status)} **${s.name}** · ${s.gameType} · ${formatCredits(s.costPerHour)}/h${address ? ` · \`${address}\`` : ''}`;
-  });
-  return infoEmbed('🖥️ Your servers', lines.join('\n')).setFooter({ text: `${page.meta.total} server(s)` });
 }

@@ -7,8 +7,9 @@ import { Paginated } from '../common/envelope';
 import { Idempotent } from '../common/idempotency.interceptor';
 import { CreateServerDto } from './dto/create-server.dto';
 import { ListServersDto } from './dto/list-servers.dto';
+import { ServerLogsDto } from './dto/server-logs.dto';
 import { ServersService } from './servers.service';
-import { DeletedServerView, ServerActionView, ServerView } from './servers.types';
+import { DeletedServerView, ServerActionView, ServerLogsView, ServerView } from './servers.types';
 
 @ApiTags('servers')
 @Controller('servers')
@@ -41,6 +42,15 @@ export class ServersController {
   @ApiErrors(404)
   getServer(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<ServerView> {
     return this.servers.get(actor, id);
+  }
+
+  @Get(':id/logs')
+  @ApiOperation({ summary: 'The newest lines the game wrote (the game container\'s log); empty while the server has no GameServer' })
+  @RequireScopes('servers:read')
+  @ApiEnvelope(ServerLogsView)
+  @ApiErrors(400, 404, 502, 503)
+  getServerLogs(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: ServerLogsDto): Promise<ServerLogsView> {
+    return this.servers.logs(actor, id, query.tail);
   }
 
   @Delete(':id')

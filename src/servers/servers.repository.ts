@@ -2,30 +2,42 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { queryRows } from '../database/pool-query';
-import { Server } from './server.entity';
+import { Server, ServerPort } from './server.entity';
 import { LIVE_STATUSES, ServerStatus } from './server-status';
 
 export type ServerPatch = Partial<Pick<Server,
-  'status' | 'address' | 'port' | 'gameserverName' | 'billedUntil' | 'startSeq' | 'startCharged' | 'lastError' | 'stopReason'>>;
+  'status' | 'address' | 'port' | 'ports' | 'playersOnline' | 'playersMax' | 'gameserverName' | 'billedUntil' | 'startSeq' | 'startCharged'
+  | 'startDeadline' | 'lastError' | 'stopReason'>>;
 
-const SERVER_COLUMNS = 'id, owner_id, name, game_type, status, address, port, gameserver_name, cost_per_hour, billed_until, ' +
-  'start_seq, start_charged, last_error, stop_reason, created_at, updated_at';
+const SERVER_COLUMNS = 'id, owner_id, name, game_type, status, address, port, ports, players_online, players_max, gameserver_name, ' +
+  'cost_per_hour, billed_until, start_seq, start_charged, start_deadline, last_error, stop_reason, created_at, updated_at';
 
 interface ServerRow {
   id: string; owner_id: string; name: string; game_type: string; status: ServerStatus; address: string | null; port: number | null;
+  ports: ServerPort[]; players_online: number | null; players_max: number | null;
   gameserver_name: string | null; cost_per_hour: number; billed_until: Date | null; start_seq: number; start_charged: boolean;
-  last_error: string | null; stop_reason: string | null; created_at: Date; updated_at: Date;
+  start_deadline: Date | null; last_error: string | null; stop_reason: string | null; created_at: Date; updated_at: Date;
 }
 
 const toServer = (r: ServerRow): Server => ({
   id: r.id, ownerId: r.owner_id, name: r.name, gameType: r.game_type, status: r.status, address: r.address, port: r.port,
+  ports: r.ports, playersOnline: r.players_online, playersMax: r.players_max,
   gameserverName: r.gameserver_name, costPerHour: r.cost_per_hour, billedUntil: r.billed_until, startSeq: r.start_seq,
-  startCharged: r.start_charged, lastError: r.last_error, stopReason: r.stop_reason, createdAt: r.created_at, updatedAt: r.updated_at,
+  startCharged: r.start_charged, startDeadline: r.start_deadline, lastError: r.last_error, stopReason: r.stop_reason,
+  createdAt: r.created_at, updatedAt: r.updated_at,
 });
+
+/** What a Ready GameServer tells about where and how full the server is. */
+export interface Placement {
+  address: string | null;
+  ports: ServerPort[];
+  players: { online: number; max: number } | null;
+}
 
 /** Rows affected by an UPDATE/DELETE through TypeORM's raw query ([rows, count]). */
 const affected = (result: unknown): number => (Array.isArray(result) ? Number(result[1] ?? 0) : 0);
 const LIVE = `('${LIVE_STATUSES.join("', '")}')`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** SQL of the servers table; conditional updates name the state they expect, so late or repeated calls change nothing. */
 @Injectable()
@@ -43,7 +55,7 @@ export class ServersRepository {
 
   insert(em: EntityManager, row: Pick<Server, 'ownerId' | 'name' | 'gameType' | 'status' | 'costPerHour'> & ServerPatch): Promise<Server> {
     const repo = em.getRepository(Server);
-    return repo.save(repo.create({ startSeq: 0, startCharged: false, ...row }));
+    return repo.save(repo.create({ startSeq: 0, startCharged: false, ports: [], ...row }));
   }
 
   async update(em: EntityManager, id: string, patch: ServerPatch): Promise<void> {
@@ -81,26 +93,52 @@ export class ServersRepository {
   }
 
   /** Records the GameServer a start created, unless the server was stopped, deleted or restarted meanwhile. */
-  async attachGameServer(id: string, startSeq: number, name: string): Promise<boolean> {
+  async attachGameServer(id: string, startSeq: number, name: string, deadline: Date): Promise<boolean> {
     return affected(await this.db.query(
-      `UPDATE servers SET gameserver_name = $3, status = CASE WHEN status = 'creating' THEN 'starting' ELSE status END, updated_at = now()
+      `UPDATE servers SET gameserver_name = $3, status = CASE WHEN status = 'creating' THEN 'starting' ELSE status END,
+         start_deadline = $4, updated_at = now()
        WHERE id = $1 AND start_seq = $2 AND status IN ('creating', 'starting') AND gameserver_name IS NULL`,
-      [id, startSeq, name])) === 1;
+      [id, startSeq, name, deadline])) === 1;
   }
 
-  /** The GameServer is playable: the server runs at its address (and no longer owes a refund). */
-  async markReady(id: string, name: string, address: string | null, port: number | null, em?: EntityManager): Promise<boolean> {
+  /** Which of these ids still have a server record (the rest of their volumes are orphans). */
+  async existingIds(ids: string[]): Promise<Set<string>> {
+    ids = ids.filter((id) => UUID.test(id));
+    if (ids.length === 0) {
+      return new Set();
+    }
+    const rows: Array<{ id: string }> = await this.db.query('SELECT id::text AS id FROM servers WHERE id = ANY($1::uuid[])', [ids]);
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * The GameServer is playable: the server runs at its address and ports (no longer owes a refund, has no start
+   * deadline). Repeated while running, it records changed ports or players and nothing else.
+   */
+  async markReady(id: string, name: string, placement: Placement, em?: EntityManager): Promise<boolean> {
+    const port = placement.ports[0]?.port ?? null;
     return affected(await (em ?? this.db).query(
-      `UPDATE servers SET status = 'running', address = $3, port = $4, start_charged = false, last_error = NULL, updated_at = now()
+      `UPDATE servers SET status = 'running', address = $3, port = $4, ports = $5::jsonb, players_online = $6, players_max = $7,
+         start_charged = false, start_deadline = NULL, last_error = NULL, updated_at = now()
        WHERE id = $1 AND gameserver_name = $2 AND status IN ${LIVE}
-         AND (status <> 'running' OR address IS DISTINCT FROM $3 OR port IS DISTINCT FROM $4)`,
-      [id, name, address, port])) === 1;
+         AND (status <> 'running' OR address IS DISTINCT FROM $3 OR port IS DISTINCT FROM $4 OR ports <> $5::jsonb
+              OR players_online IS DISTINCT FROM $6 OR players_max IS DISTINCT FROM $7)`,
+      [id, name, placement.address, port, JSON.stringify(placement.ports), placement.players?.online ?? null, placement.players?.max ?? null])) === 1;
+  }
+
+  /** Starts that are still not Ready at their deadline. */
+  findPastStartDeadline(now: Date): Promise<Server[]> {
+    return this.servers.createQueryBuilder('s')
+      .where(`s.status IN ('creating', 'starting')`)
+      .andWhere('s.start_deadline <= :now', { now })
+      .getMany();
   }
 
   /** Ends a stop begun earlier (stopping → stopped) if nothing else happened to the server since. */
   async finishStop(id: string, startSeq: number, em?: EntityManager): Promise<boolean> {
     return affected(await (em ?? this.db).query(
-      `UPDATE servers SET status = 'stopped', address = NULL, port = NULL, gameserver_name = NULL, updated_at = now()
+      `UPDATE servers SET status = 'stopped', address = NULL, port = NULL, ports = '[]', players_online = NULL, players_max = NULL,
+         gameserver_name = NULL, start_deadline = NULL, updated_at = now()
        WHERE id = $1 AND start_seq = $2 AND status = 'stopping'`, [id, startSeq])) === 1;
   }
 
@@ -115,12 +153,13 @@ export class ServersRepository {
   }
 
   /**
-   * Claims servers whose paid hour has ended. SKIP LOCKED lets several replicas bill in parallel
-   * without waiting on each other or on a user's start/stop that holds a row.
+   * Claims running servers whose paid hour has ended. SKIP LOCKED lets several replicas bill in parallel
+   * without waiting on each other or on a user's start/stop that holds a row. A start that is not Ready yet is
+   * not billed again: an hour is charged only for a server that became Ready in it or was running already.
    */
   claimDue(em: EntityManager, now: Date, limit: number): Promise<Server[]> {
     return em.getRepository(Server).createQueryBuilder('s')
-      .where(`s.status IN ${LIVE}`)
+      .where(`s.status = 'running'`)
       .andWhere('s.billed_until <= :now', { now })
       .orderBy('s.billed_until', 'ASC')
       .limit(limit)

@@ -3,6 +3,7 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { ActivityService } from '../activity/activity.service';
 import { Actor } from '../common/actor';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { echo } from '../common/echo';
 import { Paginated } from '../common/envelope';
 import { pageWindow, paginate } from '../common/pagination';
 import { CreditsService } from '../credits/credits.service';
@@ -16,7 +17,7 @@ import { allowedFrom, canApply, ServerAction } from './server-status';
 import { ServersRepository } from './servers.repository';
 import {
   CreateServerInput, DeletedServerView, ListServersInput, SERVER_NAME_MAX, SERVER_NAME_PATTERN, ServerActionView, ServerView,
-  SERVERS_PER_USER_MAX, StopReason, toServerView,
+  LOG_LINE_MAX, LOG_TAIL_DEFAULT, LOG_TAIL_MAX, ServerLogsView, SERVERS_PER_USER_MAX, StopReason, toServerView,
 } from './servers.types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -85,6 +86,22 @@ export class ServersService {
     return toServerView(s);
   }
 
+  /**
+   * The last `tail` lines the game wrote (bounded: at most LOG_TAIL_MAX lines of LOG_LINE_MAX characters), from
+   * the current GameServer; none while the server has no GameServer.
+   */
+  async logs(actor: Actor, serverId: string, tail = LOG_TAIL_DEFAULT): Promise<ServerLogsView> {
+    if (!Number.isInteger(tail) || tail < 1 || tail > LOG_TAIL_MAX) {
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `tail must be a whole number from 1 to ${LOG_TAIL_MAX}`, [{ field: 'tail', messages: ['out of range'] }]);
+    }
+    const s = UUID.test(serverId) ? await this.servers.findById(serverId) : null;
+    if (!s || s.ownerId !== actor.userId) {
+      throw notFound(serverId);
+    }
+    const lines = s.gameserverName ? await this.provisioner.logsOf(s.gameserverName, tail) : [];
+    return { serverId: s.id, status: s.status, lines: lines.map((l) => (l.length > LOG_LINE_MAX ? `${l.slice(0, LOG_LINE_MAX - 1)}…` : l)) };
+  }
+
   /** stopped/error → starting; pays the next hour unless a paid hour is still running. */
   async start(actor: Actor, serverId: string): Promise<ServerActionView> {
     const plan = await this.db.transaction(async (em) => {
@@ -101,7 +118,7 @@ export class ServersService {
     const s = await this.db.transaction(async (em) => {
       const locked = await this.lockFor(em, actor, serverId, 'stop');
       await this.recordPower(em, actor, locked, 'server.stop');
-      await this.servers.update(em, locked.id, { status: 'stopping', stopReason: StopReason.USER, startCharged: false });
+      await this.servers.update(em, locked.id, { status: 'stopping', stopReason: stopReasonOf(actor), startCharged: false });
       return locked;
     });
     await this.provisioner.release(s, 'stopped');
@@ -118,7 +135,7 @@ export class ServersService {
       await this.recordPower(em, actor, locked, 'server.restart');
       const next = locked.startSeq + 1;
       await this.servers.update(em, locked.id, {
-        status: 'starting', startSeq: next, startCharged: false, gameserverName: null, address: null, port: null, lastError: null, stopReason: null,
+        status: 'starting', startSeq: next, startCharged: false, gameserverName: null, ...NOT_PLACED, lastError: null, stopReason: null,
       });
       return { s: locked, seq: next };
     });
@@ -154,7 +171,7 @@ export class ServersService {
     }
     await this.servers.update(em, s.id, {
       status: s.status === 'creating' ? 'creating' : 'starting', startSeq, startCharged: charge, billedUntil,
-      gameserverName: null, address: null, port: null, lastError: null, stopReason: null,
+      gameserverName: null, ...NOT_PLACED, lastError: null, stopReason: null,
     });
     return {
       serverId: s.id, ownerId: s.ownerId, gameType: s.gameType, startSeq, staleGameServer: s.gameserverName ?? null, removeOnFailure: opts.removeOnFailure,
@@ -199,6 +216,14 @@ export class ServersService {
   }
 }
 
+/** A schedule's stop is told to the owner; their own is not. */
+function stopReasonOf(actor: Actor): string {
+  return actor.via.kind === 'system' && actor.via.name === 'scheduler' ? StopReason.SCHEDULE : StopReason.USER;
+}
+
+/** A server between GameServers: no address, ports, players or start deadline. */
+const NOT_PLACED = { address: null, port: null, ports: [], playersOnline: null, playersMax: null, startDeadline: null };
+
 function notFound(serverId: string): DomainError {
-  return new DomainError(ErrorCode.SERVER_NOT_FOUND, `Server ${serverId} not found`);
+  return new DomainError(ErrorCode.SERVER_NOT_FOUND, `Server ${echo(serverId)} not found`);
 }

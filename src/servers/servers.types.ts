@@ -1,4 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PORT_PROTOCOLS, PortProtocol } from '../agones/agones.client';
+import { GameType } from './game-catalog';
 import { Server } from './server.entity';
 import { SERVER_STATUSES, ServerStatus } from './server-status';
 
@@ -7,6 +9,10 @@ export const SERVER_NAME_MAX = 32;
 export const SERVER_NAME_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9 ._-]*[A-Za-z0-9._-])?$/;
 export const SERVERS_PER_USER_MAX = 20;
 export const GAME_TYPE_MAX = 32;
+/** Log lines one request may ask for, and how long one line may be (a game can write anything). */
+export const LOG_TAIL_DEFAULT = 100;
+export const LOG_TAIL_MAX = 500;
+export const LOG_LINE_MAX = 1000;
 
 export interface CreateServerInput { name: string; gameType: string; start?: boolean }
 export interface ListServersInput { page?: number; perPage?: number; gameType?: string; status?: ServerStatus }
@@ -14,10 +20,22 @@ export interface ListServersInput { page?: number; perPage?: number; gameType?: 
 /** Why a server stopped without its owner asking. */
 export const StopReason = {
   USER: 'user',
+  SCHEDULE: 'schedule',
   INSUFFICIENT_CREDITS: 'insufficient_credits',
   GAMESERVER_GONE: 'gameserver_gone',
   GAMESERVER_FAILED: 'gameserver_failed',
 } as const;
+
+export class ServerPortView {
+  @ApiProperty({ example: 'game' }) name: string;
+  @ApiProperty({ example: 7034 }) port: number;
+  @ApiProperty({ enum: PORT_PROTOCOLS, example: 'TCP' }) protocol: string;
+}
+
+export class PlayersView {
+  @ApiProperty({ example: 3 }) online: number;
+  @ApiProperty({ example: 20 }) max: number;
+}
 
 export class ServerView {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -26,7 +44,12 @@ export class ServerView {
   @ApiProperty({ enum: SERVER_STATUSES, example: 'running' }) status: ServerStatus;
   @ApiPropertyOptional({ type: String, nullable: true, example: '203.0.113.10', description: 'Where players connect once running' })
   address: string | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, example: 7034 }) port: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 7034, description: 'The game\'s own port (the first of `ports`)' })
+  port: number | null;
+  @ApiProperty({ type: () => [ServerPortView], description: 'Every port players or tools connect to, once running' })
+  ports: ServerPortView[];
+  @ApiPropertyOptional({ type: () => PlayersView, nullable: true, description: 'Players online, where the game\'s query protocol tells' })
+  players: PlayersView | null;
   @ApiProperty({ example: 30, description: 'GameCredits charged per started hour' }) costPerHour: number;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Paid up to this instant; the next hour is charged then' })
   billedUntil: string | null;
@@ -35,6 +58,13 @@ export class ServerView {
   stopReason: string | null;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
+}
+
+export class ServerLogsView {
+  @ApiProperty({ format: 'uuid' }) serverId: string;
+  @ApiProperty({ enum: SERVER_STATUSES, example: 'running' }) status: ServerStatus;
+  @ApiProperty({ type: [String], example: ['[Server thread/INFO]: Done (4.2s)! For help, type "help"'], description: 'Oldest first; empty while the server has no GameServer' })
+  lines: string[];
 }
 
 export class ServerActionView extends ServerView {
@@ -50,7 +80,7 @@ export class DeletedServerView {
 class GamePortView {
   @ApiProperty({ example: 'game' }) name: string;
   @ApiProperty({ example: 25565 }) containerPort: number;
-  @ApiProperty({ enum: ['TCP', 'UDP'] }) protocol: 'TCP' | 'UDP';
+  @ApiProperty({ enum: PORT_PROTOCOLS, description: 'TCPUDP: the same port on both' }) protocol: PortProtocol;
 }
 
 class GameResourcesView {
@@ -65,12 +95,22 @@ export class GameView {
   @ApiProperty({ example: 'itzg/minecraft-server:latest' }) image: string;
   @ApiProperty({ type: [GamePortView] }) ports: GamePortView[];
   @ApiProperty({ type: GameResourcesView }) resources: GameResourcesView;
+  @ApiProperty({ example: '10Gi', description: 'Size of each server\'s world volume (kept across stops)' }) storage: string;
 }
 
 export function toServerView(s: Server): ServerView {
   return {
-    id: s.id, name: s.name, gameType: s.gameType, status: s.status, address: s.address, port: s.port, costPerHour: s.costPerHour,
+    id: s.id, name: s.name, gameType: s.gameType, status: s.status, address: s.address, port: s.port, ports: s.ports.map((p) => ({ ...p })),
+    players: s.playersOnline !== null && s.playersMax !== null ? { online: s.playersOnline, max: s.playersMax } : null, costPerHour: s.costPerHour,
     billedUntil: s.billedUntil?.toISOString() ?? null, lastError: s.lastError, stopReason: s.stopReason,
     createdAt: s.createdAt.toISOString(), updatedAt: s.updatedAt.toISOString(),
+  };
+}
+
+/** The public face of a game type: price and shape, not its environment or boot details (operators may keep tokens there). */
+export function toGameView(g: GameType): GameView {
+  return {
+    key: g.key, name: g.name, hourlyCost: g.hourlyCost, image: g.image,
+    ports: g.ports.map((p) => ({ ...p })), resources: { ...g.resources }, storage: g.storage,
   };
 }

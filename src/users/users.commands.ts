@@ -1,9 +1,10 @@
 import { EmbedBuilder, MessageFlags } from 'discord.js';
-import { Context, SlashCommand, SlashCommandContext } from 'necord';
+import { Context, Options, SlashCommand, SlashCommandContext } from 'necord';
 import { Actor } from '../common/actor';
 import { DiscordActor } from '../discord/discord-actor.decorator';
-import { DiscordCommands } from '../discord/discord-commands.decorator';
-import { formatCredits, formatWtg, infoEmbed, relativeTime } from '../discord/embeds';
+import { COMMAND_REACH, DiscordCommands } from '../discord/discord-commands.decorator';
+import { formatCredits, formatWtg, infoEmbed, relativeTime, successEmbed } from '../discord/embeds';
+import { NotificationsOptions } from './dto/notifications.options';
 import { UsersService } from './users.service';
 import { ProfileView, StatsView } from './users.types';
 
@@ -12,13 +13,24 @@ import { ProfileView, StatsView } from './users.types';
 export class UsersCommands {
   constructor(private readonly users: UsersService) {}
 
-  @SlashCommand({ name: 'credits', description: 'Show your GameCredits (GC) and WTG coin balance' })
+  @SlashCommand({ name: 'credits', description: 'Show your GameCredits (GC) and WTG coin balance', ...COMMAND_REACH })
   async showCredits(@Context() [interaction]: SlashCommandContext, @DiscordActor() actor: Actor): Promise<void> {
     const profile = await this.users.getProfile(actor);
     await interaction.reply({ embeds: [balanceEmbed(profile)], flags: MessageFlags.Ephemeral });
   }
 
-  @SlashCommand({ name: 'stats', description: 'Show your usage statistics' })
+  @SlashCommand({ name: 'notifications', description: 'Turn direct messages about your servers (ready, stopped, failed) on or off', ...COMMAND_REACH })
+  async setNotifications(@Context() [interaction]: SlashCommandContext, @DiscordActor() actor: Actor, @Options() options: NotificationsOptions): Promise<void> {
+    const { directMessages } = await this.users.setDirectMessages(actor, options.directMessages);
+    await interaction.reply({
+      embeds: [successEmbed('🔔 Notifications', directMessages
+        ? 'You will get a direct message when a server of yours is ready, stopped by agis, or fails.'
+        : 'No more direct messages about your servers. The events stay on GET /api/v1/events and your webhooks.')],
+      flags: MessageFlags.Ephemeral,
+    });
+  }
+
+  @SlashCommand({ name: 'stats', description: 'Show your usage statistics', ...COMMAND_REACH })
   async showStats(@Context() [interaction]: SlashCommandContext, @DiscordActor() actor: Actor): Promise<void> {
     const stats = await this.users.getStats(actor);
     await interaction.reply({ embeds: [statsEmbed(stats)], flags: MessageFlags.Ephemeral });

@@ -29,6 +29,11 @@ export interface StatsRow {
 export class UsersRepository {
   constructor(private readonly db: DataSource) {}
 
+  /** Whether the bot may send the user direct messages about their servers. */
+  async setNotifyDm(userId: string, enabled: boolean): Promise<void> {
+    await this.db.query('UPDATE users SET notify_dm = $2 WHERE id = $1', [userId, enabled]);
+  }
+
   /** The profile fields, read on every GET /users/me: plain SQL on the pool (see queryRows). */
   async profileOf(userId: string): Promise<ProfileRow | null> {
     const [row] = await queryRows<ProfileRow>(this.db,

@@ -64,6 +64,12 @@ export class UsersService {
     };
   }
 
+  /** Turns the bot's direct messages about the actor's servers on or off; returns the new setting. */
+  async setDirectMessages(actor: Actor, enabled: boolean): Promise<{ directMessages: boolean }> {
+    await this.repo.setNotifyDm(actor.userId, enabled);
+    return { directMessages: enabled };
+  }
+
   /** Counts one bot command towards the actor's stats; a single increment, so concurrent commands never lose one. */
   async recordCommand(actor: Actor): Promise<void> {
     await this.db.query(

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ActivityModule } from '../activity/activity.module';
+import { EventsModule } from '../events/events.module';
 import { WebhookDispatcher } from './webhook-dispatcher.service';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksRepository } from './webhooks.repository';
@@ -10,7 +11,7 @@ import { WebhooksService } from './webhooks.service';
  * import it), so any module can write to the outbox inside its own transaction.
  */
 @Module({
-  imports: [ActivityModule],
+  imports: [ActivityModule, EventsModule],
   controllers: [WebhooksController],
   providers: [WebhooksService, WebhooksRepository, WebhookDispatcher],
   exports: [WebhooksService, WebhookDispatcher],

@@ -1,13 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { ActivityService } from '../activity/activity.service';
+import { EventsService } from '../events/events.service';
 import { Actor } from '../common/actor';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { echo } from '../common/echo';
 import { Paginated } from '../common/envelope';
 import { pageWindow, paginate } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
-import { deriveSecretKey, mintWebhookSecret, openSecret, sealSecret } from './webhook-crypto';
+import { mintWebhookSecret, openWithKeyring, sealSecret, SecretKeyring } from './webhook-crypto';
+import { loadWebhookKeyring } from './webhook-keys';
 import { assertTargetAllowed, targetPolicy, TargetPolicy } from './webhook-target';
 import { AttemptRow, DeliveryRow, WebhookRow, WebhooksRepository } from './webhooks.repository';
 import {
@@ -22,25 +25,36 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * the outbox write other modules call inside their own transactions, test sends and the delivery log.
  */
 @Injectable()
-export class WebhooksService {
+export class WebhooksService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(WebhooksService.name);
   readonly policy: TargetPolicy;
-  private readonly secretKey: Buffer;
+  private readonly keys: SecretKeyring;
 
   constructor(
     private readonly db: DataSource,
     private readonly repo: WebhooksRepository,
     private readonly activity: ActivityService,
-    config: AppConfig,
+    private readonly config: AppConfig,
+    private readonly events: EventsService,
   ) {
     this.policy = targetPolicy(config.WEBHOOKS_ALLOW_PRIVATE, config.WEBHOOKS_ALLOWED_CIDRS);
-    this.secretKey = deriveSecretKey(config.WEBHOOK_SECRET_KEY, config.DATABASE_URL ?? '');
+    this.keys = loadWebhookKeyring(config);
+  }
+
+  /** During a key rotation, a serving process re-seals every secret the previous key sealed. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.keys.previous && this.config.AGIS_ROLES.length > 0) {
+      await this.resealWithCurrentKey().catch((err: unknown) => this.logger.error({ err }, 'Could not re-seal webhook secrets with WEBHOOK_SECRET_KEY'));
+    }
   }
 
   /**
    * Writes a delivery for each of the user's webhooks subscribed to `event`, in the caller's
    * transaction: the event and its deliveries commit (or roll back) together.
    */
+  /** Records the event in the user's event log (SSE, direct messages) and queues it for every subscribed webhook. */
   async enqueue(em: EntityManager, userId: string, event: WebhookEvent, payload: Record<string, unknown>): Promise<void> {
+    await this.events.record(em, userId, event, payload);
     await this.repo.enqueueForSubscribers(em, userId, event, payload);
   }
 
@@ -63,7 +77,7 @@ export class WebhooksService {
       }
       const id = randomUUID();
       const saved = await this.repo.insert(em, {
-        id, user_id: actor.userId, url: url.toString(), events, format, secret_ciphertext: sealSecret(this.secretKey, secret, id),
+        id, user_id: actor.userId, url: url.toString(), events, format, secret_ciphertext: sealSecret(this.keys.current, secret, id),
       });
       await this.activity.record(em, actor, { action: 'webhook.created', target: { type: 'webhook', id }, details: { url: saved.url, events } });
       return saved;
@@ -106,9 +120,44 @@ export class WebhooksService {
     return paginate(rows.map((r) => toDeliveryView(r, attempts.filter((a) => a.delivery_id === r.id))), total, page);
   }
 
-  /** The signing secret of a claimed delivery (the dispatcher never logs it). */
-  secretOf(webhookId: string, sealed: string): string {
-    return openSecret(this.secretKey, sealed, webhookId);
+  /**
+   * The signing secret of a claimed delivery (the dispatcher never logs it). One sealed with the previous
+   * key (a rotation in progress) is sealed again with the current key.
+   */
+  async secretOf(webhookId: string, sealed: string): Promise<string> {
+    const { secret, stale } = openWithKeyring(this.keys, sealed, webhookId);
+    if (stale) {
+      await this.repo.replaceSealedSecret(webhookId, sealed, sealSecret(this.keys.current, secret, webhookId))
+        .catch((err: unknown) => this.logger.warn({ err, webhookId }, 'Could not re-seal a webhook secret with WEBHOOK_SECRET_KEY'));
+    }
+    return secret;
+  }
+
+  /** Re-seals with the current key every secret only the previous key opens; returns how many. */
+  async resealWithCurrentKey(): Promise<number> {
+    let resealed = 0;
+    let unreadable = 0;
+    for (let after = '00000000-0000-0000-0000-000000000000'; ;) {
+      const page = await this.repo.sealedSecretsAfter(after, 500);
+      for (const row of page) {
+        try {
+          const { secret, stale } = openWithKeyring(this.keys, row.secret_ciphertext, row.id);
+          if (stale && await this.repo.replaceSealedSecret(row.id, row.secret_ciphertext, sealSecret(this.keys.current, secret, row.id))) {
+            resealed++;
+          }
+        } catch {
+          unreadable++;
+        }
+      }
+      if (page.length < 500) {
+        break;
+      }
+      after = page[page.length - 1].id;
+    }
+    this.logger.log(`Webhook key rotation: ${resealed} secret(s) re-sealed with WEBHOOK_SECRET_KEY` +
+      (unreadable ? `; ${unreadable} open with neither key (those webhooks must be registered again)` : '') +
+      '. WEBHOOK_SECRET_KEY_PREVIOUS can be removed once every replica runs with this key.');
+    return resealed;
   }
 
   private async load(actor: Actor, webhookId: string): Promise<WebhookRow> {
@@ -121,7 +170,7 @@ export class WebhooksService {
 }
 
 function notFound(webhookId: string): DomainError {
-  return new DomainError(ErrorCode.WEBHOOK_NOT_FOUND, `Webhook ${webhookId} not found`);
+  return new DomainError(ErrorCode.WEBHOOK_NOT_FOUND, `Webhook ${echo(webhookId)} not found`);
 }
 
 function toView(w: WebhookRow): WebhookView {

@@ -53,6 +53,7 @@ export class FakeAgonesSdk {
   private healthFailures = 0;
   private healthTimer?: NodeJS.Timeout;
   private stateListeners: Array<(state: FakeSdkState) => void> = [];
+  private metadataListeners: Array<(kind: 'label' | 'annotation', key: string, value: string) => void> = [];
   port = 0;
 
   constructor(private readonly health: FakeHealthSpec = { periodSeconds: 5, failureThreshold: 3, initialDelaySeconds: 5 }) {
@@ -98,6 +99,11 @@ export class FakeAgonesSdk {
 
   onStateChange(listener: (state: FakeSdkState) => void): void {
     this.stateListeners.push(listener);
+  }
+
+  /** Called with each label or annotation the SDK server writes through to the GameServer (prefixed key). */
+  onMetadata(listener: (kind: 'label' | 'annotation', key: string, value: string) => void): void {
+    this.metadataListeners.push(listener);
   }
 
   calls(call: SdkEvent['call']): SdkEvent[] {
@@ -147,6 +153,9 @@ export class FakeAgonesSdk {
       return;
     }
     (kind === 'label' ? this.labels : this.annotations)[key] = value;
+    for (const listener of this.metadataListeners) {
+      listener(kind, key, value);
+    }
   }
 
   private unary(call: SdkEvent['call'], apply: (request: Message) => void) {

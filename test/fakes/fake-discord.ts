@@ -3,7 +3,9 @@ import { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { APIApplicationCommand } from 'discord-api-types/v10';
 import { WebSocket, WebSocketServer } from 'ws';
+import { commandLimitViolations } from '../support/discord-command-limits';
 import { BotResponse, commandData, CommandInput, EPHEMERAL, InteractionHandle } from './fake-discord-interactions';
+import { autocompleteErrors, DiscordErrorBody, EMPTY_MESSAGE, FormError, invalidFormBody, isEmptyMessage, messageErrors } from './fake-discord-limits';
 import { apiUser, FakeUser, FakeWorld, guildPayload, interactionPayload, messagePayload, readyPayload, snowflake } from './fake-discord-payloads';
 
 export interface RecordedRequest {
@@ -14,6 +16,8 @@ export interface RecordedRequest {
   authorization: string | undefined;
   body: unknown;
   status: number;
+  /** What the fake answered (for refusals: Discord's error body). */
+  answer?: unknown;
 }
 
 export interface CommandRegistration { scope: 'global' | string; commands: APIApplicationCommand[] }
@@ -26,6 +30,9 @@ const API = '/api/v10';
  * A local Discord for tests: the REST API under /api/v10 and the gateway WebSocket under /gateway,
  * exactly as far as discord.js 14 and necord 6 use them. It records command registrations and every
  * response the bot sends to an interaction, and dispatches interactions as a real gateway would.
+ * Like Discord it refuses, with 400 and its 50035 "Invalid Form Body" body, a command tree or any
+ * reply, edit, follow-up or autocomplete answer that breaks a documented limit (fake-discord-limits.ts);
+ * refused requests are not recorded as responses, so a test sees what the user would see.
  */
 export class FakeDiscord implements FakeWorld {
   readonly applicationId = snowflake();
@@ -35,6 +42,13 @@ export class FakeDiscord implements FakeWorld {
   readonly requests: RecordedRequest[] = [];
   readonly registrations: CommandRegistration[] = [];
   identifies = 0;
+  /** Direct messages the bot sent, by recipient user id (Create DM, then Create Message in that channel). */
+  readonly directMessages = new Map<string, Array<Record<string, unknown>>>();
+  /** Users whose privacy settings refuse DMs from the bot: Create Message answers 50007. */
+  readonly closedDms = new Set<string>();
+  private readonly dmChannels = new Map<string, string>();
+  /** Message-carrying responses still to refuse whatever they hold (see refuseNextMessages). */
+  private refusalsPending = 0;
   private readonly http: Server;
   private readonly gateway = new WebSocketServer({ noServer: true });
   private readonly sockets = new Set<WebSocket>();
@@ -106,6 +120,20 @@ export class FakeDiscord implements FakeWorld {
       throw new Error('pressButton needs the message that carries the button');
     }
     return this.dispatchInteraction(input.user, input.guild, 3, { custom_id: input.customId, component_type: 2 }, { message: input.message });
+  }
+
+  /**
+   * Fault injection: the next `count` responses that carry a message (a reply, an update, an edit of
+   * @original, a follow-up) are refused with 400 / 50035 as if they broke a limit, to test what the
+   * bot does when Discord rejects its answer. Deferrals and autocomplete answers are not counted.
+   */
+  refuseNextMessages(count = 1): void {
+    this.refusalsPending += count;
+  }
+
+  /** Every request the fake refused as Discord would (400 with 50035 Invalid Form Body or 50006). */
+  get refusals(): RecordedRequest[] {
+    return this.requests.filter((r) => r.status === 400);
   }
 
   /** Sends any gateway dispatch to every identified connection. */
@@ -190,6 +218,7 @@ export class FakeDiscord implements FakeWorld {
     this.requests.push(recorded);
     const [status, body] = this.route(recorded, url.pathname.startsWith(API));
     recorded.status = status;
+    recorded.answer = body;
     if (body === undefined) {
       res.writeHead(status).end();
     } else {
@@ -227,12 +256,19 @@ export class FakeDiscord implements FakeWorld {
       { method: 'GET', pattern: /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/, handle: (m) => this.originalOf(m[2]) },
       { method: 'DELETE', pattern: /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/, handle: (m) => this.deleteOriginal(m[2]) },
       { method: 'POST', pattern: /^\/webhooks\/(\d+)\/([^/]+)$/, handle: (m, req) => this.followUp(m[2], req.body) },
+      { method: 'POST', pattern: /^\/users\/@me\/channels$/, handle: (_m, req) => this.openDm(req.body) },
+      { method: 'POST', pattern: /^\/channels\/(\d+)\/messages$/, handle: (m, req) => this.sendToChannel(m[1], req.body) },
     ];
   }
 
   private register(appId: string, scope: string, body: unknown): [number, unknown] {
     if (appId !== this.applicationId || !Array.isArray(body)) {
       return [appId !== this.applicationId ? 404 : 400, { message: appId !== this.applicationId ? 'Unknown Application' : 'Invalid Form Body', code: 50035 }];
+    }
+    // Discord refuses the whole tree when one command breaks a limit (the bot then has no commands).
+    const problems = commandLimitViolations(body as APIApplicationCommand[]);
+    if (problems.length) {
+      return [400, invalidFormBody(problems.map((message) => ({ path: [], code: 'APPLICATION_COMMAND_INVALID', message })))];
     }
     const previous = new Map(this.registrations.filter((r) => r.scope === scope).at(-1)?.commands.map((c) => [c.name, c.id]));
     const commands = (body as Array<Record<string, unknown>>).map((c) => ({
@@ -249,6 +285,18 @@ export class FakeDiscord implements FakeWorld {
     return [200, commands];
   }
 
+  /** Discord's error body when a response must be refused (its own form errors, or an injected refusal); undefined to accept it. */
+  private refuse(errors: FormError[], carriesMessage: boolean, empty: boolean): DiscordErrorBody | undefined {
+    if (carriesMessage && this.refusalsPending > 0) {
+      this.refusalsPending -= 1;
+      return invalidFormBody([{ path: [], code: 'INJECTED_BY_TEST', message: 'Refused by FakeDiscord.refuseNextMessages()' }]);
+    }
+    if (errors.length) {
+      return invalidFormBody(errors);
+    }
+    return empty ? EMPTY_MESSAGE : undefined;
+  }
+
   private callback(interactionId: string, token: string, req: RecordedRequest): [number, unknown?] {
     const handle = this.handles.get(token);
     if (!handle || handle.id !== interactionId) {
@@ -259,6 +307,11 @@ export class FakeDiscord implements FakeWorld {
     }
     const body = req.body as { type: number; data?: Record<string, unknown> };
     const data = body.data ?? {};
+    const refused = this.refuse(body.type === 8 ? autocompleteErrors(data) : [4, 7].includes(body.type) ? messageErrors(data, ['data']) : [],
+      [4, 7].includes(body.type), body.type === 4 && isEmptyMessage(data));
+    if (refused) {
+      return [400, refused];
+    }
     const flags = typeof data.flags === 'number' ? data.flags : 0;
     const carriesMessage = [4, 5, 7].includes(body.type);
     const message = carriesMessage ? messagePayload(this, body.type === 5 ? { flags: flags | 128 } : data) : null;
@@ -286,6 +339,10 @@ export class FakeDiscord implements FakeWorld {
       return [404, { message: 'Unknown Message', code: 10008 }];
     }
     const data = body as Record<string, unknown>;
+    const refused = this.refuse(messageErrors(data), true, false);
+    if (refused) {
+      return [400, refused];
+    }
     // An edit keeps what it does not replace; the flags (ephemeral) stay those of the first response.
     const flags = (original.flags as number) & ~128;
     const message: Record<string, unknown> = {
@@ -309,12 +366,49 @@ export class FakeDiscord implements FakeWorld {
     return this.originals.delete(token) ? [204] : [404, { message: 'Unknown Message', code: 10008 }];
   }
 
+  /** Create DM (POST /users/@me/channels {recipient_id}): a DM channel object, the same one for the same user. */
+  private openDm(body: unknown): [number, unknown] {
+    const recipient = (body as { recipient_id?: unknown } | null)?.recipient_id;
+    if (typeof recipient !== 'string' || !/^\d{17,20}$/.test(recipient)) {
+      return [400, invalidFormBody([{ path: ['recipient_id'], code: 'NUMBER_TYPE_COERCE', message: 'Value is not snowflake.' }])];
+    }
+    const id = this.dmChannels.get(recipient) ?? snowflake();
+    this.dmChannels.set(recipient, id);
+    return [200, { id, type: 1, last_message_id: null, flags: 0, recipients: [apiUser({ id: recipient, username: `user${recipient.slice(-4)}` })] }];
+  }
+
+  /**
+   * Create Message in a DM channel, under the same limits as every message. A user who does not accept DMs from
+   * the bot gets Discord's 403 / 50007 "Cannot send messages to this user" (Discord docs, JSON error codes).
+   */
+  private sendToChannel(channelId: string, body: unknown): [number, unknown] {
+    const recipient = [...this.dmChannels].find(([, id]) => id === channelId)?.[0];
+    if (!recipient) {
+      return [404, { message: 'Unknown Channel', code: 10003 }];
+    }
+    if (this.closedDms.has(recipient)) {
+      return [403, { message: 'Cannot send messages to this user', code: 50007 }];
+    }
+    const data = body as Record<string, unknown>;
+    const refused = this.refuse(messageErrors(data), true, isEmptyMessage(data));
+    if (refused) {
+      return [400, refused];
+    }
+    const message = { ...messagePayload(this, data), channel_id: channelId, guild_id: undefined };
+    this.directMessages.set(recipient, [...(this.directMessages.get(recipient) ?? []), message]);
+    return [200, message];
+  }
+
   private followUp(token: string, body: unknown): [number, unknown] {
     const handle = this.handles.get(token);
     if (!handle || !handle.responses.some((r) => r.kind === 'callback')) {
       return [404, { message: 'Unknown Webhook', code: 10015 }];
     }
     const data = body as Record<string, unknown>;
+    const refused = this.refuse(messageErrors(data), true, isEmptyMessage(data));
+    if (refused) {
+      return [400, refused];
+    }
     const message = messagePayload(this, data);
     const flags = message.flags as number;
     handle.record({

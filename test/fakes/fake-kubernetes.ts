@@ -4,8 +4,27 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FakeAgonesSdk } from './fake-agones-sdk';
+import { gameServerProblems, volumeClaimProblems } from './fake-kubernetes-rules';
 
-export type FakeOp = 'create' | 'get' | 'list' | 'delete' | 'watch';
+export type FakeOp = 'create' | 'get' | 'list' | 'delete' | 'watch'
+  | 'pvc_create' | 'pvc_get' | 'pvc_list' | 'pvc_delete' | 'pod_get' | 'pod_list' | 'pod_log';
+
+/** The RBAC rule each operation needs (resource, verb): what a Role must grant for the calls agis makes. */
+export const OP_PERMISSIONS: Record<FakeOp, { apiGroup: string; resource: string; verb: string }> = {
+  create: { apiGroup: 'agones.dev', resource: 'gameservers', verb: 'create' },
+  get: { apiGroup: 'agones.dev', resource: 'gameservers', verb: 'get' },
+  list: { apiGroup: 'agones.dev', resource: 'gameservers', verb: 'list' },
+  delete: { apiGroup: 'agones.dev', resource: 'gameservers', verb: 'delete' },
+  watch: { apiGroup: 'agones.dev', resource: 'gameservers', verb: 'watch' },
+  pvc_create: { apiGroup: '', resource: 'persistentvolumeclaims', verb: 'create' },
+  pvc_get: { apiGroup: '', resource: 'persistentvolumeclaims', verb: 'get' },
+  pvc_list: { apiGroup: '', resource: 'persistentvolumeclaims', verb: 'list' },
+  pvc_delete: { apiGroup: '', resource: 'persistentvolumeclaims', verb: 'delete' },
+  pod_get: { apiGroup: '', resource: 'pods', verb: 'get' },
+  pod_list: { apiGroup: '', resource: 'pods', verb: 'list' },
+  pod_log: { apiGroup: '', resource: 'pods/log', verb: 'get' },
+};
 
 export interface RecordedK8sRequest {
   method: string;
@@ -29,12 +48,36 @@ export interface FakeGameServer {
   status: { state: string; address?: string; ports?: Array<{ name: string; port: number }>; [key: string]: unknown };
 }
 
+/** A PersistentVolumeClaim as the fake stores it. */
+export interface FakeVolumeClaim {
+  apiVersion: 'v1'; kind: 'PersistentVolumeClaim';
+  metadata: { name: string; namespace: string; uid: string; labels?: Record<string, string>; deletionTimestamp?: string; finalizers?: string[] };
+  spec: Record<string, unknown>;
+  status: { phase: 'Bound' | 'Pending' };
+}
+
+/** A Pod as the Agones controller creates it for a GameServer (same name and namespace). */
+export interface FakePod {
+  apiVersion: 'v1'; kind: 'Pod';
+  metadata: { name: string; namespace: string; uid: string; labels: Record<string, string>; annotations: Record<string, string> };
+  spec: { containers: Array<{ name: string; [key: string]: unknown }>; volumes?: Array<{ name: string; persistentVolumeClaim?: { claimName: string } }> };
+  status: {
+    phase: string;
+    conditions: Array<{ type: string; status: string; reason?: string; message?: string }>;
+    containerStatuses: Array<{ name: string; ready: boolean; restartCount: number; state: Record<string, unknown>; lastState: Record<string, unknown> }>;
+  };
+}
+
+// Agones puts its SDK server first in every GameServer pod (GameServer.Pod(sidecars...) in gameserver.go).
+const AGONES_SDK_CONTAINER = 'agones-gameserver-sidecar';
+
 type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 interface HistoryEvent { rv: number; type: EventType; object: FakeGameServer }
 interface OpenWatch { res: ServerResponse; namespace: string; selector: Selector; bookmarks: boolean; timer?: NodeJS.Timeout }
 type Selector = (labels: Record<string, string>) => boolean;
 
 const PATH = /^\/apis\/agones\.dev\/v1\/namespaces\/([a-z0-9-]+)\/gameservers(?:\/([^/]+))?\/?$/;
+const CORE_PATH = /^\/api\/v1\/namespaces\/([a-z0-9-]+)\/(persistentvolumeclaims|pods)(?:\/([^/]+))?(\/log)?\/?$/;
 const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 const REASONS: Record<number, string> = {
   400: 'BadRequest', 404: 'NotFound', 405: 'MethodNotAllowed', 409: 'AlreadyExists', 410: 'Expired',
@@ -55,6 +98,9 @@ export function statusBody(code: number, message: string): Record<string, unknow
 export class FakeKubernetes {
   readonly requests: RecordedK8sRequest[] = [];
   private readonly store = new Map<string, FakeGameServer>();
+  private readonly claims = new Map<string, FakeVolumeClaim>();
+  private readonly pods = new Map<string, FakePod>();
+  private readonly podLogs = new Map<string, Map<string, string[]>>();
   private readonly history: HistoryEvent[] = [];
   private readonly watches = new Set<OpenWatch>();
   private readonly failures: Array<{ op: FakeOp | '*'; status: number; count: number }> = [];
@@ -118,7 +164,9 @@ export class FakeKubernetes {
       gs.status.address = placement.address;
     }
     if (placement.port !== undefined) {
-      gs.status.ports = [{ name: gs.spec?.ports?.[0]?.name ?? 'default', port: placement.port }];
+      // Agones gives every port of the spec a host port; consecutive ones from the first here.
+      const ports = gs.spec?.ports?.length ? gs.spec.ports : [{ name: 'default' }];
+      gs.status.ports = ports.map((p, i) => ({ name: p.name ?? 'default', port: placement.port! + i }));
     }
     this.record('MODIFIED', gs);
     return structuredClone(gs);
@@ -129,8 +177,60 @@ export class FakeKubernetes {
     const gs = this.find(name);
     if (gs) {
       this.store.delete(key(gs.metadata.namespace, name));
+      this.removePod(gs.metadata.namespace, name);
       this.record('DELETED', gs);
     }
+  }
+
+  /**
+   * Plugs a fake Agones SDK server in as the SDK sidecar of a GameServer's pod, the way Agones' sdkserver.go
+   * writes through to the API: its state changes become the GameServer's (Ready with the node address and a host
+   * port per port), SetAnnotation/SetLabel land as `agones.dev/sdk-` metadata, each a MODIFIED event.
+   */
+  attachSdk(name: string, sdk: FakeAgonesSdk, placement: { address: string; port: number }): void {
+    sdk.onStateChange((state) => {
+      if (this.find(name)) {
+        this.setState(name, state, state === 'Ready' ? placement : {});
+      }
+    });
+    sdk.onMetadata((kind, metadataKey, value) => {
+      const gs = this.find(name);
+      if (gs) {
+        const field = kind === 'label' ? 'labels' : 'annotations';
+        gs.metadata[field] = { ...(gs.metadata[field] as Record<string, string> | undefined), [metadataKey]: value };
+        this.record('MODIFIED', gs);
+      }
+    });
+  }
+
+  /** Every stored PersistentVolumeClaim (copies). */
+  volumeClaims(namespace?: string): FakeVolumeClaim[] {
+    return [...this.claims.values()].filter((c) => !namespace || c.metadata.namespace === namespace).map((c) => structuredClone(c));
+  }
+
+  pod(name: string): FakePod | undefined {
+    const found = [...this.pods.values()].find((p) => p.metadata.name === name);
+    return found ? structuredClone(found) : undefined;
+  }
+
+  /** Plays kubelet and the scheduler: replaces parts of a pod's status (conditions, container states). */
+  setPodStatus(name: string, status: Partial<FakePod['status']>): void {
+    const pod = [...this.pods.values()].find((p) => p.metadata.name === name);
+    if (!pod) {
+      throw new Error(`FakeKubernetes: no pod named ${name}`);
+    }
+    Object.assign(pod.status, structuredClone(status));
+  }
+
+  /** Lines a container of a pod wrote to stdout. */
+  appendLog(name: string, container: string, lines: string[]): void {
+    const pod = [...this.pods.values()].find((p) => p.metadata.name === name);
+    if (!pod) {
+      throw new Error(`FakeKubernetes: no pod named ${name}`);
+    }
+    const logs = this.podLogs.get(key(pod.metadata.namespace, name)) ?? new Map<string, string[]>();
+    logs.set(container, [...(logs.get(container) ?? []), ...lines]);
+    this.podLogs.set(key(pod.metadata.namespace, name), logs);
   }
 
   /** The next `count` requests of `op` (or of any op with '*') answer `status` with a Status body. */
@@ -207,7 +307,9 @@ export class FakeKubernetes {
       // keep the raw text; the create handler answers 400
     }
     const match = PATH.exec(url.pathname);
-    const op = match ? opOf(req.method ?? 'GET', Boolean(match[2]), query.watch === 'true' || query.watch === '1') : null;
+    const core = CORE_PATH.exec(url.pathname);
+    const op = match ? opOf(req.method ?? 'GET', Boolean(match[2]), query.watch === 'true' || query.watch === '1')
+      : core ? coreOpOf(req.method ?? 'GET', core[2], Boolean(core[3]), Boolean(core[4])) : null;
     const entry: RecordedK8sRequest = { method: req.method ?? 'GET', path: url.pathname, query, op, authorization: req.headers.authorization, body, status: 0 };
     this.requests.push(entry);
 
@@ -229,6 +331,9 @@ export class FakeKubernetes {
     if (failure) {
       failure.count -= 1;
       return this.reply(res, entry, failure.status, statusBody(failure.status, `injected failure for ${op}`));
+    }
+    if (core && op) {
+      return this.serveCore(res, entry, op, core[1], core[3], query, body);
     }
     if (!match || !op) {
       return this.reply(res, entry, 404, statusBody(404, `the server could not find the requested resource (${url.pathname})`));
@@ -261,6 +366,12 @@ export class FakeKubernetes {
     if (this.store.has(key(namespace, name))) {
       return this.reply(res, entry, 409, statusBody(409, `gameservers.agones.dev "${name}" already exists`));
     }
+    const problems = gameServerProblems(input as Record<string, unknown>);
+    if (problems.length) {
+      // Agones' validating webhook denies the request with every cause (pkg/webhooks, gameserver Validate).
+      return this.reply(res, entry, 422, statusBody(422,
+        `admission webhook "validations.agones.dev" denied the request: GameServer ${name} is invalid: ${problems.join('; ')}`));
+    }
     const gs: FakeGameServer = {
       ...structuredClone(input),
       apiVersion: 'agones.dev/v1',
@@ -270,6 +381,7 @@ export class FakeKubernetes {
     } as FakeGameServer;
     this.store.set(key(namespace, name), gs);
     this.record('ADDED', gs);
+    this.createPod(gs);
     this.reply(res, entry, 201, gs);
   }
 
@@ -298,8 +410,157 @@ export class FakeKubernetes {
       return this.reply(res, entry, 404, statusBody(404, `gameservers.agones.dev "${name}" not found`));
     }
     this.store.delete(key(namespace, name));
+    this.removePod(namespace, name);
     this.record('DELETED', gs);
     this.reply(res, entry, 200, gs);
+  }
+
+  /** What the Agones controller does for a new GameServer: a pod of the same name, its SDK server first. */
+  private createPod(gs: FakeGameServer): void {
+    const spec = (gs.spec ?? {}) as { container?: string; template?: { metadata?: { labels?: Record<string, string> }; spec?: FakePod['spec'] } };
+    const podSpec = structuredClone(spec.template?.spec ?? { containers: [] });
+    const containers = [{ name: AGONES_SDK_CONTAINER, image: 'us-docker.pkg.dev/agones-images/release/agones-sdk' }, ...podSpec.containers];
+    const missing = (podSpec.volumes ?? []).map((v) => v.persistentVolumeClaim?.claimName)
+      .find((claim) => claim !== undefined && !this.claims.has(key(gs.metadata.namespace, claim)));
+    const running = { running: { startedAt: new Date().toISOString() } };
+    const pod: FakePod = {
+      apiVersion: 'v1', kind: 'Pod',
+      metadata: {
+        name: gs.metadata.name, namespace: gs.metadata.namespace, uid: randomUUID(),
+        labels: { ...(spec.template?.metadata?.labels ?? {}), 'agones.dev/role': 'gameserver', 'agones.dev/gameserver': gs.metadata.name },
+        annotations: { 'agones.dev/container': spec.container ?? '' },
+      },
+      spec: { ...podSpec, containers },
+      // The scheduler cannot place a pod whose claim does not exist (kube-scheduler VolumeBinding plugin).
+      status: missing
+        ? { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: `0/3 nodes are available: persistentvolumeclaim "${missing}" not found.` }], containerStatuses: [] }
+        : {
+          phase: 'Running', conditions: [{ type: 'PodScheduled', status: 'True' }],
+          containerStatuses: containers.map((c) => ({ name: c.name, ready: true, restartCount: 0, state: running, lastState: {} })),
+        },
+    };
+    this.pods.set(key(pod.metadata.namespace, pod.metadata.name), pod);
+  }
+
+  /** The pod goes with its GameServer; claims it held that were deleted meanwhile are released (pvc-protection). */
+  private removePod(namespace: string, name: string): void {
+    this.pods.delete(key(namespace, name));
+    this.podLogs.delete(key(namespace, name));
+    for (const [claimKey, claim] of this.claims) {
+      if (claim.metadata.deletionTimestamp && !this.claimInUse(claim)) {
+        this.claims.delete(claimKey);
+      }
+    }
+  }
+
+  private claimInUse(claim: FakeVolumeClaim): boolean {
+    return [...this.pods.values()].some((p) => p.metadata.namespace === claim.metadata.namespace
+      && (p.spec.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === claim.metadata.name));
+  }
+
+  private serveCore(res: ServerResponse, entry: RecordedK8sRequest, op: FakeOp, namespace: string, name: string | undefined,
+    query: Record<string, string>, body: unknown): void {
+    switch (op) {
+      case 'pvc_create': return this.createClaim(res, entry, namespace, body);
+      case 'pvc_get': {
+        const claim = this.claims.get(key(namespace, name ?? ''));
+        return claim ? this.reply(res, entry, 200, claim)
+          : this.reply(res, entry, 404, statusBody(404, `persistentvolumeclaims "${name}" not found`));
+      }
+      case 'pvc_list': {
+        const selector = parseSelector(query.labelSelector);
+        if (!selector) {
+          return this.reply(res, entry, 400, statusBody(400, `unable to parse requirement: ${query.labelSelector}`));
+        }
+        const items = [...this.claims.values()].filter((c) => c.metadata.namespace === namespace && selector(c.metadata.labels ?? {}));
+        return this.reply(res, entry, 200, { apiVersion: 'v1', kind: 'PersistentVolumeClaimList', metadata: { resourceVersion: String(this.resourceVersion) }, items });
+      }
+      case 'pvc_delete': return this.deleteClaim(res, entry, namespace, name ?? '');
+      case 'pod_get': {
+        const pod = this.pods.get(key(namespace, name ?? ''));
+        return pod ? this.reply(res, entry, 200, pod) : this.reply(res, entry, 404, statusBody(404, `pods "${name}" not found`));
+      }
+      case 'pod_list': {
+        const selector = parseSelector(query.labelSelector) ?? (() => true);
+        const items = [...this.pods.values()].filter((p) => p.metadata.namespace === namespace && selector(p.metadata.labels));
+        return this.reply(res, entry, 200, { apiVersion: 'v1', kind: 'PodList', metadata: { resourceVersion: String(this.resourceVersion) }, items });
+      }
+      case 'pod_log': return this.podLog(res, entry, namespace, name ?? '', query);
+      default: return this.reply(res, entry, 405, statusBody(405, 'the server does not allow this method on the requested resource'));
+    }
+  }
+
+  private createClaim(res: ServerResponse, entry: RecordedK8sRequest, namespace: string, body: unknown): void {
+    const input = body as Partial<FakeVolumeClaim> | undefined;
+    if (typeof input !== 'object' || input === null || input.kind !== 'PersistentVolumeClaim' || input.apiVersion !== 'v1') {
+      return this.reply(res, entry, 400, statusBody(400, 'the body is not a v1 PersistentVolumeClaim'));
+    }
+    const name = input.metadata?.name ?? '';
+    const problems = volumeClaimProblems(input as Record<string, unknown>);
+    if (problems.length) {
+      return this.reply(res, entry, 422, statusBody(422, `PersistentVolumeClaim "${name}" is invalid: ${problems.join(', ')}`));
+    }
+    if (this.claims.has(key(namespace, name))) {
+      return this.reply(res, entry, 409, statusBody(409, `persistentvolumeclaims "${name}" already exists`));
+    }
+    const claim: FakeVolumeClaim = {
+      apiVersion: 'v1', kind: 'PersistentVolumeClaim',
+      metadata: { ...structuredClone(input.metadata ?? { name }), name, namespace, uid: randomUUID() },
+      spec: structuredClone(input.spec ?? {}), status: { phase: 'Bound' },
+    };
+    this.claims.set(key(namespace, name), claim);
+    this.reply(res, entry, 201, claim);
+  }
+
+  /**
+   * A claim a pod still mounts is not removed: the pvc-protection finalizer keeps it Terminating until the pod is
+   * gone (Kubernetes "Persistent Volumes", Storage Object in Use Protection).
+   */
+  private deleteClaim(res: ServerResponse, entry: RecordedK8sRequest, namespace: string, name: string): void {
+    const claim = this.claims.get(key(namespace, name));
+    if (!claim) {
+      return this.reply(res, entry, 404, statusBody(404, `persistentvolumeclaims "${name}" not found`));
+    }
+    if (this.claimInUse(claim)) {
+      claim.metadata.deletionTimestamp ??= new Date().toISOString();
+      claim.metadata.finalizers = ['kubernetes.io/pvc-protection'];
+      return this.reply(res, entry, 200, claim);
+    }
+    this.claims.delete(key(namespace, name));
+    this.reply(res, entry, 200, claim);
+  }
+
+  /** GET pods/{name}/log as the API server answers it (plain text), with its refusals for a multi-container pod. */
+  private podLog(res: ServerResponse, entry: RecordedK8sRequest, namespace: string, name: string, query: Record<string, string>): void {
+    const pod = this.pods.get(key(namespace, name));
+    if (!pod) {
+      return this.reply(res, entry, 404, statusBody(404, `pods "${name}" not found`));
+    }
+    const names = pod.spec.containers.map((c) => c.name);
+    const container = query.container;
+    if (!container && names.length > 1) {
+      return this.reply(res, entry, 400, statusBody(400, `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`));
+    }
+    const chosen = container ?? names[0];
+    if (!names.includes(chosen)) {
+      return this.reply(res, entry, 400, statusBody(400, `container ${chosen} is not valid for pod ${name}`));
+    }
+    const status = pod.status.containerStatuses.find((c) => c.name === chosen);
+    if (!status || 'waiting' in status.state) {
+      const reason = (status?.state.waiting as { reason?: string } | undefined)?.reason ?? 'ContainerCreating';
+      return this.reply(res, entry, 400, statusBody(400, `container "${chosen}" in pod "${name}" is waiting to start: ${reason}`));
+    }
+    let lines = this.podLogs.get(key(namespace, name))?.get(chosen) ?? [];
+    if (query.tailLines !== undefined) {
+      lines = Number(query.tailLines) > 0 ? lines.slice(-Number(query.tailLines)) : [];
+    }
+    let text = lines.map((l) => `${l}\n`).join('');
+    if (query.limitBytes !== undefined) {
+      text = Buffer.from(text).subarray(0, Number(query.limitBytes)).toString('utf8');
+    }
+    entry.status = 200;
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
   }
 
   private watch(res: ServerResponse, entry: RecordedK8sRequest, namespace: string, query: Record<string, string>): void {
@@ -410,6 +671,22 @@ function opOf(method: string, named: boolean, watch: boolean): FakeOp | null {
     return 'create';
   }
   return method === 'DELETE' && named ? 'delete' : null;
+}
+
+function coreOpOf(method: string, resource: string, named: boolean, log: boolean): FakeOp | null {
+  if (resource === 'pods') {
+    return method !== 'GET' ? null : log ? (named ? 'pod_log' : null) : named ? 'pod_get' : 'pod_list';
+  }
+  if (log) {
+    return null;
+  }
+  if (method === 'GET') {
+    return named ? 'pvc_get' : 'pvc_list';
+  }
+  if (method === 'POST' && !named) {
+    return 'pvc_create';
+  }
+  return method === 'DELETE' && named ? 'pvc_delete' : null;
 }
 
 function write(res: ServerResponse, line: unknown): void {

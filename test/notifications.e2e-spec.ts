@@ -1,0 +1,97 @@
+import { CreditsService } from '../src/credits/credits.service';
+import { ServerProvisioner } from '../src/servers/server-provisioner.service';
+import { ScheduleRunner } from '../src/scheduling/schedule-runner.service';
+import { FakeDiscord } from './fakes/fake-discord';
+import { fakeUser, FakeUser } from './fakes/fake-discord-payloads';
+import { DiscordTestBot, startDiscordTestApp } from './support/discord-test-bot';
+import { until } from './support/server-steps';
+import { TestApp } from './support/test-app';
+
+type Embed = { title?: string; description?: string; fields?: Array<{ name: string; value: string }> };
+
+describe('owners are told about their servers by Discord direct message', () => {
+  let bot: DiscordTestBot;
+  let fake: FakeDiscord;
+  let t: TestApp;
+  beforeAll(async () => {
+    bot = await startDiscordTestApp({ AGIS_ROLES: 'api,bot,scheduler', LOCAL_AGONES_STEP_MS: '20', DIRECT_MESSAGES_TICK_MS: '50' });
+    ({ fake, t } = bot);
+  });
+  afterAll(async () => { await bot.close(); });
+
+  const grant = (userId: string) => t.app.get(CreditsService).grant(userId, 500, 'test_grant');
+  const dms = (u: FakeUser) => (fake.directMessages.get(u.id) ?? []).map((m) => (m.embeds as Embed[])[0]);
+  const userOf = async (u: FakeUser) => (await t.db.query('SELECT id::text AS id FROM users WHERE discord_id = $1', [u.id]))[0].id as string;
+  const dmStatuses = async (userId: string) =>
+    (await t.db.query(`SELECT event, dm_status FROM user_events WHERE user_id = $1 AND dm_status <> 'none' ORDER BY id`, [userId]))
+      .map((r: { event: string; dm_status: string }) => `${r.event}:${r.dm_status}`);
+  async function createRunning(u: FakeUser, name: string): Promise<string> {
+    const reply = await fake.sendCommand({ user: u, name: 'servers', subcommand: 'create', options: { name, game: 'minecraft' } }).final();
+    expect(reply.embeds[0].title).toContain(name);
+    const userId = await userOf(u);
+    return until(async () => {
+      const [row] = await t.db.query(`SELECT id::text AS id FROM servers WHERE owner_id = $1 AND name = $2 AND status = 'running'`, [userId, name]);
+      return row?.id as string | undefined;
+    }, `${name} to run`);
+  }
+
+  it('sends "ready" with the address, ports and players; "stopped" when a schedule stops it; nothing for the owner\'s own stop', async () => {
+    const u = fakeUser('builder');
+    await fake.sendCommand({ user: u, name: 'credits' }).reply();
+    const userId = await userOf(u);
+    await grant(userId);
+
+    const serverId = await createRunning(u, 'castle');
+    const [ready] = await until(() => (dms(u).length >= 1 ? dms(u) : undefined), 'the ready message');
+    expect(ready.title).toBe('✅ castle is ready');
+    expect(ready.description).toMatch(/Connect to `127\.0\.0\.1:\d+`/);
+    expect(ready.fields).toEqual(expect.arrayContaining([
+      expect.objectContaining({ name: 'Ports', value: expect.stringMatching(/^`game` \d+\/TCP$/) }),
+      expect.objectContaining({ name: 'Players', value: '0 / 20' }),
+    ]));
+
+    await t.app.get(ScheduleRunner).perform({ serverId, ownerId: userId, ownerDiscordId: u.id, action: 'stop' });
+    await until(() => (dms(u).length >= 2 || undefined), 'the stopped message');
+    expect(dms(u)[1]).toMatchObject({ title: '⏹️ castle was stopped', description: 'It stopped because one of your schedules stopped it.' });
+
+    await fake.sendCommand({ user: u, name: 'servers', subcommand: 'start', options: { server: serverId } }).final();
+    await until(() => (dms(u).length >= 3 || undefined), 'ready again');
+    await fake.sendCommand({ user: u, name: 'servers', subcommand: 'stop', options: { server: serverId } }).final();
+    await until(async () => ((await dmStatuses(userId)).length === 3 ? true : undefined), 'the events to settle');
+    expect(await dmStatuses(userId)).toEqual(['server.started:sent', 'server.stopped:sent', 'server.started:sent']);
+    expect(dms(u)).toHaveLength(3);
+  });
+
+  it('sends "failed" with the reason, and nothing more after /notifications turns them off', async () => {
+    const u = fakeUser('tinkerer');
+    await fake.sendCommand({ user: u, name: 'credits' }).reply();
+    const userId = await userOf(u);
+    await grant(userId);
+    const serverId = await createRunning(u, 'redstone');
+    await until(() => (dms(u).length >= 1 || undefined), 'the ready message');
+
+    const [row] = await t.db.query('SELECT start_seq FROM servers WHERE id = $1', [serverId]);
+    await t.app.get(ServerProvisioner).endRun(serverId, { startSeq: row.start_seq }, { cause: 'failed', message: 'The game cannot run: CrashLoopBackOff' }, false);
+    await until(() => (dms(u).length >= 2 || undefined), 'the failed message');
+    expect(dms(u)[1]).toMatchObject({ title: '❌ redstone failed', description: 'The game cannot run: CrashLoopBackOff' });
+
+    const off = await fake.sendCommand({ user: u, name: 'notifications', options: { direct_messages: false } }).reply();
+    expect(off).toMatchObject({ ephemeral: true });
+    expect(off.embeds[0].description).toMatch(/No more direct messages/);
+    await fake.sendCommand({ user: u, name: 'servers', subcommand: 'start', options: { server: serverId } }).final();
+    await until(async () => ((await dmStatuses(userId)).at(-1) === 'server.started:skipped' ? true : undefined), 'the skipped ready message');
+    expect(dms(u)).toHaveLength(2);
+  });
+
+  it('marks a message Discord refuses (the user closed DMs) as failed and keeps serving others', async () => {
+    const closed = fakeUser('private');
+    fake.closedDms.add(closed.id);
+    await fake.sendCommand({ user: closed, name: 'credits' }).reply();
+    const userId = await userOf(closed);
+    await grant(userId);
+    await createRunning(closed, 'hermit');
+    await until(async () => ((await dmStatuses(userId)).includes('server.started:failed') ? true : undefined), 'the refused message');
+    expect(fake.directMessages.get(closed.id)).toBeUndefined();
+    expect(fake.requests.filter((r) => r.path.startsWith('/channels/') && r.status === 403)).not.toHaveLength(0);
+  });
+});
