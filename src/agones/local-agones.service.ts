@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { AgonesClient, GameServerEvent, GameServerInfo, GameServerSpec, GameServerState, WorldVolumeSpec } from './agones.client';
 import { AgonesMetrics } from './agones-metrics.service';
 import { generateName, namePrefix } from './game-server-manifest';
+import { isUuid } from '../common/uuid';
 
 // The path a healthy GameServer takes in Agones once its pod is scheduled and the SDK reports Ready.
 const PROGRESSION: GameServerState[] = ['Creating', 'Scheduled', 'RequestReady', 'Ready'];
@@ -14,7 +15,6 @@ const LOCAL_ADDRESS = '127.0.0.1';
 const PORT_MIN = 7000;
 const PORT_MAX = 8000;
 const LOG_LINES_KEPT = 500;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface SimulatedGameServer {
   info: GameServerInfo;
@@ -50,7 +50,7 @@ export class LocalAgones extends AgonesClient implements OnModuleDestroy {
 
   /** The folder that stands in for a server's PersistentVolumeClaim. */
   worldPath(serverId: string): string {
-    if (!UUID.test(serverId)) {
+    if (!isUuid(serverId)) {
       throw new DomainError(ErrorCode.VALIDATION_FAILED, 'A world volume belongs to a server id');
     }
     return join(this.worldsDir, serverId.toLowerCase());
@@ -133,7 +133,7 @@ export class LocalAgones extends AgonesClient implements OnModuleDestroy {
   async listVolumes(): Promise<string[]> {
     const names = await readdir(this.worldsDir).catch(() => [] as string[]);
     this.metrics.record('volume_list', 'success');
-    return names.filter((n) => UUID.test(n));
+    return names.filter((n) => isUuid(n));
   }
 
   async logs(name: string, tail: number): Promise<string[]> {

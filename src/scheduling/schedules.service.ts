@@ -14,8 +14,8 @@ import { SchedulesRepository } from './schedules.repository';
 import {
   CreateScheduleInput, ExecutionView, NEXT_RUNS_SHOWN, SCHEDULES_PER_SERVER_MAX, ScheduleView, UpdateScheduleInput,
 } from './schedules.types';
+import { isUuid } from '../common/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Every rule about schedules: validation, ownership, limits, next-run bookkeeping, run-now. */
 @Injectable()
@@ -120,7 +120,7 @@ export class SchedulesService {
   }
 
   private async load(actor: Actor, scheduleId: string): Promise<Schedule> {
-    const schedule = UUID.test(scheduleId) ? await this.repo.schedules.findOneBy({ id: scheduleId, ownerId: actor.userId }) : null;
+    const schedule = isUuid(scheduleId) ? await this.repo.schedules.findOneBy({ id: scheduleId, ownerId: actor.userId }) : null;
     if (!schedule) {
       throw new DomainError(ErrorCode.SCHEDULE_NOT_FOUND, `Schedule ${echo(scheduleId)} not found`);
     }

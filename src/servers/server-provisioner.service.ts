@@ -13,6 +13,7 @@ import { Server, ServerPort } from './server.entity';
 import { isLive, outcomeOf } from './server-status';
 import { ServersRepository } from './servers.repository';
 import { StopReason, toServerView } from './servers.types';
+import { isUuid } from '../common/uuid';
 
 /** A start whose money and state are committed; what is left is asking Agones for the GameServer. */
 export interface StartPlan {
@@ -29,7 +30,6 @@ export interface StartPlan {
 /** Why a start or a running server ended without being asked to. */
 export interface Ending { cause: 'gone' | 'failed'; message: string }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
@@ -147,7 +147,7 @@ export class ServerProvisioner {
   async apply(event: GameServerEvent): Promise<void> {
     const gs = event.gameServer;
     const outcome = outcomeOf(gs.state, event.type === 'DELETED');
-    const server = gs.serverId && UUID.test(gs.serverId) ? await this.servers.findById(gs.serverId) : null;
+    const server = gs.serverId && isUuid(gs.serverId) ? await this.servers.findById(gs.serverId) : null;
     const live = server !== null && isLive(server.status);
     if (!live || server.gameserverName !== gs.name) {
       // A live record without a name is a start whose create call has not returned yet: not an orphan.

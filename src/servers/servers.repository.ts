@@ -4,6 +4,7 @@ import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { queryRows } from '../database/pool-query';
 import { Server, ServerPort } from './server.entity';
 import { LIVE_STATUSES, ServerStatus } from './server-status';
+import { isUuid } from '../common/uuid';
 
 export type ServerPatch = Partial<Pick<Server,
   'status' | 'address' | 'port' | 'ports' | 'playersOnline' | 'playersMax' | 'gameserverName' | 'billedUntil' | 'startSeq' | 'startCharged'
@@ -37,7 +38,6 @@ export interface Placement {
 /** Rows affected by an UPDATE/DELETE through TypeORM's raw query ([rows, count]). */
 const affected = (result: unknown): number => (Array.isArray(result) ? Number(result[1] ?? 0) : 0);
 const LIVE = `('${LIVE_STATUSES.join("', '")}')`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** SQL of the servers table; conditional updates name the state they expect, so late or repeated calls change nothing. */
 @Injectable()
@@ -103,7 +103,7 @@ export class ServersRepository {
 
   /** Which of these ids still have a server record (the rest of their volumes are orphans). */
   async existingIds(ids: string[]): Promise<Set<string>> {
-    ids = ids.filter((id) => UUID.test(id));
+    ids = ids.filter(isUuid);
     if (ids.length === 0) {
       return new Set();
     }

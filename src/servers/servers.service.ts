@@ -19,8 +19,8 @@ import {
   CreateServerInput, DeletedServerView, ListServersInput, SERVER_NAME_MAX, SERVER_NAME_PATTERN, ServerActionView, ServerView,
   LOG_LINE_MAX, LOG_TAIL_DEFAULT, LOG_TAIL_MAX, ServerLogsView, SERVERS_PER_USER_MAX, StopReason, toServerView,
 } from './servers.types';
+import { isUuid } from '../common/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UNIQUE_VIOLATION = '23505';
 
 /**
@@ -79,7 +79,7 @@ export class ServersService {
   }
 
   async get(actor: Actor, serverId: string): Promise<ServerView> {
-    const s = UUID.test(serverId) ? await this.servers.findById(serverId) : null;
+    const s = isUuid(serverId) ? await this.servers.findById(serverId) : null;
     if (!s || s.ownerId !== actor.userId) {
       throw notFound(serverId);
     }
@@ -94,7 +94,7 @@ export class ServersService {
     if (!Number.isInteger(tail) || tail < 1 || tail > LOG_TAIL_MAX) {
       throw new DomainError(ErrorCode.VALIDATION_FAILED, `tail must be a whole number from 1 to ${LOG_TAIL_MAX}`, [{ field: 'tail', messages: ['out of range'] }]);
     }
-    const s = UUID.test(serverId) ? await this.servers.findById(serverId) : null;
+    const s = isUuid(serverId) ? await this.servers.findById(serverId) : null;
     if (!s || s.ownerId !== actor.userId) {
       throw notFound(serverId);
     }
@@ -191,7 +191,7 @@ export class ServersService {
 
   /** Locks one of the actor's servers and checks the action is allowed from its status. */
   private async lockFor(em: EntityManager, actor: Actor, serverId: string, action: ServerAction): Promise<Server> {
-    const s = UUID.test(serverId) ? await this.servers.lock(em, serverId) : null;
+    const s = isUuid(serverId) ? await this.servers.lock(em, serverId) : null;
     if (!s || s.ownerId !== actor.userId) {
       throw notFound(serverId);
     }

@@ -17,8 +17,8 @@ import {
   CreatedWebhookView, CreateWebhookInput, DeliveryEvent, DeliveryView, TEST_EVENT, WEBHOOK_EVENTS, WEBHOOK_FORMATS, WebhookEvent, WebhookFormat,
   WEBHOOKS_PER_USER_MAX, WebhookView,
 } from './webhooks.types';
+import { isUuid } from '../common/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Every rule about webhooks: registration (target policy, secret shown once and kept encrypted),
@@ -161,7 +161,7 @@ export class WebhooksService implements OnApplicationBootstrap {
   }
 
   private async load(actor: Actor, webhookId: string): Promise<WebhookRow> {
-    const hook = UUID.test(webhookId) ? await this.repo.findOwned(actor.userId, webhookId) : undefined;
+    const hook = isUuid(webhookId) ? await this.repo.findOwned(actor.userId, webhookId) : undefined;
     if (!hook) {
       throw notFound(webhookId);
     }
