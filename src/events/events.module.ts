@@ -8,6 +8,6 @@ import { EventsService } from './events.service';
 @Module({
   controllers: [EventsController],
   providers: [EventsService, EventsRepository, EventsJanitor],
-  exports: [EventsService, EventsRepository],
+  exports: [EventsService],
 })
 export class EventsModule {}

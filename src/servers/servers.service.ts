@@ -3,7 +3,7 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { ActivityService } from '../activity/activity.service';
 import { Actor } from '../common/actor';
 import { DomainError, ErrorCode } from '../common/domain-error';
-import { echo } from '../common/echo';
+import { echo, truncate } from '../common/echo';
 import { Paginated } from '../common/envelope';
 import { pageWindow, paginate } from '../common/pagination';
 import { CreditsService } from '../credits/credits.service';
@@ -79,11 +79,7 @@ export class ServersService {
   }
 
   async get(actor: Actor, serverId: string): Promise<ServerView> {
-    const s = isUuid(serverId) ? await this.servers.findById(serverId) : null;
-    if (!s || s.ownerId !== actor.userId) {
-      throw notFound(serverId);
-    }
-    return toServerView(s);
+    return toServerView(await this.owned(actor, serverId));
   }
 
   /**
@@ -94,12 +90,9 @@ export class ServersService {
     if (!Number.isInteger(tail) || tail < 1 || tail > LOG_TAIL_MAX) {
       throw new DomainError(ErrorCode.VALIDATION_FAILED, `tail must be a whole number from 1 to ${LOG_TAIL_MAX}`, [{ field: 'tail', messages: ['out of range'] }]);
     }
-    const s = isUuid(serverId) ? await this.servers.findById(serverId) : null;
-    if (!s || s.ownerId !== actor.userId) {
-      throw notFound(serverId);
-    }
+    const s = await this.owned(actor, serverId);
     const lines = s.gameserverName ? await this.provisioner.logsOf(s.gameserverName, tail) : [];
-    return { serverId: s.id, status: s.status, lines: lines.map((l) => (l.length > LOG_LINE_MAX ? `${l.slice(0, LOG_LINE_MAX - 1)}…` : l)) };
+    return { serverId: s.id, status: s.status, lines: lines.map((l) => truncate(l, LOG_LINE_MAX)) };
   }
 
   /** stopped/error → starting; pays the next hour unless a paid hour is still running. */
@@ -190,6 +183,15 @@ export class ServersService {
   }
 
   /** Locks one of the actor's servers and checks the action is allowed from its status. */
+  /** The actor's server, or SERVER_NOT_FOUND (also for someone else's: ids are not confirmed to strangers). */
+  private async owned(actor: Actor, serverId: string): Promise<Server> {
+    const s = isUuid(serverId) ? await this.servers.findById(serverId) : null;
+    if (!s || s.ownerId !== actor.userId) {
+      throw notFound(serverId);
+    }
+    return s;
+  }
+
   private async lockFor(em: EntityManager, actor: Actor, serverId: string, action: ServerAction): Promise<Server> {
     const s = isUuid(serverId) ? await this.servers.lock(em, serverId) : null;
     if (!s || s.ownerId !== actor.userId) {
