@@ -1,9 +1,8 @@
-import { CreditsService } from '../src/credits/credits.service';
 import { ServerProvisioner } from '../src/servers/server-provisioner.service';
 import { ScheduleRunner } from '../src/scheduling/schedule-runner.service';
 import { FakeDiscord } from './fakes/fake-discord';
 import { fakeUser, FakeUser } from './fakes/fake-discord-payloads';
-import { DiscordTestBot, startDiscordTestApp } from './support/discord-test-bot';
+import { DiscordTestBot, discordUserWithCredits, startDiscordTestApp } from './support/discord-test-bot';
 import { until } from './support/server-steps';
 import { TestApp } from './support/test-app';
 
@@ -19,7 +18,6 @@ describe('owners are told about their servers by Discord direct message', () => 
   });
   afterAll(async () => { await bot.close(); });
 
-  const grant = (userId: string) => t.app.get(CreditsService).grant(userId, 500, 'test_grant');
   const dms = (u: FakeUser) => (fake.directMessages.get(u.id) ?? []).map((m) => (m.embeds as Embed[])[0]);
   const userOf = async (u: FakeUser) => (await t.db.query('SELECT id::text AS id FROM users WHERE discord_id = $1', [u.id]))[0].id as string;
   const dmStatuses = async (userId: string) =>
@@ -37,9 +35,7 @@ describe('owners are told about their servers by Discord direct message', () => 
 
   it('sends "ready" with the address, ports and players; "stopped" when a schedule stops it; nothing for the owner\'s own stop', async () => {
     const u = fakeUser('builder');
-    await fake.sendCommand({ user: u, name: 'credits' }).reply();
-    const userId = await userOf(u);
-    await grant(userId);
+    const userId = await discordUserWithCredits(bot, u, 500);
 
     const serverId = await createRunning(u, 'castle');
     const [ready] = await until(() => (dms(u).length >= 1 ? dms(u) : undefined), 'the ready message');
@@ -64,9 +60,7 @@ describe('owners are told about their servers by Discord direct message', () => 
 
   it('sends "failed" with the reason, and nothing more after /notifications turns them off', async () => {
     const u = fakeUser('tinkerer');
-    await fake.sendCommand({ user: u, name: 'credits' }).reply();
-    const userId = await userOf(u);
-    await grant(userId);
+    const userId = await discordUserWithCredits(bot, u, 500);
     const serverId = await createRunning(u, 'redstone');
     await until(() => (dms(u).length >= 1 || undefined), 'the ready message');
 
@@ -86,9 +80,7 @@ describe('owners are told about their servers by Discord direct message', () => 
   it('marks a message Discord refuses (the user closed DMs) as failed and keeps serving others', async () => {
     const closed = fakeUser('private');
     fake.closedDms.add(closed.id);
-    await fake.sendCommand({ user: closed, name: 'credits' }).reply();
-    const userId = await userOf(closed);
-    await grant(userId);
+    const userId = await discordUserWithCredits(bot, closed, 500);
     await createRunning(closed, 'hermit');
     await until(async () => ((await dmStatuses(userId)).includes('server.started:failed') ? true : undefined), 'the refused message');
     expect(fake.directMessages.get(closed.id)).toBeUndefined();

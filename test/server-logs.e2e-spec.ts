@@ -1,6 +1,5 @@
-import { CreditsService } from '../src/credits/credits.service';
 import { fakeUser } from './fakes/fake-discord-payloads';
-import { DiscordTestBot, startDiscordTestApp } from './support/discord-test-bot';
+import { DiscordTestBot, discordUserWithCredits, startDiscordTestApp } from './support/discord-test-bot';
 import { createUser, errorEnvelope } from './support/factories';
 import { createServer, until, waitForStatus } from './support/server-steps';
 import { TestApp } from './support/test-app';
@@ -50,9 +49,7 @@ describe('server logs: GET /api/v1/servers/:id/logs and /servers logs (LocalAgon
 
     it('answers /servers logs with the newest lines in a code block, ephemerally', async () => {
       const u = fakeUser('reader');
-      await bot.fake.sendCommand({ user: u, name: 'credits' }).reply();
-      const [{ id: userId }] = await t.db.query('SELECT id::text AS id FROM users WHERE discord_id = $1', [u.id]);
-      await t.app.get(CreditsService).grant(userId, 100, 'test_grant');
+      await discordUserWithCredits(bot, u, 100);
       const created = await bot.fake.sendCommand({ user: u, name: 'servers', subcommand: 'create', options: { name: 'scroll', game: 'minecraft' } }).final();
       const serverId = /id ([0-9a-f-]{36})/.exec(created.embeds[0].footer?.text ?? '')![1];
       await until(async () => ((await t.db.query('SELECT status FROM servers WHERE id = $1', [serverId]))[0]?.status === 'running' || undefined), 'running');

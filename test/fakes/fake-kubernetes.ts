@@ -209,13 +209,13 @@ export class FakeKubernetes {
   }
 
   pod(name: string): FakePod | undefined {
-    const found = [...this.pods.values()].find((p) => p.metadata.name === name);
+    const found = this.findPod(name);
     return found ? structuredClone(found) : undefined;
   }
 
   /** Plays kubelet and the scheduler: replaces parts of a pod's status (conditions, container states). */
   setPodStatus(name: string, status: Partial<FakePod['status']>): void {
-    const pod = [...this.pods.values()].find((p) => p.metadata.name === name);
+    const pod = this.findPod(name);
     if (!pod) {
       throw new Error(`FakeKubernetes: no pod named ${name}`);
     }
@@ -224,7 +224,7 @@ export class FakeKubernetes {
 
   /** Lines a container of a pod wrote to stdout. */
   appendLog(name: string, container: string, lines: string[]): void {
-    const pod = [...this.pods.values()].find((p) => p.metadata.name === name);
+    const pod = this.findPod(name);
     if (!pod) {
       throw new Error(`FakeKubernetes: no pod named ${name}`);
     }
@@ -631,6 +631,10 @@ export class FakeKubernetes {
     } else {
       watch.res.end();
     }
+  }
+
+  private findPod(name: string): FakePod | undefined {
+    return [...this.pods.values()].find((p) => p.metadata.name === name);
   }
 
   private find(name: string): FakeGameServer | undefined {

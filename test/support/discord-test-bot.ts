@@ -2,7 +2,9 @@ import { INestApplication, Type } from '@nestjs/common';
 import { EXCEPTION_FILTERS_METADATA } from '@nestjs/common/constants';
 import { MessageComponentsService, ModalsService, NecordBaseDiscovery, SlashCommandDiscovery, SlashCommandsService } from 'necord';
 import { DiscordErrorFilter } from '../../src/discord/discord-error.filter';
+import { CreditsService } from '../../src/credits/credits.service';
 import { FakeDiscord } from '../fakes/fake-discord';
+import { FakeUser } from '../fakes/fake-discord-payloads';
 import { createTestApp, TestApp } from './test-app';
 
 export const DISCORD_TEST_TOKEN = 'fake-token';
@@ -29,6 +31,17 @@ export async function startDiscordTestApp(env: Record<string, string> = {}): Pro
     await fake.close();
     throw err;
   }
+}
+
+/**
+ * A Discord user known to agis (created by their first command, as in production) with `credits` GameCredits
+ * granted through the ledger; returns their agis user id.
+ */
+export async function discordUserWithCredits(bot: DiscordTestBot, user: FakeUser, credits: number): Promise<string> {
+  await bot.fake.sendCommand({ user, name: 'credits' }).reply();
+  const [{ id }]: Array<{ id: string }> = await bot.t.db.query('SELECT id::text AS id FROM users WHERE discord_id = $1', [user.id]);
+  await bot.t.app.get(CreditsService).grant(id, credits, 'test_grant');
+  return id;
 }
 
 function handlers(d: SlashCommandDiscovery): NecordBaseDiscovery[] {
