@@ -51,15 +51,16 @@ const validPage = (page, perPage) => Number.isInteger(page) && page >= 1 && Numb
 /** GET /servers: one page of the owner's servers (newest first) and their count, in agis's envelope. */
 async function listServers(pool, actor, page, perPage) {
   const { rows } = await pool.query(
-    `SELECT id, owner_id, name, game_type, status, address, port, gameserver_name, cost_per_hour, billed_until, start_seq, start_charged,
-            last_error, stop_reason, created_at, updated_at
+    `SELECT id, owner_id, name, game_type, status, address, port, ports, players_online, players_max, gameserver_name, cost_per_hour,
+            billed_until, start_seq, start_charged, start_deadline, last_error, stop_reason, created_at, updated_at
      FROM servers WHERE owner_id = $1 ORDER BY created_at DESC, id ASC LIMIT $2 OFFSET $3`,
     [actor.userId, perPage, (page - 1) * perPage]);
   const { rows: [{ count }] } = await pool.query('SELECT count(*)::int AS count FROM servers WHERE owner_id = $1', [actor.userId]);
   return {
     success: true,
     data: rows.map((s) => ({
-      id: s.id, name: s.name, gameType: s.game_type, status: s.status, address: s.address, port: s.port, costPerHour: s.cost_per_hour,
+      id: s.id, name: s.name, gameType: s.game_type, status: s.status, address: s.address, port: s.port, ports: s.ports.map((p) => ({ ...p })),
+      players: s.players_online !== null && s.players_max !== null ? { online: s.players_online, max: s.players_max } : null, costPerHour: s.cost_per_hour,
       billedUntil: s.billed_until?.toISOString() ?? null, lastError: s.last_error, stopReason: s.stop_reason,
       createdAt: s.created_at.toISOString(), updatedAt: s.updated_at.toISOString(),
     })),
