@@ -125,7 +125,8 @@ export class FakeDiscord implements FakeWorld {
   /**
    * Fault injection: the next `count` responses that carry a message (a reply, an update, an edit of
    * @original, a follow-up) are refused with 400 / 50035 as if they broke a limit, to test what the
-   * bot does when Discord rejects its answer. Deferrals and autocomplete answers are not counted.
+   * bot does when Discord rejects its answer. Deferrals and autocomplete answers are not counted, nor are
+   * direct messages: those go out on the bot's own schedule and would take a refusal meant for a reply.
    */
   refuseNextMessages(count = 1): void {
     this.refusalsPending += count;
@@ -285,9 +286,12 @@ export class FakeDiscord implements FakeWorld {
     return [200, commands];
   }
 
-  /** Discord's error body when a response must be refused (its own form errors, or an injected refusal); undefined to accept it. */
-  private refuse(errors: FormError[], carriesMessage: boolean, empty: boolean): DiscordErrorBody | undefined {
-    if (carriesMessage && this.refusalsPending > 0) {
+  /**
+   * Discord's error body when a response must be refused (its own form errors, or an injected refusal when
+   * `injectable`: an interaction response that carries a message); undefined to accept it.
+   */
+  private refuse(errors: FormError[], injectable: boolean, empty: boolean): DiscordErrorBody | undefined {
+    if (injectable && this.refusalsPending > 0) {
       this.refusalsPending -= 1;
       return invalidFormBody([{ path: [], code: 'INJECTED_BY_TEST', message: 'Refused by FakeDiscord.refuseNextMessages()' }]);
     }
@@ -390,7 +394,7 @@ export class FakeDiscord implements FakeWorld {
       return [403, { message: 'Cannot send messages to this user', code: 50007 }];
     }
     const data = body as Record<string, unknown>;
-    const refused = this.refuse(messageErrors(data), true, isEmptyMessage(data));
+    const refused = this.refuse(messageErrors(data), false, isEmptyMessage(data));
     if (refused) {
       return [400, refused];
     }
