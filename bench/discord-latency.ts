@@ -1,4 +1,4 @@
-import { InteractionHandle } from '../test/fakes/fake-discord-interactions';
+import { type InteractionHandle } from '../test/fakes/fake-discord-interactions';
 
 export interface LatencySummary { samples: number; p50: number; p99: number; max: number; mean: number }
 

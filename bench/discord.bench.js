@@ -100,7 +100,7 @@ async function startBot(fake, databaseUrl) {
     ]);
   } catch (err) {
     await stop();
-    throw new Error(`${err instanceof Error ? err.message : err}\n${output.join('').slice(-3000)}`);
+    throw new Error(`${err instanceof Error ? err.message : err}\n${output.join('').slice(-3000)}`, { cause: err });
   }
   return { stop };
 }

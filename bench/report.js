@@ -1,12 +1,12 @@
 'use strict';
-// Prints the results as plain tables (also pasted into the README) and writes them as JSON.
+// Prints the results as plain tables (also pasted into bench/README.md) and writes them as JSON.
 const { mkdirSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 const num = (x, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
 const ms = (x) => (Number.isFinite(x) ? `${x < 10 ? x.toFixed(1) : x.toFixed(0)} ms` : '-');
 
-/** A Markdown table, so the printed output can go straight into the README. */
+/** A Markdown table, so the printed output can go straight into bench/README.md. */
 function table(head, rows) {
   const cells = [head, ...rows].map((r) => r.map(String));
   const width = head.map((_, i) => Math.max(3, ...cells.map((r) => r[i].length)));

@@ -10,7 +10,7 @@ const { startEmbeddedPostgres, withDatabase } = app('src/database/embedded-postg
 const { dataSourceOptions, ensureDatabase } = app('src/database/database-options');
 const { mintToken } = app('src/auth/api-key-token');
 const { USER_SCOPES } = app('src/auth/scopes');
-const { BUILT_IN_GAMES } = app('src/servers/game-catalog');
+const { BUILT_IN_GAMES } = app('src/servers/catalog/game-catalog');
 
 /** The shape of the seeded data; the scenarios pick their users and servers from these ranges. */
 const SHAPE = {
@@ -94,7 +94,6 @@ async function seed(url) {
     [keys.map((k) => k.id), keys.map((k) => k.prefix), keys.map((k) => k.secretHash), [...USER_SCOPES]]);
 
     const heavy = SHAPE.heavyUsers * SHAPE.heavyServers;
-    const rest = SHAPE.users - SHAPE.heavyUsers;
     await db.query(`
       INSERT INTO servers (owner_id, name, game_type, status, cost_per_hour, created_at, updated_at)
       SELECT b.id, 'srv-' || s.ord, ($4::text[])[1 + s.j % $6], 'stopped', ($5::int[])[1 + s.j % $6],

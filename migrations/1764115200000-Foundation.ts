@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 export class Foundation1764115200000 implements MigrationInterface {
   name = 'Foundation1764115200000';

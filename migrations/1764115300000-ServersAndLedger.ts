@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 export class ServersAndLedger1764115300000 implements MigrationInterface {
   name = 'ServersAndLedger1764115300000';

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 export class Economy1764115400000 implements MigrationInterface {
   name = 'Economy1764115400000';

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 export class Scheduling1764115500000 implements MigrationInterface {
   name = 'Scheduling1764115500000';

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 export class Hardening1764115600000 implements MigrationInterface {
   name = 'Hardening1764115600000';

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 /** Keeps the scrape-time count behind agis_bot_active_users (users active in the last 24 h) a short index range scan. */
 export class MetricsIndexes1764115700000 implements MigrationInterface {

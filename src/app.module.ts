@@ -1,40 +1,51 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { ActivityModule } from './activity/activity.module';
 import { AgonesModule } from './agones/agones.module';
-import { AuthModule } from './auth/auth.module';
-import { CommonModule } from './common/common.module';
-import { CreditsModule } from './credits/credits.module';
-import { loggerParams } from './common/logging';
-import { RateLimitModule } from './common/rate-limit.module';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { HttpContractModule } from './common/http/http-contract.module';
+import { loggerParams } from './common/http/logging';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { CreditsModule } from './credits/credits.module';
 import { DatabaseModule } from './database/database.module';
+import { DemoModule } from './demo/demo.module';
 import { DiscordModule, runsDiscordBot } from './discord/discord.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { LeaderboardModule } from './leaderboard/leaderboard.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RewardsModule } from './rewards/rewards.module';
+import { SchedulerRoleModule } from './scheduler-role.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
+import { DirectMessagesModule } from './servers/discord/direct-messages.module';
 import { ServersModule } from './servers/servers.module';
 import { ShopModule } from './shop/shop.module';
 import { UsersModule } from './users/users.module';
+import { UsersService } from './users/users.service';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
+/**
+ * The composition root. Every process gets the feature modules (REST routes are mounted only in the
+ * api role, by bootstrap); what a role adds is imported here and nowhere else: the scheduler role's
+ * background jobs, and the Discord gateway with the bot's own jobs. The layers' ports are bound here
+ * too: DiscordUsers (the Discord layer's users) to UsersService.
+ */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const bot = runsDiscordBot(config);
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerParams(config)),
         DatabaseModule.forRoot(config),
-        ScheduleModule.forRoot(),
-        CommonModule,
-        // Before AuthModule: its guard runs first, so refused keys are counted and every answer carries the headers.
+        HttpContractModule,
+        IdempotencyModule,
+        // Before ApiKeysModule: its guard runs first, so refused keys are counted and every answer carries the headers.
         RateLimitModule,
         MetricsModule,
         AgonesModule,
@@ -49,8 +60,10 @@ export class AppModule {
         ActivityModule,
         EventsModule,
         WebhooksModule,
-        AuthModule,
-        ...(runsDiscordBot(config) ? [DiscordModule] : []),
+        ApiKeysModule,
+        DemoModule,
+        ...(config.hasRole('scheduler') ? [SchedulerRoleModule] : []),
+        ...(bot ? [DiscordModule.forRoot({ imports: [UsersModule], users: UsersService }), DirectMessagesModule] : []),
       ],
     };
   }

@@ -1,14 +1,14 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { type NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { DomainError, ErrorCode } from './common/domain-error';
-import { errorBody } from './common/envelope';
-import { setupSwagger } from './common/swagger';
-import { AppConfig } from './config/app-config';
+import { DomainError, ErrorCode } from './common/errors/domain-error';
+import { errorBody } from './common/http/envelope';
+import { setupSwagger } from './swagger';
+import { type AppConfig } from './config/app-config';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { readRewardCallbacksRaw } from './rewards/reward-callback-body';
 

@@ -1,6 +1,6 @@
 /* Operator CLI: `npm run cli -- keys:create --discord-id 123456789012345678 --scopes servers:read,profile:read`. */
 import { parseArgs } from 'node:util';
-import { ApiKeysService } from './auth/api-keys.service';
+import { ApiKeysService } from './api-keys/api-keys.service';
 import { SCOPES } from './auth/scopes';
 import { createApp } from './bootstrap';
 import { loadConfig } from './config/app-config';

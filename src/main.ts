@@ -2,7 +2,7 @@ import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './config/app-config';
 import { resolveDatabase } from './database/database-url';
 import { EmbeddedDatabaseInUse } from './database/embedded-postgres';
-import { DemoSeedService } from './auth/demo-seed.service';
+import { DemoSeedService } from './demo/demo-seed.service';
 import { webhookKeyFile } from './webhooks/webhook-keys';
 
 async function main(): Promise<void> {
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`${signal} received: finishing in-flight requests`);
     setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS).unref();
-    const server = app.getHttpServer() as import('node:http').Server;
+    const server = app.getHttpServer();
     server.closeIdleConnections();
     await app.close();
     await embedded?.stop();

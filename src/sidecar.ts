@@ -6,8 +6,8 @@ import 'reflect-metadata';
 import { existsSync, writeFileSync } from 'node:fs';
 import { ConfigError } from './config/app-config';
 import { probeFor } from './sidecar/game-probe';
-import { AgonesSdkPort, ReadinessLoop, SidecarLog } from './sidecar/readiness-loop';
-import { loadSidecarConfig, SidecarConfig } from './sidecar/sidecar-config';
+import { type AgonesSdkPort, ReadinessLoop, type SidecarLog } from './sidecar/readiness-loop';
+import { loadSidecarConfig, type SidecarConfig } from './sidecar/sidecar-config';
 
 interface AgonesSdk extends AgonesSdkPort {
   client: { waitForReady(deadline: number, callback: (error?: Error) => void): void };

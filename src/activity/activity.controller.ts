@@ -1,10 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequireScopes } from '../auth/auth.decorators';
-import { Actor } from '../common/actor';
-import { ApiEnvelope } from '../common/api-docs.decorator';
-import { Paginated } from '../common/envelope';
-import { PageQuery } from '../common/pagination';
+import { Actor } from '../auth/actor';
+import { ApiEnvelope } from '../common/http/api-docs.decorator';
+import { Paginated } from '../common/http/envelope';
+import { PageQuery } from '../common/http/pagination';
 import { ActivityService } from './activity.service';
 import { ActivityView } from './activity.types';
 

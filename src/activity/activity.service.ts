@@ -1,40 +1,45 @@
 import { Injectable } from '@nestjs/common';
 import * as ipaddr from 'ipaddr.js';
-import { EntityManager } from 'typeorm';
-import { Actor } from '../common/actor';
-import { Paginated } from '../common/envelope';
-import { pageWindow, paginate } from '../common/pagination';
-import { ActivityRepository, ActivityRow } from './activity.repository';
-import { ActivityEntry, ActivityView } from './activity.types';
+import { Actor } from '../auth/actor';
+import { Paginated } from '../common/http/envelope';
+import { pageWindow, paginate } from '../common/http/pagination';
+import { Transactions, Tx } from '../database/transactions';
+import { ActivityRepository } from './activity.repository';
+import { ActivityEntry, ActivityView, NewActivity } from './activity.types';
 
 /** How long one refused (key, address) pair is remembered before another 'key.blocked' entry is written. */
 const BLOCKED_ENTRY_WINDOW_SECONDS = 60;
 
 /**
  * The user's log of security-relevant actions. Entries are written inside the transaction of the
- * action they describe, so the log never shows an action that did not happen (or misses one that did).
+ * action they describe (`recordIn`), so the log never shows an action that did not happen (or misses one that did).
  */
 @Injectable()
 export class ActivityService {
-  constructor(private readonly repo: ActivityRepository) {}
+  constructor(private readonly repo: ActivityRepository, private readonly transactions: Transactions) {}
 
-  async record(em: EntityManager, actor: Actor, entry: ActivityEntry): Promise<void> {
-    await this.repo.insert(em, toRow(actor.userId, actor, entry));
+  /** Records an entry in the caller's transaction: it commits, or not, with the action it describes. */
+  async recordIn(tx: Tx, actor: Actor, entry: ActivityEntry): Promise<void> {
+    await this.repo.insertIn(tx, toRow(actor.userId, actor, entry));
   }
 
-  /** A key was presented from an address outside its allow-list (no transaction: the request is refused). */
+  /** Records an entry on its own, for an action that wrote nothing else. */
+  async record(actor: Actor, entry: ActivityEntry): Promise<void> {
+    await this.repo.insert(toRow(actor.userId, actor, entry));
+  }
+
+  /** A key was presented from an address outside its allow-list (no caller transaction: the request is refused). */
   async recordBlockedKey(userId: string, keyId: string, ip: string): Promise<void> {
-    await this.repo.insertThrottled(toRow(userId, { via: { kind: 'api-key', keyId, ip } }, {
-      action: 'key.blocked', target: { type: 'api-key', id: keyId }, details: { ip },
-    }), BLOCKED_ENTRY_WINDOW_SECONDS);
+    const row = toRow(userId, { via: { kind: 'api-key', keyId, ip } }, { action: 'key.blocked', target: { type: 'api-key', id: keyId }, details: { ip } });
+    await this.transactions.run((tx) => this.repo.insertThrottledIn(tx, row, BLOCKED_ENTRY_WINDOW_SECONDS));
   }
 
   async list(actor: Actor, page: { page?: number; perPage?: number }): Promise<Paginated<ActivityView>> {
     const { offset, limit } = pageWindow(page);
-    const { rows, total } = await this.repo.listForUser(actor.userId, offset, limit);
-    return paginate(rows.map((r) => ({
-      id: r.id, action: r.action as ActivityView['action'], via: r.via, apiKeyId: r.api_key_id, systemName: r.system_name, ip: r.ip,
-      targetType: r.target_type, targetId: r.target_id, details: r.details, createdAt: r.created_at.toISOString(),
+    const { items, total } = await this.repo.pageOf(actor.userId, offset, limit);
+    return paginate(items.map((r) => ({
+      id: r.id, action: r.action as ActivityView['action'], via: r.via, apiKeyId: r.apiKeyId, systemName: r.systemName, ip: r.ip,
+      targetType: r.targetType, targetId: r.targetId, details: r.details, createdAt: r.createdAt.toISOString(),
     })), total, page);
   }
 }
@@ -44,7 +49,7 @@ function normalizeIp(ip: string | undefined): string | null {
   return ip && ipaddr.isValid(ip) ? ipaddr.process(ip).toString() : null;
 }
 
-function toRow(userId: string, actor: Pick<Actor, 'via'>, entry: ActivityEntry): ActivityRow {
+function toRow(userId: string, actor: Pick<Actor, 'via'>, entry: ActivityEntry): NewActivity {
   const via = actor.via;
   return {
     userId,

@@ -15,6 +15,25 @@ export interface ActivityEntry {
   details?: Record<string, unknown>;
 }
 
+/** A row to write to activity_log: the entry with who acted and how. */
+export interface NewActivity {
+  userId: string;
+  action: string;
+  via: 'api-key' | 'discord' | 'system';
+  apiKeyId: string | null;
+  systemName: string | null;
+  ip: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  details: Record<string, unknown>;
+}
+
+/** A stored activity_log row. */
+export interface ActivityRecord extends Omit<NewActivity, 'userId'> {
+  id: string;
+  createdAt: Date;
+}
+
 export class ActivityView {
   @ApiProperty({ example: '1042' }) id: string;
   @ApiProperty({ enum: ACTIVITY_ACTIONS, example: 'server.start' }) action: ActivityAction;

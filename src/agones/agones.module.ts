@@ -1,9 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { AgonesClient } from './agones.client';
-import { AgonesMetrics, agonesRequestsCounter } from './agones-metrics.service';
-import { KubernetesAgones } from './kubernetes-agones.service';
-import { LocalAgones } from './local-agones.service';
+import { AgonesMetrics, agonesRequestsCounter } from './agones.metrics';
+import { KubernetesAgones } from './kubernetes-agones.adapter';
+import { LocalAgones } from './local-agones.adapter';
 
 /** Provides AgonesClient everywhere: the real Kubernetes adapter or the in-memory simulator, by AGONES_MODE. */
 @Global()

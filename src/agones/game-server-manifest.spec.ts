@@ -1,4 +1,4 @@
-import { GameServerSpec } from './agones.client';
+import { type GameServerSpec } from './agones.client';
 import { buildGameServerManifest, buildVolumeClaim, generateName, namePrefix, parsePlayers, toGameServerInfo } from './game-server-manifest';
 
 const spec: GameServerSpec = {

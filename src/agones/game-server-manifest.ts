@@ -1,10 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { PLAYERS_ANNOTATION } from '../sidecar/readiness-loop';
 import {
-  GameServerInfo, GameServerPort, GameServerSpec, GameServerState, LABEL_MANAGED_BY, LABEL_OWNER, LABEL_SERVER_ID, WorldVolumeSpec,
+  type GameServerInfo, type GameServerPort, type GameServerSpec, type GameServerState, LABEL_MANAGED_BY, LABEL_OWNER, LABEL_SERVER_ID, type WorldVolumeSpec,
 } from './agones.client';
 import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
-import { GameServerResource } from './agones.types';
+import { type GameServerResource } from './agones.types';
 
 export const MANAGED_BY = 'agis';
 /** The game's container in the pod template; Agones needs its name once a pod has more than one container. */

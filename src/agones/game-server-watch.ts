@@ -1,7 +1,7 @@
-import { Logger } from '@nestjs/common';
-import { GameServerEvent, GameServerInfo } from './agones.client';
-import { AgonesMetrics } from './agones-metrics.service';
-import { WatchLine } from './agones.types';
+import { type Logger } from '@nestjs/common';
+import { type GameServerEvent, type GameServerInfo } from './agones.client';
+import { type AgonesMetrics } from './agones.metrics';
+import { type WatchLine } from './agones.types';
 import { toGameServerInfo } from './game-server-manifest';
 import { statusOf } from './kubernetes-errors';
 

@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { statusOf, toUpstreamError } from './kubernetes-errors';
 
 // Shaped like @kubernetes/client-node's ApiException: numeric code, Status body as JSON text, a noisy message.

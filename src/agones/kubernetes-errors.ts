@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
 
 // Node/undici/node-fetch system error codes that mean "could not reach the API server at all".
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE']);

@@ -1,15 +1,18 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { Actor, hasScope } from '../common/actor';
-import { DomainError, ErrorCode } from '../common/domain-error';
-import { ApiKeysService } from './api-keys.service';
+import { Actor, hasScope } from './actor';
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { PUBLIC_ROUTE, REQUIRED_SCOPES } from './auth.decorators';
+import { Authenticator } from './authenticator';
 
-/** Global guard for HTTP: every route needs a valid key unless @Public(); @RequireScopes() adds scope checks. */
+/**
+ * Global guard for HTTP: every route needs a valid key unless @Public(); @RequireScopes() adds scope checks.
+ * ApiKeysModule registers it (APP_GUARD) beside the Authenticator it binds.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector, private readonly keys: ApiKeysService) {}
+  constructor(private readonly reflector: Reflector, private readonly keys: Authenticator) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     // necord runs global guards too: Discord interactions authenticate differently.

@@ -1,8 +1,8 @@
-import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
-import { Actor } from '../common/actor';
-import { ApiErrors } from '../common/api-docs.decorator';
-import { Scope } from './scopes';
+import { type Actor } from './actor';
+import { ApiErrors } from '../common/http/api-docs.decorator';
+import { type Scope } from './scopes';
 
 export const PUBLIC_ROUTE = 'agis:public';
 export const REQUIRED_SCOPES = 'agis:scopes';

@@ -1,5 +1,5 @@
 import * as ipaddr from 'ipaddr.js';
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
 
 export const ALLOWED_IPS_MAX = 50;
 export const ALLOWED_IP_ENTRY_MAX = 64;

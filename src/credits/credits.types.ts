@@ -39,3 +39,13 @@ export class CreditTransactionView {
   @ApiPropertyOptional({ type: String, nullable: true, example: '3f1c9a5e-2b7d-4f7a-9a41-0d2b9c1e8f00' }) reference: string | null;
   @ApiProperty() createdAt: string;
 }
+
+/** One ledger line in a history page (GC or WTG). */
+export interface LedgerLine { id: string; amount: number; balanceAfter: number; reason: string; reference: string | null; createdAt: string }
+
+export class DailyBonusView {
+  @ApiProperty({ example: 50, description: 'GC granted (50, or 100 for premium)' }) amount: number;
+  @ApiProperty({ example: 1050, description: 'GC balance after the bonus' }) balance: number;
+  @ApiProperty() claimedAt: string;
+  @ApiProperty({ description: 'The next claim opens 24 h after this one' }) nextClaimAt: string;
+}

@@ -1,76 +1,62 @@
-import { DataSource, EntityManager } from 'typeorm';
-import { DomainError, ErrorCode } from '../common/domain-error';
-import { Paginated } from '../common/envelope';
-import { pageWindow, paginate } from '../common/pagination';
-import { CREDIT_REASON_PATTERN, LEDGER_KEY_MAX, LEDGER_REFERENCE_MAX, LedgerEntry, LedgerOptions } from './credits.types';
-import { LedgerRepository, LedgerRow, LedgerTable } from './ledger.repository';
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
+import { type Paginated } from '../common/http/envelope';
+import { pageWindow, paginate } from '../common/http/pagination';
+import { type Transactions, type Tx } from '../database/transactions';
+import { type UsersService } from '../users/users.service';
+import { type Balance } from '../users/users.types';
+import { CREDIT_REASON_PATTERN, LEDGER_KEY_MAX, LEDGER_REFERENCE_MAX, type LedgerEntry, type LedgerLine, type LedgerOptions } from './credits.types';
+import { type LedgerRecord, type LedgerRepository, type LedgerTable } from './ledger.repository';
 
-export interface LedgerSpec extends LedgerTable {
+export interface LedgerSpec {
+  /** Where the rows go. */
+  table: LedgerTable;
+  /** The users balance the rows add up to. */
+  balance: Balance;
   /** "GameCredits", "WTG coins": used in error messages. */
   unit: string;
   insufficient(required: number, balance: number): DomainError;
   /** Extra writes in the movement's own transaction (stats, events), after its row is in. */
-  afterMove?(tx: EntityManager, userId: string, delta: number, balanceAfter: number, reason: string): Promise<void>;
+  afterMove?(tx: Tx, userId: string, delta: number, balanceAfter: number, reason: string): Promise<void>;
 }
 
-export interface LedgerLine { id: string; amount: number; balanceAfter: number; reason: string; reference: string | null; createdAt: string }
-
 /**
- * One balance column on users plus its ledger rows, for any currency (GC, WTG). Every movement is
- * one conditional balance update plus one row in the same transaction, so a balance never goes
- * negative and always equals the sum of its rows; an idempotency key makes a retry change nothing.
+ * One balance on users plus its ledger rows, for any currency (GC, WTG). Every movement is one
+ * conditional balance update plus one row in the same transaction, so a balance never goes negative
+ * and always equals the sum of its rows; an idempotency key makes a retry change nothing.
+ * `…In(tx, …)` joins the caller's transaction; the same method without `In` runs in its own.
  */
 export class Ledger {
-  private readonly rows: LedgerRepository;
+  constructor(
+    private readonly rows: LedgerRepository,
+    private readonly users: UsersService,
+    private readonly transactions: Transactions,
+    private readonly spec: LedgerSpec,
+  ) {}
 
-  constructor(private readonly db: DataSource, private readonly spec: LedgerSpec) {
-    this.rows = new LedgerRepository(db, spec);
-  }
-
-  /** Adds a positive amount; pass an EntityManager to join the caller's transaction. */
-  grant(userId: string, amount: number, reason: string, opts: LedgerOptions = {}, em?: EntityManager): Promise<LedgerEntry> {
+  /** Adds a positive amount. */
+  grantIn(tx: Tx, userId: string, amount: number, reason: string, opts: LedgerOptions = {}): Promise<LedgerEntry> {
     this.check(amount, reason, opts);
-    return this.move(userId, amount, reason, opts, em);
+    return this.moveIn(tx, userId, amount, reason, opts);
   }
 
   /** Takes a positive amount, refusing with spec.insufficient() when the balance cannot pay. */
-  spend(userId: string, amount: number, reason: string, opts: LedgerOptions = {}, em?: EntityManager): Promise<LedgerEntry> {
+  spendIn(tx: Tx, userId: string, amount: number, reason: string, opts: LedgerOptions = {}): Promise<LedgerEntry> {
     this.check(amount, reason, opts);
-    return this.move(userId, -amount, reason, opts, em);
+    return this.moveIn(tx, userId, -amount, reason, opts);
   }
 
-  private async move(userId: string, delta: number, reason: string, opts: LedgerOptions, em?: EntityManager): Promise<LedgerEntry> {
-    const key = opts.idempotencyKey ?? null;
-    return this.inTransaction(em, async (tx) => {
-      if (key) {
-        const earlier = await this.rows.findByKey(tx, key);
-        if (earlier) {
-          return this.replay(earlier, userId, delta, reason);
-        }
-      }
-      const balanceAfter = await this.rows.applyDelta(tx, userId, delta);
-      if (balanceAfter === null) {
-        // A concurrent call with the same key may have paid in the meantime: that is a replay, not a refusal.
-        const winner = key ? await this.rows.findByKey(tx, key) : undefined;
-        if (winner) {
-          return this.replay(winner, userId, delta, reason);
-        }
-        return this.refuse(tx, userId, -delta);
-      }
-      const row = await this.rows.insert(tx, { userId, amount: delta, balanceAfter, reason, reference: opts.reference ?? null, key });
-      if (!row) {
-        // The key was taken by a transaction that committed while we waited for the user's row:
-        // undo our change (same transaction, so no one sees it) and answer with the first result.
-        await this.rows.applyDelta(tx, userId, -delta);
-        return this.replay((await this.rows.findByKey(tx, key!))!, userId, delta, reason);
-      }
-      await this.spec.afterMove?.(tx, userId, delta, balanceAfter, reason);
-      return toEntry(row, false);
-    });
+  grant(userId: string, amount: number, reason: string, opts: LedgerOptions = {}): Promise<LedgerEntry> {
+    this.check(amount, reason, opts);
+    return this.transactions.run((tx) => this.moveIn(tx, userId, amount, reason, opts));
+  }
+
+  spend(userId: string, amount: number, reason: string, opts: LedgerOptions = {}): Promise<LedgerEntry> {
+    this.check(amount, reason, opts);
+    return this.transactions.run((tx) => this.moveIn(tx, userId, -amount, reason, opts));
   }
 
   async balanceOf(userId: string): Promise<number> {
-    const balance = await this.rows.balanceOf(this.db.manager, userId);
+    const balance = await this.users.balanceIn(null, userId, this.spec.balance);
     if (balance === null) {
       throw new DomainError(ErrorCode.USER_NOT_FOUND, 'User not found');
     }
@@ -79,27 +65,47 @@ export class Ledger {
 
   async history(userId: string, page: { page?: number; perPage?: number }): Promise<Paginated<LedgerLine>> {
     const { offset, limit } = pageWindow(page);
-    const { rows, total } = await this.rows.listForUser(userId, offset, limit);
-    return paginate(rows.map((r) => {
-      const e = toEntry(r, false);
-      return { id: e.id, amount: e.amount, balanceAfter: e.balanceAfter, reason: e.reason, reference: e.reference, createdAt: e.createdAt.toISOString() };
-    }), total, page);
+    const { rows, total } = await this.rows.listForUser(this.spec.table, userId, offset, limit);
+    return paginate(rows.map((r) => ({
+      id: r.id, amount: r.amount, balanceAfter: r.balanceAfter, reason: r.reason, reference: r.reference, createdAt: r.createdAt.toISOString(),
+    })), total, page);
   }
 
-  private async refuse(tx: EntityManager, userId: string, required: number): Promise<never> {
-    const balance = await this.rows.balanceOf(tx, userId);
+  private async moveIn(tx: Tx, userId: string, delta: number, reason: string, opts: LedgerOptions): Promise<LedgerEntry> {
+    const { table, balance } = this.spec;
+    const key = opts.idempotencyKey ?? null;
+    if (key) {
+      const earlier = await this.rows.findByKeyIn(tx, table, key);
+      if (earlier) {
+        return this.replay(earlier, userId, delta, reason);
+      }
+    }
+    const balanceAfter = await this.users.moveBalanceIn(tx, userId, balance, delta);
+    if (balanceAfter === null) {
+      // A concurrent call with the same key may have paid in the meantime: that is a replay, not a refusal.
+      const winner = key ? await this.rows.findByKeyIn(tx, table, key) : null;
+      if (winner) {
+        return this.replay(winner, userId, delta, reason);
+      }
+      return this.refuse(tx, userId, -delta);
+    }
+    const row = await this.rows.insertIn(tx, table, { userId, amount: delta, balanceAfter, reason, reference: opts.reference ?? null, key });
+    if (!row) {
+      // The key was taken by a transaction that committed while we waited for the user's row:
+      // undo our change (same transaction, so no one sees it) and answer with the first result.
+      await this.users.moveBalanceIn(tx, userId, balance, -delta);
+      return this.replay((await this.rows.findByKeyIn(tx, table, key!))!, userId, delta, reason);
+    }
+    await this.spec.afterMove?.(tx, userId, delta, balanceAfter, reason);
+    return { ...row, replayed: false };
+  }
+
+  private async refuse(tx: Tx, userId: string, required: number): Promise<never> {
+    const balance = await this.users.balanceIn(tx, userId, this.spec.balance);
     if (balance === null) {
       throw new DomainError(ErrorCode.USER_NOT_FOUND, 'User not found');
     }
     throw this.spec.insufficient(required, balance);
-  }
-
-  /** Runs in the caller's transaction when given one, else in a new one. */
-  private inTransaction<T>(em: EntityManager | undefined, work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    if (em?.queryRunner?.isTransactionActive) {
-      return work(em);
-    }
-    return (em ?? this.db.manager).transaction(work);
   }
 
   private check(amount: number, reason: string, opts: LedgerOptions): void {
@@ -115,18 +121,11 @@ export class Ledger {
   }
 
   /** The earlier row for this key; a key reused for a different movement is a caller bug worth surfacing. */
-  private replay(row: LedgerRow, userId: string, delta: number, reason: string): LedgerEntry {
-    if (row.user_id !== userId || Number(row.amount) !== delta || row.reason !== reason) {
-      throw new DomainError(ErrorCode.IDEMPOTENCY_MISMATCH, `${this.spec.unit} ledger key ${row.idempotency_key} was already used for another movement`,
+  private replay(row: LedgerRecord, userId: string, delta: number, reason: string): LedgerEntry {
+    if (row.userId !== userId || row.amount !== delta || row.reason !== reason) {
+      throw new DomainError(ErrorCode.IDEMPOTENCY_MISMATCH, `${this.spec.unit} ledger key ${row.idempotencyKey} was already used for another movement`,
         { reference: row.reference });
     }
-    return toEntry(row, true);
+    return { ...row, replayed: true };
   }
-}
-
-function toEntry(r: LedgerRow, replayed: boolean): LedgerEntry {
-  return {
-    id: r.id, userId: r.user_id, amount: Number(r.amount), balanceAfter: Number(r.balance_after), reason: r.reason,
-    reference: r.reference, idempotencyKey: r.idempotency_key, createdAt: r.created_at, replayed,
-  };
 }

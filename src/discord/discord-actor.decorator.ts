@@ -1,15 +1,15 @@
-import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { BaseInteraction } from 'discord.js';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { type BaseInteraction } from 'discord.js';
 import { NecordExecutionContext } from 'necord';
 import { USER_SCOPES } from '../auth/scopes';
-import { Actor } from '../common/actor';
+import { type Actor } from '../auth/actor';
 
 // Filled by DiscordInteractionInterceptor before any handler runs; weak so finished interactions go away.
 const actors = new WeakMap<BaseInteraction, Actor>();
 
 /** A Discord user acts with every user scope: Discord itself authenticated them. */
-export function discordActor(user: { id: string; discordId: string }): Actor {
-  return { userId: user.id, discordId: user.discordId, scopes: USER_SCOPES, via: { kind: 'discord' } };
+export function discordActor(user: { id: string }): Actor {
+  return { userId: user.id, scopes: USER_SCOPES, via: { kind: 'discord' } };
 }
 
 export function bindActor(interaction: BaseInteraction, actor: Actor): void {

@@ -1,10 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import { BaseInteraction, DiscordAPIError, EmbedBuilder, InteractionEditReplyOptions, MessageFlags } from 'discord.js';
+import { BaseInteraction, DiscordAPIError, EmbedBuilder, MessageFlags } from 'discord.js';
 import { NecordArgumentsHost } from 'necord';
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode } from '../common/domain-error';
-import { truncate } from '../common/echo';
-import { internalError } from '../common/envelope';
+import { DomainError, ErrorCode, internalError } from '../common/errors/domain-error';
+import { truncate } from '../common/values/echo';
 import { CONTENT_MAX } from './discord-limits';
 import { errorEmbed } from './embeds';
 
@@ -65,7 +64,7 @@ export class DiscordErrorFilter implements ExceptionFilter {
     }
     if (interaction.deferred && !interaction.replied) {
       // The deferral already chose who sees the answer; commands that may fail privately defer ephemerally.
-      await interaction.editReply(reply as InteractionEditReplyOptions);
+      await interaction.editReply(reply);
     } else if (interaction.replied) {
       await interaction.followUp({ ...reply, flags: MessageFlags.Ephemeral });
     } else {

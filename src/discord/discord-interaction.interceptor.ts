@@ -4,8 +4,8 @@ import { BaseInteraction } from 'discord.js';
 import { NecordBaseDiscovery, NecordContextType, NecordExecutionContext } from 'necord';
 import { Counter, Histogram } from 'prom-client';
 import { Observable, tap } from 'rxjs';
-import { UsersService } from '../users/users.service';
 import { bindActor, discordActor } from './discord-actor.decorator';
+import { DiscordUsers } from './discord-users';
 
 export const BOT_COMMANDS_TOTAL = 'agis_bot_commands_total';
 export const BOT_COMMAND_DURATION = 'agis_bot_command_duration_seconds';
@@ -33,7 +33,7 @@ export function commandLabel(interaction: BaseInteraction, discovery: NecordBase
 @Injectable()
 export class DiscordInteractionInterceptor implements NestInterceptor {
   constructor(
-    private readonly users: UsersService,
+    private readonly users: DiscordUsers,
     @InjectMetric(BOT_COMMANDS_TOTAL) private readonly commands: Counter<string>,
     @InjectMetric(BOT_COMMAND_DURATION) private readonly duration: Histogram<string>,
   ) {}

@@ -1,5 +1,5 @@
 import type { APIEmbed } from 'discord.js';
-import { truncate } from '../common/echo';
+import { truncate } from '../common/values/echo';
 
 // Discord refuses (400, 50035 "Invalid Form Body") a message or interaction response that breaks
 // these documented limits, and the user then sees nothing. Sources:

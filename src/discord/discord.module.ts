@@ -1,14 +1,12 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module, ModuleMetadata, Type } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 import { IntentsBitField } from 'discord.js';
 import { NecordModule, NecordModuleOptions } from 'necord';
 import { AppConfig } from '../config/app-config';
-import { EventsModule } from '../events/events.module';
-import { UsersModule } from '../users/users.module';
-import { DirectMessages } from './direct-messages.service';
 import { DiscordClientLogger } from './discord-client-logger.service';
 import { BOT_COMMAND_DURATION, BOT_COMMANDS_TOTAL, DiscordInteractionInterceptor } from './discord-interaction.interceptor';
+import { DiscordUsers } from './discord-users';
 
 /** The gateway connection runs only in the bot role and only with a token (Discord is off by default). */
 export function runsDiscordBot(config: AppConfig): boolean {
@@ -33,17 +31,29 @@ const botMetrics = [
   }),
 ];
 
+export interface DiscordModuleOptions {
+  /** The modules exporting `users` (UsersModule). */
+  imports: NonNullable<ModuleMetadata['imports']>;
+  /** The class that answers DiscordUsers (UsersService): bound here by the composition root, as discord/ names no feature. */
+  users: Type<DiscordUsers>;
+}
+
 /**
  * The bot role: the Discord gateway connection (necord) and what every interaction goes through.
  * Feature modules keep their own command classes; AppModule imports this module only when the
  * process runs the `bot` role and a DISCORD_TOKEN is set.
  */
-@Module({
-  imports: [
-    NecordModule.forRootAsync({ inject: [AppConfig], useFactory: discordClientOptions }),
-    UsersModule,
-    EventsModule,
-  ],
-  providers: [...botMetrics, DiscordClientLogger, DirectMessages, { provide: APP_INTERCEPTOR, useClass: DiscordInteractionInterceptor }],
-})
-export class DiscordModule {}
+@Module({})
+export class DiscordModule {
+  static forRoot(options: DiscordModuleOptions): DynamicModule {
+    return {
+      module: DiscordModule,
+      imports: [NecordModule.forRootAsync({ inject: [AppConfig], useFactory: discordClientOptions }), ...options.imports],
+      providers: [
+        ...botMetrics, DiscordClientLogger,
+        { provide: DiscordUsers, useExisting: options.users },
+        { provide: APP_INTERCEPTOR, useClass: DiscordInteractionInterceptor },
+      ],
+    };
+  }
+}

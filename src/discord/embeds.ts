@@ -1,5 +1,5 @@
-import { APIEmbed, APIEmbedField, EmbedBuilder, EmbedFooterOptions, RestOrArray } from 'discord.js';
-import { truncate } from '../common/echo';
+import { type APIEmbed, type APIEmbedField, EmbedBuilder, type EmbedFooterOptions, type RestOrArray } from 'discord.js';
+import { truncate } from '../common/values/echo';
 import { EMBED_DESCRIPTION_MAX, EMBED_FIELD_NAME_MAX, EMBED_FIELD_VALUE_MAX, EMBED_FIELDS_MAX, EMBED_FOOTER_MAX, EMBED_TITLE_MAX, fitEmbed } from './discord-limits';
 
 /** Embed colours: one meaning each, so a glance at the sidebar tells success from failure. */

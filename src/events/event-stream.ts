@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import { Logger } from '@nestjs/common';
 import type { EventPage } from './events.service';
-import { EventCursor } from './events.types';
+import { type EventCursor } from './events.types';
 
 export interface EventStreamOptions {
   pollMs: number;

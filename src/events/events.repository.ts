@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { Tx } from '../database/transactions';
 import { EventCursor } from './events.types';
 
-export interface EventRow { id: string; tx_id: string; user_id: string; event: string; payload: Record<string, unknown>; created_at: Date }
-export interface PendingDm extends EventRow { discord_id: string; notify_dm: boolean }
+/** One row of user_events as readers see it. */
+export interface StoredEvent { id: string; txId: string; userId: string; event: string; payload: Record<string, unknown>; createdAt: Date }
+
+interface EventRow { id: string; tx_id: string; user_id: string; event: string; payload: Record<string, unknown>; created_at: Date }
+
+const toStoredEvent = (r: EventRow): StoredEvent => ({
+  id: r.id, txId: r.tx_id, userId: r.user_id, event: r.event, payload: r.payload, createdAt: r.created_at,
+});
 
 /**
  * SQL of user_events, the per-user event log written in the same transaction as the change it reports.
@@ -17,8 +24,8 @@ export interface PendingDm extends EventRow { discord_id: string; notify_dm: boo
 export class EventsRepository {
   constructor(private readonly db: DataSource) {}
 
-  async insert(em: EntityManager, userId: string, event: string, payload: Record<string, unknown>, dmPending: boolean): Promise<void> {
-    await em.query('INSERT INTO user_events (user_id, event, payload, dm_status) VALUES ($1, $2, $3::jsonb, $4)',
+  async insertIn(tx: Tx, userId: string, event: string, payload: Record<string, unknown>, dmPending: boolean): Promise<void> {
+    await tx.query('INSERT INTO user_events (user_id, event, payload, dm_status) VALUES ($1, $2, $3::jsonb, $4)',
       [userId, event, JSON.stringify(payload), dmPending ? 'pending' : 'none']);
   }
 
@@ -29,29 +36,32 @@ export class EventsRepository {
   }
 
   /** A user's events after `cursor` whose event name starts with `prefix`, oldest first. */
-  after(userId: string, cursor: EventCursor, prefix: string, limit: number): Promise<EventRow[]> {
-    return this.db.query(
+  async after(userId: string, cursor: EventCursor, prefix: string, limit: number): Promise<StoredEvent[]> {
+    const rows: EventRow[] = await this.db.query(
       `SELECT id::text, tx_id::text, user_id, event, payload, created_at FROM user_events
        WHERE user_id = $1 AND starts_with(event, $2)
          AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
          AND (tx_id, id) > ($3::text::xid8, $4::bigint)
        ORDER BY tx_id, id LIMIT $5`,
       [userId, prefix, cursor.tx, cursor.id, limit]);
+    return rows.map(toStoredEvent);
   }
 
-  /** Claims direct messages to send (SKIP LOCKED keeps two bot replicas off the same rows); marks them in one step. */
-  async claimDms(limit: number, leaseMs: number): Promise<PendingDm[]> {
+  /**
+   * Claims direct messages to send (SKIP LOCKED keeps two bot replicas off the same rows); marks them in one step.
+   * Who to send them to is the users module's to tell (UsersService.contactsOf): user_events.user_id cascades
+   * from users, so every claimed row has its user.
+   */
+  async claimDms(limit: number, leaseMs: number): Promise<StoredEvent[]> {
     // TypeORM answers an UPDATE … RETURNING with [rows, affected].
-    const [rows]: [PendingDm[], number] = await this.db.query(
-      `UPDATE user_events e SET dm_status = 'sending', dm_lease_until = now() + make_interval(secs => $2 / 1000.0)
-       FROM users u
-       WHERE e.id IN (SELECT id FROM user_events
-                      WHERE (dm_status = 'pending' OR (dm_status = 'sending' AND dm_lease_until < now()))
-                      ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-         AND u.id = e.user_id
-       RETURNING e.id::text, e.tx_id::text, e.user_id, e.event, e.payload, e.created_at, u.discord_id, u.notify_dm`,
+    const [rows]: [EventRow[], number] = await this.db.query(
+      `UPDATE user_events SET dm_status = 'sending', dm_lease_until = now() + make_interval(secs => $2 / 1000.0)
+       WHERE id IN (SELECT id FROM user_events
+                    WHERE (dm_status = 'pending' OR (dm_status = 'sending' AND dm_lease_until < now()))
+                    ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING id::text, tx_id::text, user_id, event, payload, created_at`,
       [limit, leaseMs]);
-    return rows;
+    return rows.map(toStoredEvent);
   }
 
   async finishDm(id: string, status: 'sent' | 'skipped' | 'failed'): Promise<void> {

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { Actor } from '../common/actor';
-import { DomainError, ErrorCode } from '../common/domain-error';
-import { EventRow, EventsRepository } from './events.repository';
+import { Actor } from '../auth/actor';
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
+import { Tx } from '../database/transactions';
+import { UsersService } from '../users/users.service';
+import { EventsRepository, StoredEvent } from './events.repository';
 import { CURSOR_PATTERN, DmKind, EventCursor, formatCursor, SERVER_EVENT_PREFIX, UserEvent } from './events.types';
 
 const PAGE = 100;
@@ -39,10 +40,11 @@ export function dmKindOf(event: string, payload: Record<string, unknown>): DmKin
  */
 @Injectable()
 export class EventsService {
-  constructor(private readonly repo: EventsRepository) {}
+  constructor(private readonly repo: EventsRepository, private readonly users: UsersService) {}
 
-  record(em: EntityManager, userId: string, event: string, payload: Record<string, unknown>): Promise<void> {
-    return this.repo.insert(em, userId, event, payload, dmKindOf(event, payload) !== null);
+  /** Records the event in the caller's transaction: it is in the log exactly when the change it reports committed. */
+  recordIn(tx: Tx, userId: string, event: string, payload: Record<string, unknown>): Promise<void> {
+    return this.repo.insertIn(tx, userId, event, payload, dmKindOf(event, payload) !== null);
   }
 
   /** The cursor a stream resumes from: the client's Last-Event-ID, or now. */
@@ -61,9 +63,16 @@ export class EventsService {
   /** Direct messages to send now (claimed with a lease, so two bot replicas never send the same one). */
   async claimDirectMessages(limit: number): Promise<DirectMessage[]> {
     const rows = await this.repo.claimDms(limit, DM_LEASE_MS);
+    if (rows.length === 0) {
+      return [];
+    }
+    const contacts = await this.users.contactsOf([...new Set(rows.map((r) => r.userId))]);
     return rows.flatMap((r) => {
       const kind = dmKindOf(r.event, r.payload);
-      return kind ? [{ id: r.id, kind, discordId: r.discord_id, enabled: r.notify_dm, server: (r.payload.server ?? {}) as Record<string, unknown> }] : [];
+      const contact = contacts.get(r.userId);
+      return kind && contact
+        ? [{ id: r.id, kind, discordId: contact.discordId, enabled: contact.directMessages, server: (r.payload.server ?? {}) as Record<string, unknown> }]
+        : [];
     });
   }
 
@@ -75,10 +84,10 @@ export class EventsService {
   async serverEventsAfter(actor: Actor, cursor: EventCursor): Promise<EventPage> {
     const rows = await this.repo.after(actor.userId, cursor, SERVER_EVENT_PREFIX, PAGE);
     const last = rows.at(-1);
-    return { events: rows.map(toUserEvent), next: last ? { tx: last.tx_id, id: last.id } : cursor, full: rows.length === PAGE };
+    return { events: rows.map(toUserEvent), next: last ? { tx: last.txId, id: last.id } : cursor, full: rows.length === PAGE };
   }
 }
 
-export function toUserEvent(r: EventRow): UserEvent {
-  return { cursor: formatCursor({ tx: r.tx_id, id: r.id }), event: r.event, at: new Date(r.created_at).toISOString(), data: r.payload };
+function toUserEvent(e: StoredEvent): UserEvent {
+  return { cursor: formatCursor({ tx: e.txId, id: e.id }), event: e.event, at: new Date(e.createdAt).toISOString(), data: e.payload };
 }

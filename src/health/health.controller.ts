@@ -1,9 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
-import { ApiEnvelope, ApiErrors } from '../common/api-docs.decorator';
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { ApiEnvelope, ApiErrors } from '../common/http/api-docs.decorator';
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
+import { DatabaseHealth } from '../database/database-health';
 
 class HealthView {
   @ApiProperty({ example: 'ok' }) status: string;
@@ -13,7 +13,7 @@ class HealthView {
 @Public()
 @Controller()
 export class HealthController {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly database: DatabaseHealth) {}
 
   @Get('healthz')
   @ApiOperation({ summary: 'Liveness: the process is up' })
@@ -28,8 +28,8 @@ export class HealthController {
   @ApiErrors(503)
   async readiness(): Promise<HealthView> {
     try {
-      await this.db.query('SELECT 1');
-      if (await this.db.showMigrations()) {
+      await this.database.ping();
+      if (await this.database.pendingMigrations()) {
         throw new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Database migrations are pending');
       }
     } catch (err) {

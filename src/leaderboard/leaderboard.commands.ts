@@ -1,11 +1,12 @@
 import { EmbedBuilder } from 'discord.js';
 import { Context, createCommandGroupDecorator, SlashCommandContext, Subcommand } from 'necord';
-import { Actor } from '../common/actor';
+import { Actor } from '../auth/actor';
 import { DiscordActor } from '../discord/discord-actor.decorator';
 import { COMMAND_REACH, DiscordCommands } from '../discord/discord-commands.decorator';
 import { formatCredits, infoEmbed } from '../discord/embeds';
 import { LeaderboardService } from './leaderboard.service';
-import { Board, LEADERBOARD_LIMIT_DEFAULT, LeaderboardView } from './leaderboard.types';
+import { Board } from '../users/user-rankings.types';
+import { LEADERBOARD_LIMIT_DEFAULT, LeaderboardView } from './leaderboard.types';
 
 export const LeaderboardCommand = createCommandGroupDecorator({ name: 'leaderboard', description: 'Top players by GameCredits or by servers, with your rank', ...COMMAND_REACH });
 
@@ -22,13 +23,13 @@ export class LeaderboardCommands {
   @Subcommand({ name: 'credits', description: 'Top 10 players by GameCredits balance, and your rank' })
   async showCreditsBoard(@Context() [interaction]: SlashCommandContext, @DiscordActor() actor: Actor): Promise<void> {
     const view = await this.leaderboard.board(actor, 'credits', { limit: LEADERBOARD_LIMIT_DEFAULT });
-    await interaction.reply({ embeds: [boardEmbed(view, actor.discordId)] });
+    await interaction.reply({ embeds: [boardEmbed(view, interaction.user.id)] });
   }
 
   @Subcommand({ name: 'servers', description: 'Top 10 players by servers owned, and your rank' })
   async showServersBoard(@Context() [interaction]: SlashCommandContext, @DiscordActor() actor: Actor): Promise<void> {
     const view = await this.leaderboard.board(actor, 'servers', { limit: LEADERBOARD_LIMIT_DEFAULT });
-    await interaction.reply({ embeds: [boardEmbed(view, actor.discordId)] });
+    await interaction.reply({ embeds: [boardEmbed(view, interaction.user.id)] });
   }
 }
 

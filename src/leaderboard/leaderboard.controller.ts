@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequireScopes } from '../auth/auth.decorators';
-import { Actor } from '../common/actor';
-import { ApiEnvelope, ApiErrors } from '../common/api-docs.decorator';
+import { Actor } from '../auth/actor';
+import { ApiEnvelope, ApiErrors } from '../common/http/api-docs.decorator';
 import { LeaderboardQuery } from './dto/leaderboard-query.dto';
 import { LeaderboardService } from './leaderboard.service';
 import { LeaderboardView } from './leaderboard.types';

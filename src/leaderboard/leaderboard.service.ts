@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Actor } from '../common/actor';
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { Actor } from '../auth/actor';
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { AppConfig } from '../config/app-config';
-import { LeaderboardRepository } from './leaderboard.repository';
-import { Board, LEADERBOARD_LIMIT_DEFAULT, LEADERBOARD_LIMIT_MAX, LeaderboardCallerView, LeaderboardEntryView, LeaderboardView } from './leaderboard.types';
-import { Checkpoint, CHECKPOINT_EVERY, lastCheckpointBefore } from './rank-checkpoints';
+import { Board, Checkpoint } from '../users/user-rankings.types';
+import { UsersService } from '../users/users.service';
+import { LEADERBOARD_LIMIT_DEFAULT, LEADERBOARD_LIMIT_MAX, LeaderboardCallerView, LeaderboardEntryView, LeaderboardView } from './leaderboard.types';
+import { CHECKPOINT_EVERY, lastCheckpointBefore } from './rank-checkpoints';
 
 interface Cached<T> { value: T; readAt: Date; expires: number }
 
@@ -21,7 +22,7 @@ export class LeaderboardService {
   private readonly tops = new SingleFlightCache<Board, LeaderboardEntryView[]>();
   private readonly checkpoints = new SingleFlightCache<Board, Checkpoint[]>();
 
-  constructor(private readonly repo: LeaderboardRepository, private readonly config: AppConfig) {}
+  constructor(private readonly users: UsersService, private readonly config: AppConfig) {}
 
   async board(actor: Actor, board: Board, input: { limit?: number }): Promise<LeaderboardView> {
     const limit = input.limit ?? LEADERBOARD_LIMIT_DEFAULT;
@@ -29,8 +30,8 @@ export class LeaderboardService {
       throw new DomainError(ErrorCode.VALIDATION_FAILED, `limit must be a whole number from 1 to ${LEADERBOARD_LIMIT_MAX}`);
     }
     const [top, you] = await Promise.all([
-      this.tops.get(board, this.config.LEADERBOARD_CACHE_MS, async () => (await this.repo.top(board, LEADERBOARD_LIMIT_MAX))
-        .map((r, i) => ({ rank: i + 1, discordId: r.discord_id, username: r.username, value: Number(r.value) }))),
+      this.tops.get(board, this.config.LEADERBOARD_CACHE_MS, async () => (await this.users.rankingTop(board, LEADERBOARD_LIMIT_MAX))
+        .map((r, i) => ({ rank: i + 1, discordId: r.discordId, username: r.username, value: r.value }))),
       this.rankOf(board, actor.userId),
     ]);
     return { board, entries: top.value.slice(0, limit), you, generatedAt: top.readAt.toISOString() };
@@ -38,8 +39,8 @@ export class LeaderboardService {
 
   private async rankOf(board: Board, userId: string): Promise<LeaderboardCallerView> {
     const [me, checkpoints] = await Promise.all([
-      this.repo.keyOf(board, userId),
-      this.checkpoints.get(board, this.config.LEADERBOARD_RANK_SNAPSHOT_MS, () => this.repo.checkpoints(board, CHECKPOINT_EVERY), {
+      this.users.rankingKeyOf(board, userId),
+      this.checkpoints.get(board, this.config.LEADERBOARD_RANK_SNAPSHOT_MS, () => this.users.rankingCheckpoints(board, CHECKPOINT_EVERY), {
         staleWhileRefreshing: true,
         onError: (err) => this.logger.warn({ err, board }, 'Could not refresh leaderboard rank checkpoints'),
       }),
@@ -48,7 +49,7 @@ export class LeaderboardService {
       throw new DomainError(ErrorCode.USER_NOT_FOUND, 'User not found');
     }
     const from = lastCheckpointBefore(checkpoints.value, me);
-    const between = await this.repo.countBetween(board, from?.key ?? null, me);
+    const between = await this.users.countRankedBetween(board, from?.key ?? null, me);
     return { rank: (from?.position ?? 0) + between + 1, value: me.value };
   }
 }

@@ -1,7 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-
-export const BOARDS = ['credits', 'servers'] as const;
-export type Board = (typeof BOARDS)[number];
+import { Board, BOARDS } from '../users/user-rankings.types';
 
 export const LEADERBOARD_LIMIT_DEFAULT = 10;
 export const LEADERBOARD_LIMIT_MAX = 100;

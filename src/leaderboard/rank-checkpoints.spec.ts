@@ -1,4 +1,5 @@
-import { BoardKey, Checkpoint, compareKeys, lastCheckpointBefore } from './rank-checkpoints';
+import { type BoardKey, type Checkpoint } from '../users/user-rankings.types';
+import { compareKeys, lastCheckpointBefore } from './rank-checkpoints';
 
 const key = (value: number, micros: number, id: string): BoardKey => ({ value, createdAt: `t${micros}`, createdAtMicros: BigInt(micros), id });
 

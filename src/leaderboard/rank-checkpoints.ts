@@ -1,3 +1,5 @@
+import { type BoardKey, type Checkpoint } from '../users/user-rankings.types';
+
 /**
  * Rank checkpoints: every CHECKPOINT_EVERY-th position of a board, read in one index scan and kept
  * for a few seconds. A caller's rank is then the position of the last checkpoint before them plus
@@ -8,22 +10,6 @@
  * then; a caller ahead of the first checkpoint is counted from the start of the board, exactly.
  */
 export const CHECKPOINT_EVERY = 1000;
-
-/** A position in a board's order: value descending, then the older account, then the lower id. */
-export interface BoardKey {
-  value: number;
-  /** created_at as PostgreSQL text (microseconds intact), passed back to SQL as-is. */
-  createdAt: string;
-  /** created_at in microseconds since the epoch, for ordering in JavaScript. */
-  createdAtMicros: bigint;
-  id: string;
-}
-
-export interface Checkpoint {
-  /** 1-based position of `key` when the snapshot was read. */
-  position: number;
-  key: BoardKey;
-}
 
 /** Negative when a ranks before b. uuids order like their lowercase hex text, as in PostgreSQL. */
 export function compareKeys(a: BoardKey, b: BoardKey): number {

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import type { Response } from 'express';
 import { Public } from '../auth/auth.decorators';
-import { RawResponse } from '../common/envelope.interceptor';
+import { RawResponse } from '../common/http/envelope.interceptor';
 
 /** `/metrics` for Prometheus: public, outside the envelope and outside Swagger. */
 @ApiExcludeController()

@@ -1,10 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { makeCounterProvider, makeHistogramProvider, PrometheusModule } from '@willsoto/nestjs-prometheus';
-import { BotActivityMetrics } from './bot-activity-metrics.service';
-import { DatabasePoolMetrics, DatabaseQueryMetrics, databaseMetricProviders } from './database-metrics.service';
+import { DatabaseQueryMetrics, databaseMetricProviders } from './database.metrics';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { MetricsController } from './metrics.controller';
-import { MetricsRepository } from './metrics.repository';
 
 const httpMetrics = [
   makeCounterProvider({ name: 'http_requests_total', help: 'HTTP requests by method, route template and status', labelNames: ['method', 'route', 'status'] }),
@@ -17,16 +15,16 @@ const httpMetrics = [
 /**
  * Prometheus registry (default process metrics + ours), the HTTP metrics middleware, which
  * bootstrap mounts with app.use() so that req.route is only ever the matched handler's route, the
- * database metrics (DatabaseModule builds its pool's connections with DatabaseQueryMetrics) and the
- * gauges every process exports whatever its roles.
+ * database metrics (DatabaseModule builds its pool's connections with DatabaseQueryMetrics). It is
+ * infrastructure and imports no feature: a feature registers its own metrics in `<feature>.metrics.ts`
+ * (database-read gauges with DatabaseGauge).
  */
 @Global()
 @Module({
   imports: [PrometheusModule.register({ controller: MetricsController, path: '/metrics', defaultMetrics: { enabled: true } })],
   providers: [
     ...httpMetrics, HttpMetricsMiddleware,
-    ...databaseMetricProviders, DatabaseQueryMetrics, DatabasePoolMetrics,
-    MetricsRepository, BotActivityMetrics,
+    ...databaseMetricProviders, DatabaseQueryMetrics,
   ],
   exports: [PrometheusModule, HttpMetricsMiddleware, DatabaseQueryMetrics],
 })

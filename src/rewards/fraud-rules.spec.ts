@@ -1,4 +1,4 @@
-import { detectFraud, FraudFacts } from './fraud-rules';
+import { detectFraud, type FraudFacts } from './fraud-rules';
 
 const limits = { maxAmount: 5000, maxPerHour: 10 };
 const clean: FraudFacts = { userKnown: true, usedByAnotherUser: false, amount: 100, completedLastHour: 0 };

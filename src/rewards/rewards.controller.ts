@@ -2,7 +2,7 @@ import { Controller, Headers, Param, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '../auth/auth.decorators';
-import { ApiEnvelope, ApiErrors } from '../common/api-docs.decorator';
+import { ApiEnvelope, ApiErrors } from '../common/http/api-docs.decorator';
 import { REWARD_CALLBACKS_PATH } from './reward-callback-body';
 import { REWARD_PROVIDERS } from './reward-payload';
 import { SIGNATURE_HEADER } from './reward-signature';

@@ -1,16 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { AppConfig } from '../config/app-config';
 import { CreditsService } from '../credits/credits.service';
+import { Transactions, Tx } from '../database/transactions';
 import { UsersService } from '../users/users.service';
 import { detectFraud } from './fraud-rules';
 import { parseCallbackJson } from './reward-callback-body';
 import { DEFAULT_TYPE, isRewardProvider, parseRewardPayload, REWARD_PROVIDERS, RewardPayload, RewardProvider } from './reward-payload';
 import { verifyRewardSignature } from './reward-signature';
-import { RewardsMetrics } from './rewards-metrics.service';
+import { RewardsMetrics } from './rewards.metrics';
 import { RewardsRepository } from './rewards.repository';
-import { AD_REWARD_REASON, ConversionRow, INVALID_PAYLOAD, NewConversion, RewardCallbackView } from './rewards.types';
+import { AD_REWARD_REASON, ConversionRecord, INVALID_PAYLOAD, NewConversion, RewardCallbackView } from './rewards.types';
 
 export interface RewardCallbackInput {
   provider: string;
@@ -30,7 +30,7 @@ export class RewardsService {
   private readonly logger = new Logger(RewardsService.name);
 
   constructor(
-    private readonly db: DataSource,
+    private readonly transactions: Transactions,
     private readonly repo: RewardsRepository,
     private readonly credits: CreditsService,
     private readonly users: UsersService,
@@ -47,27 +47,27 @@ export class RewardsService {
     }
     const conversionId = parsed.ok ? parsed.payload.conversionId : parsed.conversionId;
     const discordId = parsed.ok ? parsed.payload.discordId : parsed.discordId;
-    const { row, replayed } = await this.db.transaction(async (em) => {
-      await this.repo.lockConversion(em, provider, conversionId);
-      const earlier = await this.repo.find(em, provider, conversionId, discordId);
+    const { row, replayed } = await this.transactions.run(async (tx) => {
+      await this.repo.lockConversionIn(tx, provider, conversionId);
+      const earlier = await this.repo.findIn(tx, provider, conversionId, discordId);
       if (earlier) {
         return { row: earlier, replayed: true };
       }
       if (!parsed.ok) {
-        const fresh = await this.repo.insert(em, {
+        const fresh = await this.repo.insertIn(tx, {
           provider, conversionId, discordId, userId: null, type: DEFAULT_TYPE[provider], amount: 0, status: 'rejected',
           reason: INVALID_PAYLOAD, latencyMs: elapsedMs(started), occurredAt: null, creditTransactionId: null,
         });
         return { row: fresh, replayed: false };
       }
-      return { row: await this.decide(em, provider, parsed.payload, started), replayed: false };
+      return { row: await this.decide(tx, provider, parsed.payload, started), replayed: false };
     });
     if (!replayed) {
       this.report(row, parsed.ok ? [] : parsed.problems);
     }
     return {
-      provider: row.provider, conversionId: row.conversion_id, discordId: row.discord_id, type: row.type, status: row.status,
-      reason: row.reason, credited: row.status === 'completed' ? Number(row.amount) : 0, replayed,
+      provider: row.provider, conversionId: row.conversionId, discordId: row.discordId, type: row.type, status: row.status,
+      reason: row.reason, credited: row.status === 'completed' ? row.amount : 0, replayed,
     };
   }
 
@@ -92,34 +92,34 @@ export class RewardsService {
   }
 
   /** Runs the fraud rules under the conversion and user locks, then stores the conversion with its credit (if any). */
-  private async decide(em: EntityManager, provider: RewardProvider, p: RewardPayload, started: number): Promise<ConversionRow> {
+  private async decide(tx: Tx, provider: RewardProvider, p: RewardPayload, started: number): Promise<ConversionRecord> {
     const user = await this.users.findByDiscordId(p.discordId);
     if (user) {
-      await this.repo.lockUser(em, user.id);
+      await this.repo.lockUserIn(tx, user.id);
     }
     const reason = detectFraud({
       userKnown: user !== null,
-      usedByAnotherUser: await this.repo.usedByAnotherUser(em, provider, p.conversionId, p.discordId),
+      usedByAnotherUser: await this.repo.usedByAnotherUserIn(tx, provider, p.conversionId, p.discordId),
       amount: p.amount,
-      completedLastHour: user ? await this.repo.completedLastHour(em, user.id) : 0,
+      completedLastHour: user ? await this.repo.completedLastHourIn(tx, user.id) : 0,
     }, { maxAmount: this.config.REWARDS_MAX_AMOUNT, maxPerHour: this.config.REWARDS_MAX_PER_HOUR });
     const base: Omit<NewConversion, 'status' | 'reason' | 'creditTransactionId' | 'latencyMs'> = {
       provider, conversionId: p.conversionId, discordId: p.discordId, userId: user?.id ?? null, type: p.type, amount: p.amount, occurredAt: p.occurredAt,
     };
     if (reason || !user) {
-      return this.repo.insert(em, { ...base, status: 'fraud', reason: reason ?? 'unknown_user', creditTransactionId: null, latencyMs: latencyMs(p, started) });
+      return this.repo.insertIn(tx, { ...base, status: 'fraud', reason: reason ?? 'unknown_user', creditTransactionId: null, latencyMs: latencyMs(p, started) });
     }
-    const credit = await this.credits.grant(user.id, p.amount, AD_REWARD_REASON,
-      { idempotencyKey: `reward:${provider}:${p.conversionId}`, reference: `${provider}:${p.conversionId}` }, em);
-    await this.users.countAdConversion(user.id, em);
-    return this.repo.insert(em, { ...base, status: 'completed', reason: null, creditTransactionId: credit.id, latencyMs: latencyMs(p, started) });
+    const credit = await this.credits.grantIn(tx, user.id, p.amount, AD_REWARD_REASON,
+      { idempotencyKey: `reward:${provider}:${p.conversionId}`, reference: `${provider}:${p.conversionId}` });
+    await this.users.countAdConversionIn(tx, user.id);
+    return this.repo.insertIn(tx, { ...base, status: 'completed', reason: null, creditTransactionId: credit.id, latencyMs: latencyMs(p, started) });
   }
 
-  private report(row: ConversionRow, problems: string[]): void {
+  private report(row: ConversionRecord, problems: string[]): void {
     this.metrics.recordOutcome({
-      provider: row.provider, type: row.type, status: row.status, reason: row.reason, credited: Number(row.amount), latencySeconds: row.latency_ms / 1000,
+      provider: row.provider, type: row.type, status: row.status, reason: row.reason, credited: row.amount, latencySeconds: row.latencyMs / 1000,
     });
-    const fields = { provider: row.provider, conversionId: row.conversion_id, discordId: row.discord_id, amount: Number(row.amount), status: row.status, reason: row.reason };
+    const fields = { provider: row.provider, conversionId: row.conversionId, discordId: row.discordId, amount: row.amount, status: row.status, reason: row.reason };
     if (row.status === 'completed') {
       this.logger.log(fields, 'Ad reward credited');
     } else {

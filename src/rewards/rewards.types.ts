@@ -9,19 +9,20 @@ export const INVALID_PAYLOAD = 'invalid_payload';
 
 export const AD_REWARD_REASON = 'ad_reward';
 
-export interface ConversionRow {
+/** A stored conversion (ad_conversions row, camelCase). */
+export interface ConversionRecord {
   id: string;
   provider: string;
-  conversion_id: string;
-  discord_id: string;
-  user_id: string | null;
+  conversionId: string;
+  discordId: string;
+  userId: string | null;
   type: string;
-  amount: string;
+  amount: number;
   status: ConversionStatus;
   reason: string | null;
-  latency_ms: number;
-  credit_transaction_id: string | null;
-  created_at: Date;
+  latencyMs: number;
+  creditTransactionId: string | null;
+  createdAt: Date;
 }
 
 export interface NewConversion {

@@ -1,4 +1,4 @@
-import { DomainError } from '../common/domain-error';
+import { DomainError } from '../common/errors/domain-error';
 import { assertCron, assertTimeZone, describeCron, nextRun, nextRuns } from './cron';
 
 const iso = (d: Date) => d.toISOString();

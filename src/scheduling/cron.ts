@@ -1,7 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import cronstrue from 'cronstrue';
-import { DomainError, ErrorCode } from '../common/domain-error';
-import { echo } from '../common/echo';
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
+import { echo } from '../common/values/echo';
 
 export const CRON_MAX_LENGTH = 100;
 /** Longest time-zone name accepted; the longest IANA names are about 30 characters. */

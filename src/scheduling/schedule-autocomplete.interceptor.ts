@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AutocompleteInteraction } from 'discord.js';
 import { AutocompleteInterceptor } from 'necord';
-import { Actor } from '../common/actor';
-import { PER_PAGE_MAX } from '../common/pagination';
+import { Actor } from '../auth/actor';
+import { PER_PAGE_MAX } from '../common/http/pagination';
 import { knownActorOf } from '../discord/discord-actor.decorator';
 import { CHOICES_MAX } from '../discord/discord-limits';
-import { Choice, choice, serverChoices } from '../servers/server-autocomplete.interceptor';
+import { Choice, choice, serverChoices } from '../servers/discord/server-autocomplete.interceptor';
 import { ServersService } from '../servers/servers.service';
 import { SchedulesService } from './schedules.service';
 

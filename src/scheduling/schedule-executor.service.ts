@@ -1,26 +1,30 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ClaimLoop, workerId } from '../common/claim-loop';
+import { Injectable, Logger } from '@nestjs/common';
+import { BackgroundJob } from '../common/background/background-job';
+import { ClaimLoop, workerId } from '../common/background/claim-loop';
 import { AppConfig } from '../config/app-config';
 import { nextRun } from './cron';
 import { ScheduleRunner } from './schedule-runner.service';
-import { SchedulerMetrics } from './scheduler-metrics.service';
-import { ClaimedSchedule, SchedulesRepository } from './schedules.repository';
+import { SchedulerMetrics } from './scheduling.metrics';
+import { SchedulesRepository } from './schedules.repository';
+import { SchedulesService } from './schedules.service';
+import { ClaimedSchedule } from './schedules.types';
 
 /**
- * The claim loop every scheduler replica runs. A tick claims due schedules with a lease
+ * The claim loop every scheduler replica runs (scheduler role). A tick claims due schedules with a lease
  * (FOR UPDATE SKIP LOCKED), runs them, then records each slot once and moves next_run_at on,
  * computed in the schedule's zone from now: slots missed while down collapse into one late run.
  */
 @Injectable()
-export class ScheduleExecutor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ScheduleExecutor implements BackgroundJob {
   private readonly logger = new Logger(ScheduleExecutor.name);
   readonly worker = workerId();
   private readonly loop: ClaimLoop<ClaimedSchedule>;
 
   constructor(
     private readonly config: AppConfig,
-    private readonly repo: SchedulesRepository,
+    repo: SchedulesRepository,
     private readonly runner: ScheduleRunner,
+    private readonly schedules: SchedulesService,
     private readonly metrics: SchedulerMetrics,
   ) {
     this.loop = new ClaimLoop({
@@ -34,14 +38,13 @@ export class ScheduleExecutor implements OnApplicationBootstrap, OnApplicationSh
     });
   }
 
-  onApplicationBootstrap(): void {
-    if (this.config.hasRole('scheduler')) {
-      this.loop.start();
-    }
+  start(): void {
+    this.loop.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.loop.stop();
+  /** Stops claiming and waits for the runs in flight. */
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Claims and runs due schedules until none are left; returns how many ran. */
@@ -54,7 +57,7 @@ export class ScheduleExecutor implements OnApplicationBootstrap, OnApplicationSh
     const latenessMs = startedAt.getTime() - claim.scheduledFor.getTime();
     const result = await this.runner.perform(claim);
     try {
-      const recorded = await this.repo.finishCronRun(this.worker, claim,
+      const recorded = await this.schedules.recordCronRun(this.worker, claim,
         { ...result, startedAt, late: latenessMs > this.config.SCHEDULER_LATE_AFTER_MS },
         (s) => nextRun(s.cron, s.timezone, new Date(Math.max(Date.now(), claim.scheduledFor.getTime()))));
       if (recorded) {

@@ -1,14 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Actor } from '../common/actor';
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { Actor } from '../auth/actor';
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { ServersService } from '../servers/servers.service';
-import { FinishedRun, SchedulesRepository } from './schedules.repository';
-import { Schedule, ScheduleAction } from './schedule.entity';
-import { ScheduleExecution } from './schedule-execution.entity';
-import { SchedulerMetrics } from './scheduler-metrics.service';
+import { FinishedRun, ScheduleAction } from './schedules.types';
 
-export interface ActionTarget { serverId: string; ownerId: string; ownerDiscordId: string; action: ScheduleAction }
+export interface ActionTarget { serverId: string; ownerId: string; action: ScheduleAction }
 
 /**
  * Performs a schedule's action through ServersService as the schedule's owner, so a scheduled start
@@ -18,15 +15,11 @@ export interface ActionTarget { serverId: string; ownerId: string; ownerDiscordI
 export class ScheduleRunner {
   private readonly logger = new Logger(ScheduleRunner.name);
 
-  constructor(
-    private readonly servers: ServersService,
-    private readonly repo: SchedulesRepository,
-    private readonly metrics: SchedulerMetrics,
-  ) {}
+  constructor(private readonly servers: ServersService) {}
 
   async perform(target: ActionTarget): Promise<Pick<FinishedRun, 'status' | 'error'>> {
     const actor: Actor = {
-      userId: target.ownerId, discordId: target.ownerDiscordId, scopes: ['servers:read', 'servers:power'],
+      userId: target.ownerId, scopes: ['servers:read', 'servers:power'],
       via: { kind: 'system', name: 'scheduler' },
     };
     try {
@@ -44,16 +37,6 @@ export class ScheduleRunner {
       const ref = randomUUID().slice(0, 8);
       this.logger.error({ err, ref, serverId: target.serverId }, `Scheduled ${target.action} crashed (ref ${ref})`);
       return { status: 'failed', error: `Something went wrong (ref ${ref})` };
-    }
-  }
-
-  async runManual(schedule: Schedule, execution: ScheduleExecution, ownerDiscordId: string): Promise<void> {
-    const result = await this.perform({ ...schedule, ownerDiscordId });
-    try {
-      await this.repo.finishManualRun(execution.id, { ...result, startedAt: execution.startedAt, late: false });
-      this.metrics.executed(schedule.action, result.status);
-    } catch (err) {
-      this.logger.error({ err, scheduleId: schedule.id }, 'Could not record a manual schedule run');
     }
   }
 }

@@ -1,35 +1,41 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository } from 'typeorm';
-import { WebhooksService } from '../webhooks/webhooks.service';
-import { ExecutionStatus, Schedule } from './schedule.entity';
-import { ScheduleExecution } from './schedule-execution.entity';
+import { DataSource } from 'typeorm';
+import { Tx } from '../database/transactions';
+import {
+  ClaimedSchedule, ExecutionStatus, FinishedRun, Schedule, ScheduleAction, ScheduleDefinition, ScheduleExecution,
+} from './schedules.types';
 
-export interface ClaimedSchedule {
-  id: string;
-  serverId: string;
-  ownerId: string;
-  ownerDiscordId: string;
-  action: Schedule['action'];
-  scheduledFor: Date;
+const SCHEDULE_COLUMNS = 'id, server_id, owner_id, action, cron, timezone, enabled, next_run_at, last_run_at, last_status, last_error, ' +
+  'claimed_until, claimed_by, created_at, updated_at';
+// id is a bigserial: node-postgres hands int8 over as a string, which is what ScheduleExecution.id holds.
+const EXECUTION_COLUMNS = 'id, schedule_id, trigger, scheduled_for, started_at, finished_at, status, late, error';
+
+interface ScheduleRow {
+  id: string; server_id: string; owner_id: string; action: ScheduleAction; cron: string; timezone: string; enabled: boolean;
+  next_run_at: Date | null; last_run_at: Date | null; last_status: Schedule['lastStatus']; last_error: string | null;
+  claimed_until: Date | null; claimed_by: string | null; created_at: Date; updated_at: Date;
 }
 
-export interface FinishedRun {
-  status: Exclude<ExecutionStatus, 'running'>;
-  error: string | null;
-  startedAt: Date;
-  late: boolean;
+interface ExecutionRow {
+  id: string; schedule_id: string; trigger: 'cron' | 'manual'; scheduled_for: Date; started_at: Date; finished_at: Date | null;
+  status: ExecutionStatus; late: boolean; error: string | null;
 }
+
+const toSchedule = (r: ScheduleRow): Schedule => ({
+  id: r.id, serverId: r.server_id, ownerId: r.owner_id, action: r.action, cron: r.cron, timezone: r.timezone, enabled: r.enabled,
+  nextRunAt: r.next_run_at, lastRunAt: r.last_run_at, lastStatus: r.last_status, lastError: r.last_error,
+  claimedUntil: r.claimed_until, claimedBy: r.claimed_by, createdAt: r.created_at, updatedAt: r.updated_at,
+});
+
+const toExecution = (r: ExecutionRow): ScheduleExecution => ({
+  id: r.id, scheduleId: r.schedule_id, trigger: r.trigger, scheduledFor: r.scheduled_for, startedAt: r.started_at,
+  finishedAt: r.finished_at, status: r.status, late: r.late, error: r.error,
+});
 
 /** SQL of the scheduling module: claims, slot records and the next-run bookkeeping. */
 @Injectable()
 export class SchedulesRepository {
-  constructor(
-    private readonly db: DataSource,
-    @InjectRepository(Schedule) readonly schedules: Repository<Schedule>,
-    @InjectRepository(ScheduleExecution) readonly executions: Repository<ScheduleExecution>,
-    private readonly webhooks: WebhooksService,
-  ) {}
+  constructor(private readonly db: DataSource) {}
 
   /**
    * Claims up to `limit` due schedules for `worker` with a lease. SKIP LOCKED lets replicas claim
@@ -37,7 +43,7 @@ export class SchedulesRepository {
    */
   async claimDue(worker: string, limit: number, leaseMs: number): Promise<ClaimedSchedule[]> {
     // TypeORM answers an UPDATE ... RETURNING with [rows, affectedCount].
-    const [rows]: [Array<{ id: string; server_id: string; owner_id: string; discord_id: string; action: Schedule['action']; next_run_at: Date }>, number] = await this.db.query(
+    const [rows]: [Array<{ id: string; server_id: string; owner_id: string; action: ScheduleAction; next_run_at: Date }>, number] = await this.db.query(
       `WITH due AS (
          SELECT id FROM server_schedules
          WHERE enabled AND next_run_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
@@ -46,71 +52,51 @@ export class SchedulesRepository {
          FOR UPDATE SKIP LOCKED)
        UPDATE server_schedules s
        SET claimed_until = now() + make_interval(secs => $3::double precision / 1000), claimed_by = $1
-       FROM due, users u WHERE s.id = due.id AND u.id = s.owner_id
-       RETURNING s.id, s.server_id, s.owner_id, u.discord_id, s.action, s.next_run_at`,
+       FROM due WHERE s.id = due.id
+       RETURNING s.id, s.server_id, s.owner_id, s.action, s.next_run_at`,
       [worker, limit, leaseMs]);
     return rows.map((r) => ({
-      id: r.id, serverId: r.server_id, ownerId: r.owner_id, ownerDiscordId: r.discord_id, action: r.action, scheduledFor: r.next_run_at,
+      id: r.id, serverId: r.server_id, ownerId: r.owner_id, action: r.action, scheduledFor: r.next_run_at,
     }));
+  }
+
+  /** Locks the schedule for the rest of the transaction (a run is recorded under this lock). */
+  async lock(tx: Tx, id: string): Promise<Schedule | null> {
+    const [row]: ScheduleRow[] = await tx.query(`SELECT ${SCHEDULE_COLUMNS} FROM server_schedules WHERE id = $1 FOR UPDATE`, [id]);
+    return row ? toSchedule(row) : null;
   }
 
   /**
-   * Records the run of one cron slot and moves the schedule on, in one transaction. The unique
-   * (schedule, slot) index makes a second record of the same slot impossible, so a slot that two
-   * replicas both ran (a lease lost mid-run) is recorded once. Returns false when it was already recorded.
+   * Records the run of one cron slot. The unique (schedule, slot) index makes a second record of the same slot
+   * impossible, so a slot that two replicas both ran (a lease lost mid-run) is recorded once. False when it was already.
    */
-  async finishCronRun(worker: string, claim: ClaimedSchedule, run: FinishedRun, nextRunAt: (s: Schedule) => Date | null): Promise<boolean> {
-    return this.db.transaction(async (em) => {
-      const schedule = await em.getRepository(Schedule).findOne({ where: { id: claim.id }, lock: { mode: 'pessimistic_write' } });
-      if (!schedule) {
-        return false;
-      }
-      const inserted: unknown[] = await em.query(
-        `INSERT INTO schedule_executions (schedule_id, trigger, scheduled_for, started_at, finished_at, status, late, error)
-         VALUES ($1, 'cron', $2, $3, now(), $4, $5, $6)
-         ON CONFLICT (schedule_id, scheduled_for) WHERE trigger = 'cron' DO NOTHING RETURNING id`,
-        [claim.id, claim.scheduledFor, run.startedAt, run.status, run.late, run.error]);
-      const mine = schedule.claimedBy === worker;
-      await this.updateAfterRun(em, schedule, run, {
-        // Only move next_run_at if it still points at the slot we ran (a PATCH may have moved it).
-        nextRunAt: schedule.nextRunAt?.getTime() === claim.scheduledFor.getTime() ? nextRunAt(schedule) : schedule.nextRunAt,
-        releaseClaim: mine,
-      });
-      if (inserted.length > 0) {
-        await this.emitRun(em, schedule, 'cron', claim.scheduledFor, run);
-      }
-      return inserted.length > 0;
-    });
+  async insertCronExecution(tx: Tx, claim: ClaimedSchedule, run: FinishedRun): Promise<boolean> {
+    const inserted: unknown[] = await tx.query(
+      `INSERT INTO schedule_executions (schedule_id, trigger, scheduled_for, started_at, finished_at, status, late, error)
+       VALUES ($1, 'cron', $2, $3, now(), $4, $5, $6)
+       ON CONFLICT (schedule_id, scheduled_for) WHERE trigger = 'cron' DO NOTHING RETURNING id`,
+      [claim.id, claim.scheduledFor, run.startedAt, run.status, run.late, run.error]);
+    return inserted.length > 0;
   }
 
-  async startManualRun(scheduleId: string, at: Date): Promise<ScheduleExecution> {
-    return this.executions.save(this.executions.create({
-      scheduleId, trigger: 'manual', scheduledFor: at, startedAt: at, status: 'running', late: false, error: null,
-    }));
+  async insertManualExecution(scheduleId: string, at: Date): Promise<ScheduleExecution> {
+    const [row]: ExecutionRow[] = await this.db.query(
+      `INSERT INTO schedule_executions (schedule_id, trigger, scheduled_for, started_at, status, late, error)
+       VALUES ($1, 'manual', $2, $2, 'running', false, NULL) RETURNING ${EXECUTION_COLUMNS}`, [scheduleId, at]);
+    return toExecution(row);
   }
 
-  async finishManualRun(executionId: string, run: FinishedRun): Promise<void> {
-    await this.db.transaction(async (em) => {
-      await em.query(`UPDATE schedule_executions SET status = $2, error = $3, finished_at = now() WHERE id = $1`, [executionId, run.status, run.error]);
-      const [row]: Array<{ schedule_id: string }> = await em.query('SELECT schedule_id FROM schedule_executions WHERE id = $1', [executionId]);
-      const schedule = row && await em.getRepository(Schedule).findOne({ where: { id: row.schedule_id }, lock: { mode: 'pessimistic_write' } });
-      if (schedule) {
-        await this.updateAfterRun(em, schedule, run, { nextRunAt: schedule.nextRunAt, releaseClaim: false });
-        await this.emitRun(em, schedule, 'manual', run.startedAt, run);
-      }
-    });
+  /** Ends a manual run; returns its schedule's id (null when the execution is gone with its schedule). */
+  async finishExecution(tx: Tx, executionId: string, run: FinishedRun): Promise<string | null> {
+    const [rows]: [Array<{ schedule_id: string }>, number] = await tx.query(
+      'UPDATE schedule_executions SET status = $2, error = $3, finished_at = now() WHERE id = $1 RETURNING schedule_id',
+      [executionId, run.status, run.error]);
+    return rows[0]?.schedule_id ?? null;
   }
 
-  /** schedule.executed (success or skipped) or schedule.failed, in the transaction that records the run. */
-  private async emitRun(em: EntityManager, schedule: Schedule, trigger: 'cron' | 'manual', scheduledFor: Date, run: FinishedRun): Promise<void> {
-    await this.webhooks.enqueue(em, schedule.ownerId, run.status === 'failed' ? 'schedule.failed' : 'schedule.executed', {
-      schedule: { id: schedule.id, serverId: schedule.serverId, action: schedule.action, cron: schedule.cron, timezone: schedule.timezone },
-      execution: { trigger, scheduledFor: scheduledFor.toISOString(), startedAt: run.startedAt.toISOString(), status: run.status, late: run.late, error: run.error },
-    });
-  }
-
-  private async updateAfterRun(em: EntityManager, schedule: Schedule, run: FinishedRun, opts: { nextRunAt: Date | null; releaseClaim: boolean }): Promise<void> {
-    await em.query(
+  /** The outcome of a run on the schedule; a disabled schedule keeps no next run. */
+  async updateAfterRun(tx: Tx, schedule: Schedule, run: FinishedRun, opts: { nextRunAt: Date | null; releaseClaim: boolean }): Promise<void> {
+    await tx.query(
       `UPDATE server_schedules SET last_run_at = $2, last_status = $3, last_error = $4, next_run_at = $5,
          claimed_until = CASE WHEN $6 THEN NULL ELSE claimed_until END,
          claimed_by = CASE WHEN $6 THEN NULL ELSE claimed_by END,
@@ -119,14 +105,64 @@ export class SchedulesRepository {
       [schedule.id, run.startedAt, run.status, run.error, schedule.enabled ? opts.nextRunAt : null, opts.releaseClaim]);
   }
 
-  async countForServer(em: EntityManager, serverId: string): Promise<number> {
-    const [{ count }]: Array<{ count: number }> = await em.query('SELECT count(*)::int AS count FROM server_schedules WHERE server_id = $1', [serverId]);
+  async countForServer(tx: Tx, serverId: string): Promise<number> {
+    const [{ count }]: Array<{ count: number }> = await tx.query('SELECT count(*)::int AS count FROM server_schedules WHERE server_id = $1', [serverId]);
     return count;
   }
 
   /** Serialises schedule creation per server so the per-server cap holds under concurrency. */
-  async lockServer(em: EntityManager, serverId: string): Promise<void> {
-    await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('schedules:' || $1, 0))`, [serverId]);
+  async lockServer(tx: Tx, serverId: string): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('schedules:' || $1, 0))`, [serverId]);
+  }
+
+  async insert(tx: Tx, owner: { serverId: string; ownerId: string }, def: ScheduleDefinition): Promise<Schedule> {
+    const [row]: ScheduleRow[] = await tx.query(
+      `INSERT INTO server_schedules (server_id, owner_id, action, cron, timezone, enabled, next_run_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${SCHEDULE_COLUMNS}`,
+      [owner.serverId, owner.ownerId, def.action, def.cron, def.timezone, def.enabled, def.nextRunAt ?? null]);
+    return toSchedule(row);
+  }
+
+  async updateDefinition(tx: Tx, id: string, def: ScheduleDefinition): Promise<void> {
+    const moveNextRun = def.nextRunAt !== undefined;
+    await tx.query(
+      `UPDATE server_schedules SET action = $2, cron = $3, timezone = $4, enabled = $5,
+         next_run_at = CASE WHEN $6 THEN $7::timestamptz ELSE next_run_at END, updated_at = now()
+       WHERE id = $1`, [id, def.action, def.cron, def.timezone, def.enabled, moveNextRun, def.nextRunAt ?? null]);
+  }
+
+  /** Deletes the schedule (its executions cascade); false when it was already gone. */
+  async removeOwned(tx: Tx, ownerId: string, id: string): Promise<boolean> {
+    const [, count]: [unknown[], number] = await tx.query('DELETE FROM server_schedules WHERE id = $1 AND owner_id = $2', [id, ownerId]);
+    return count > 0;
+  }
+
+  async findOwned(ownerId: string, id: string): Promise<Schedule | null> {
+    const [row]: ScheduleRow[] = await this.db.query(
+      `SELECT ${SCHEDULE_COLUMNS} FROM server_schedules WHERE id = $1 AND owner_id = $2`, [id, ownerId]);
+    return row ? toSchedule(row) : null;
+  }
+
+  /** One page of the owner's schedules (of one server when `serverId` is given), oldest first, and how many there are. */
+  async listOwned(ownerId: string, serverId: string | null, offset: number, limit: number): Promise<[Schedule[], number]> {
+    const where = serverId === null ? 'owner_id = $1' : 'owner_id = $1 AND server_id = $2';
+    const params = serverId === null ? [ownerId] : [ownerId, serverId];
+    const [rows, [{ count }]] = await Promise.all([
+      this.db.query(`SELECT ${SCHEDULE_COLUMNS} FROM server_schedules WHERE ${where} ORDER BY created_at ASC, id ASC
+        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [...params, limit, offset]),
+      this.db.query(`SELECT count(*)::int AS count FROM server_schedules WHERE ${where}`, params),
+    ]) as [ScheduleRow[], Array<{ count: number }>];
+    return [rows.map(toSchedule), count];
+  }
+
+  /** One page of a schedule's executions, newest first, and how many there are. */
+  async listExecutions(scheduleId: string, offset: number, limit: number): Promise<[ScheduleExecution[], number]> {
+    const [rows, [{ count }]] = await Promise.all([
+      this.db.query(`SELECT ${EXECUTION_COLUMNS} FROM schedule_executions WHERE schedule_id = $1
+        ORDER BY started_at DESC, id DESC LIMIT $2 OFFSET $3`, [scheduleId, limit, offset]),
+      this.db.query('SELECT count(*)::int AS count FROM schedule_executions WHERE schedule_id = $1', [scheduleId]),
+    ]) as [ExecutionRow[], Array<{ count: number }>];
+    return [rows.map(toExecution), count];
   }
 
   async countByEnabled(): Promise<Array<{ enabled: boolean; count: number }>> {

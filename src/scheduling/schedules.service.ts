@@ -1,72 +1,72 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ActivityService } from '../activity/activity.service';
-import { Actor } from '../common/actor';
-import { DomainError, ErrorCode } from '../common/domain-error';
-import { echo } from '../common/echo';
-import { Paginated } from '../common/envelope';
-import { pageWindow, paginate } from '../common/pagination';
+import { Actor } from '../auth/actor';
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
+import { Paginated } from '../common/http/envelope';
+import { pageWindow, paginate } from '../common/http/pagination';
+import { echo } from '../common/values/echo';
+import { isUuid } from '../common/values/uuid';
+import { Transactions, Tx } from '../database/transactions';
 import { ServersService } from '../servers/servers.service';
+import { WebhooksService } from '../webhooks/webhooks.service';
 import { assertCron, assertTimeZone, describeCron, nextRun, nextRuns } from './cron';
-import { Schedule, SCHEDULE_ACTIONS } from './schedule.entity';
-import { ScheduleExecution } from './schedule-execution.entity';
 import { ScheduleRunner } from './schedule-runner.service';
+import { SchedulerMetrics } from './scheduling.metrics';
 import { SchedulesRepository } from './schedules.repository';
 import {
-  CreateScheduleInput, ExecutionView, NEXT_RUNS_SHOWN, SCHEDULES_PER_SERVER_MAX, ScheduleView, UpdateScheduleInput,
+  ClaimedSchedule, CreateScheduleInput, ExecutionView, FinishedRun, NEXT_RUNS_SHOWN, Schedule, SCHEDULE_ACTIONS, ScheduleExecution,
+  SCHEDULES_PER_SERVER_MAX, ScheduleView, UpdateScheduleInput,
 } from './schedules.types';
-import { isUuid } from '../common/uuid';
 
-
-/** Every rule about schedules: validation, ownership, limits, next-run bookkeeping, run-now. */
+/** Every rule about schedules: validation, ownership, limits, next-run bookkeeping, run-now, and the record of each run. */
 @Injectable()
 export class SchedulesService {
+  private readonly logger = new Logger(SchedulesService.name);
+
   constructor(
+    private readonly transactions: Transactions,
     private readonly repo: SchedulesRepository,
     private readonly servers: ServersService,
     private readonly runner: ScheduleRunner,
     private readonly activity: ActivityService,
+    private readonly webhooks: WebhooksService,
+    private readonly metrics: SchedulerMetrics,
   ) {}
 
   async create(actor: Actor, serverId: string, input: CreateScheduleInput): Promise<ScheduleView> {
     await this.servers.get(actor, serverId);
     const normalized = this.validate(input.action, input.cron, input.timezone ?? 'UTC');
     const enabled = input.enabled ?? true;
-    const saved = await this.repo.schedules.manager.transaction(async (em) => {
-      await this.repo.lockServer(em, serverId);
-      if ((await this.repo.countForServer(em, serverId)) >= SCHEDULES_PER_SERVER_MAX) {
+    const saved = await this.transactions.run(async (tx) => {
+      await this.repo.lockServer(tx, serverId);
+      if ((await this.repo.countForServer(tx, serverId)) >= SCHEDULES_PER_SERVER_MAX) {
         throw new DomainError(ErrorCode.LIMIT_REACHED, `A server can have at most ${SCHEDULES_PER_SERVER_MAX} schedules`);
       }
-      const repo = em.getRepository(Schedule);
-      const created = await repo.save(repo.create({
-        serverId, ownerId: actor.userId, ...normalized, enabled,
-        nextRunAt: enabled ? nextRun(normalized.cron, normalized.timezone, new Date()) : null,
-      }));
-      await this.activity.record(em, actor, { action: 'schedule.created', target: { type: 'schedule', id: created.id }, details: { serverId, ...normalized, enabled } });
+      const created = await this.repo.insert(tx, { serverId, ownerId: actor.userId }, {
+        ...normalized, enabled, nextRunAt: enabled ? nextRun(normalized.cron, normalized.timezone, new Date()) : null,
+      });
+      await this.activity.recordIn(tx, actor, { action: 'schedule.created', target: { type: 'schedule', id: created.id }, details: { serverId, ...normalized, enabled } });
       return created;
     });
-    return this.toView(saved);
+    return toView(saved);
   }
 
   async listForServer(actor: Actor, serverId: string, page: { page?: number; perPage?: number }): Promise<Paginated<ScheduleView>> {
     await this.servers.get(actor, serverId);
     const { offset, limit } = pageWindow(page);
-    const [rows, total] = await this.repo.schedules.findAndCount({
-      where: { serverId, ownerId: actor.userId }, order: { createdAt: 'ASC', id: 'ASC' }, skip: offset, take: limit,
-    });
-    return paginate(rows.map((s) => this.toView(s)), total, page);
+    const [rows, total] = await this.repo.listOwned(actor.userId, serverId, offset, limit);
+    return paginate(rows.map(toView), total, page);
   }
 
   /** All of the actor's schedules across servers (Discord `/schedule list`). */
   async listMine(actor: Actor, page: { page?: number; perPage?: number }): Promise<Paginated<ScheduleView>> {
     const { offset, limit } = pageWindow(page);
-    const [rows, total] = await this.repo.schedules.findAndCount({
-      where: { ownerId: actor.userId }, order: { createdAt: 'ASC', id: 'ASC' }, skip: offset, take: limit,
-    });
-    return paginate(rows.map((s) => this.toView(s)), total, page);
+    const [rows, total] = await this.repo.listOwned(actor.userId, null, offset, limit);
+    return paginate(rows.map(toView), total, page);
   }
 
   async get(actor: Actor, scheduleId: string): Promise<ScheduleView> {
-    return this.toView(await this.load(actor, scheduleId));
+    return toView(await this.load(actor, scheduleId));
   }
 
   async update(actor: Actor, scheduleId: string, input: UpdateScheduleInput): Promise<ScheduleView> {
@@ -74,13 +74,13 @@ export class SchedulesService {
     const normalized = this.validate(input.action ?? current.action, input.cron ?? current.cron, input.timezone ?? current.timezone);
     const enabled = input.enabled ?? current.enabled;
     const timingChanged = normalized.cron !== current.cron || normalized.timezone !== current.timezone || enabled !== current.enabled;
-    await this.repo.schedules.manager.transaction(async (em) => {
-      await em.getRepository(Schedule).update({ id: current.id }, {
+    await this.transactions.run(async (tx) => {
+      await this.repo.updateDefinition(tx, current.id, {
         ...normalized,
         enabled,
         ...(timingChanged ? { nextRunAt: enabled ? nextRun(normalized.cron, normalized.timezone, new Date()) : null } : {}),
       });
-      await this.activity.record(em, actor, { action: 'schedule.updated', target: { type: 'schedule', id: current.id },
+      await this.activity.recordIn(tx, actor, { action: 'schedule.updated', target: { type: 'schedule', id: current.id },
         details: { serverId: current.serverId, ...normalized, enabled } });
     });
     return this.get(actor, scheduleId);
@@ -92,35 +92,81 @@ export class SchedulesService {
 
   async remove(actor: Actor, scheduleId: string): Promise<ScheduleView> {
     const schedule = await this.load(actor, scheduleId);
-    await this.repo.schedules.manager.transaction(async (em) => {
-      const deleted = await em.getRepository(Schedule).delete({ id: schedule.id, ownerId: actor.userId });
-      if (deleted.affected) {
-        await this.activity.record(em, actor, { action: 'schedule.deleted', target: { type: 'schedule', id: schedule.id },
+    await this.transactions.run(async (tx) => {
+      if (await this.repo.removeOwned(tx, actor.userId, schedule.id)) {
+        await this.activity.recordIn(tx, actor, { action: 'schedule.deleted', target: { type: 'schedule', id: schedule.id },
           details: { serverId: schedule.serverId, action: schedule.action, cron: schedule.cron } });
       }
     });
-    return this.toView(schedule);
+    return toView(schedule);
   }
 
   /** Runs the action now (enabled or not), in the background; the returned execution tracks it. */
   async runNow(actor: Actor, scheduleId: string): Promise<ExecutionView> {
     const schedule = await this.load(actor, scheduleId);
-    const execution = await this.repo.startManualRun(schedule.id, new Date());
-    void this.runner.runManual(schedule, execution, actor.discordId);
+    const execution = await this.repo.insertManualExecution(schedule.id, new Date());
+    void this.runManual(schedule, execution);
     return toExecutionView(execution);
+  }
+
+  /**
+   * Records the run of one claimed cron slot and moves the schedule on, in one transaction (with its webhook
+   * event). The slot is recorded once however many replicas ran it; false when it already was.
+   */
+  async recordCronRun(worker: string, claim: ClaimedSchedule, run: FinishedRun, nextRunAt: (s: Schedule) => Date | null): Promise<boolean> {
+    return this.transactions.run(async (tx) => {
+      const schedule = await this.repo.lock(tx, claim.id);
+      if (!schedule) {
+        return false;
+      }
+      const recorded = await this.repo.insertCronExecution(tx, claim, run);
+      await this.repo.updateAfterRun(tx, schedule, run, {
+        // Only move next_run_at if it still points at the slot we ran (a PATCH may have moved it).
+        nextRunAt: schedule.nextRunAt?.getTime() === claim.scheduledFor.getTime() ? nextRunAt(schedule) : schedule.nextRunAt,
+        releaseClaim: schedule.claimedBy === worker,
+      });
+      if (recorded) {
+        await this.emitRun(tx, schedule, 'cron', claim.scheduledFor, run);
+      }
+      return recorded;
+    });
+  }
+
+  private async runManual(schedule: Schedule, execution: ScheduleExecution): Promise<void> {
+    const result = await this.runner.perform(schedule);
+    try {
+      const run: FinishedRun = { ...result, startedAt: execution.startedAt, late: false };
+      await this.transactions.run(async (tx) => {
+        const scheduleId = await this.repo.finishExecution(tx, execution.id, run);
+        const locked = scheduleId && await this.repo.lock(tx, scheduleId);
+        if (locked) {
+          await this.repo.updateAfterRun(tx, locked, run, { nextRunAt: locked.nextRunAt, releaseClaim: false });
+          await this.emitRun(tx, locked, 'manual', run.startedAt, run);
+        }
+      });
+      this.metrics.executed(schedule.action, result.status);
+    } catch (err) {
+      this.logger.error({ err, scheduleId: schedule.id }, 'Could not record a manual schedule run');
+    }
+  }
+
+  /** schedule.executed (success or skipped) or schedule.failed, in the transaction that records the run. */
+  private async emitRun(tx: Tx, schedule: Schedule, trigger: 'cron' | 'manual', scheduledFor: Date, run: FinishedRun): Promise<void> {
+    await this.webhooks.enqueueIn(tx, schedule.ownerId, run.status === 'failed' ? 'schedule.failed' : 'schedule.executed', {
+      schedule: { id: schedule.id, serverId: schedule.serverId, action: schedule.action, cron: schedule.cron, timezone: schedule.timezone },
+      execution: { trigger, scheduledFor: scheduledFor.toISOString(), startedAt: run.startedAt.toISOString(), status: run.status, late: run.late, error: run.error },
+    });
   }
 
   async executions(actor: Actor, scheduleId: string, page: { page?: number; perPage?: number }): Promise<Paginated<ExecutionView>> {
     const schedule = await this.load(actor, scheduleId);
     const { offset, limit } = pageWindow(page);
-    const [rows, total] = await this.repo.executions.findAndCount({
-      where: { scheduleId: schedule.id }, order: { startedAt: 'DESC', id: 'DESC' }, skip: offset, take: limit,
-    });
+    const [rows, total] = await this.repo.listExecutions(schedule.id, offset, limit);
     return paginate(rows.map(toExecutionView), total, page);
   }
 
   private async load(actor: Actor, scheduleId: string): Promise<Schedule> {
-    const schedule = isUuid(scheduleId) ? await this.repo.schedules.findOneBy({ id: scheduleId, ownerId: actor.userId }) : null;
+    const schedule = isUuid(scheduleId) ? await this.repo.findOwned(actor.userId, scheduleId) : null;
     if (!schedule) {
       throw new DomainError(ErrorCode.SCHEDULE_NOT_FOUND, `Schedule ${echo(scheduleId)} not found`);
     }
@@ -135,28 +181,9 @@ export class SchedulesService {
     assertTimeZone(timezone);
     return { action: action as Schedule['action'], cron: cron.trim().split(/\s+/).join(' '), timezone };
   }
-
-  private toView(s: Schedule): ScheduleView {
-    return {
-      id: s.id,
-      serverId: s.serverId,
-      action: s.action,
-      cron: s.cron,
-      timezone: s.timezone,
-      description: describeCron(s.cron),
-      enabled: s.enabled,
-      nextRunAt: s.nextRunAt?.toISOString() ?? null,
-      nextRuns: nextRuns(s.cron, s.timezone, new Date(), NEXT_RUNS_SHOWN).map((d) => d.toISOString()),
-      lastRunAt: s.lastRunAt?.toISOString() ?? null,
-      lastStatus: s.lastStatus,
-      lastError: s.lastError,
-      createdAt: s.createdAt.toISOString(),
-      updatedAt: s.updatedAt.toISOString(),
-    };
-  }
 }
 
-export function toExecutionView(e: ScheduleExecution): ExecutionView {
+function toExecutionView(e: ScheduleExecution): ExecutionView {
   return {
     id: String(e.id),
     trigger: e.trigger,
@@ -166,5 +193,24 @@ export function toExecutionView(e: ScheduleExecution): ExecutionView {
     status: e.status,
     late: e.late,
     error: e.error,
+  };
+}
+
+function toView(s: Schedule): ScheduleView {
+  return {
+    id: s.id,
+    serverId: s.serverId,
+    action: s.action,
+    cron: s.cron,
+    timezone: s.timezone,
+    description: describeCron(s.cron),
+    enabled: s.enabled,
+    nextRunAt: s.nextRunAt?.toISOString() ?? null,
+    nextRuns: nextRuns(s.cron, s.timezone, new Date(), NEXT_RUNS_SHOWN).map((d) => d.toISOString()),
+    lastRunAt: s.lastRunAt?.toISOString() ?? null,
+    lastStatus: s.lastStatus,
+    lastError: s.lastError,
+    createdAt: s.createdAt.toISOString(),
+    updatedAt: s.updatedAt.toISOString(),
   };
 }

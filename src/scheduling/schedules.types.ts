@@ -1,5 +1,66 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { SCHEDULE_ACTIONS, ScheduleAction } from './schedule.entity';
+
+export const SCHEDULE_ACTIONS = ['start', 'stop', 'restart'] as const;
+export type ScheduleAction = (typeof SCHEDULE_ACTIONS)[number];
+export type ExecutionStatus = 'running' | 'success' | 'failed' | 'skipped';
+
+/** A row of server_schedules (SchedulesRepository maps it). */
+export interface Schedule {
+  id: string;
+  serverId: string;
+  ownerId: string;
+  action: ScheduleAction;
+  cron: string;
+  timezone: string;
+  enabled: boolean;
+  nextRunAt: Date | null;
+  lastRunAt: Date | null;
+  lastStatus: Exclude<ExecutionStatus, 'running'> | null;
+  lastError: string | null;
+  claimedUntil: Date | null;
+  claimedBy: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A row of schedule_executions: one cron slot or one manual run. */
+export interface ScheduleExecution {
+  id: string;
+  scheduleId: string;
+  trigger: 'cron' | 'manual';
+  scheduledFor: Date;
+  startedAt: Date;
+  finishedAt: Date | null;
+  status: ExecutionStatus;
+  late: boolean;
+  error: string | null;
+}
+
+/** A due schedule claimed by one executor with a lease. */
+export interface ClaimedSchedule {
+  id: string;
+  serverId: string;
+  ownerId: string;
+  action: ScheduleAction;
+  scheduledFor: Date;
+}
+
+/** How a run ended, as recorded in its execution and on the schedule. */
+export interface FinishedRun {
+  status: Exclude<ExecutionStatus, 'running'>;
+  error: string | null;
+  startedAt: Date;
+  late: boolean;
+}
+
+/** What a create or update leaves on the schedule; `nextRunAt` is left as is when undefined. */
+export interface ScheduleDefinition {
+  action: ScheduleAction;
+  cron: string;
+  timezone: string;
+  enabled: boolean;
+  nextRunAt?: Date | null;
+}
 
 export const SCHEDULES_PER_SERVER_MAX = 25;
 export const NEXT_RUNS_SHOWN = 5;

@@ -1,20 +1,18 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { ActivityModule } from '../activity/activity.module';
 import { ServersModule } from '../servers/servers.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
-import { Schedule } from './schedule.entity';
-import { ScheduleExecution } from './schedule-execution.entity';
 import { ScheduleExecutor } from './schedule-executor.service';
 import { ScheduleRunner } from './schedule-runner.service';
-import { schedulerMetricProviders, SchedulerMetrics } from './scheduler-metrics.service';
+import { schedulerMetricProviders, SchedulerMetrics } from './scheduling.metrics';
 import { SchedulesCommands } from './schedules.commands';
 import { SchedulesController } from './schedules.controller';
 import { SchedulesRepository } from './schedules.repository';
 import { SchedulesService } from './schedules.service';
 
+/** Cron schedules of server power actions. ScheduleExecutor is a scheduler-role job (started by SchedulerRoleModule). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Schedule, ScheduleExecution]), ServersModule, WebhooksModule, ActivityModule],
+  imports: [ServersModule, WebhooksModule, ActivityModule],
   controllers: [SchedulesController],
   providers: [SchedulesRepository, SchedulesService, ScheduleRunner, ScheduleExecutor, SchedulerMetrics, ...schedulerMetricProviders, SchedulesCommands],
   exports: [SchedulesService, ScheduleExecutor],

@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequireScopes } from '../auth/auth.decorators';
-import { Actor } from '../common/actor';
-import { ApiEnvelope, ApiErrors } from '../common/api-docs.decorator';
-import { Paginated } from '../common/envelope';
-import { Idempotent } from '../common/idempotency.interceptor';
+import { Actor } from '../auth/actor';
+import { ApiEnvelope, ApiErrors } from '../common/http/api-docs.decorator';
+import { Paginated } from '../common/http/envelope';
+import { Idempotent } from '../common/idempotency/idempotency.interceptor';
 import { CreateServerDto } from './dto/create-server.dto';
 import { ListServersDto } from './dto/list-servers.dto';
 import { ServerLogsDto } from './dto/server-logs.dto';

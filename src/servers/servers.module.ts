@@ -1,32 +1,33 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { ActivityModule } from '../activity/activity.module';
 import { CreditsModule } from '../credits/credits.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
-import { GameCatalogService } from './game-catalog.service';
-import { GamesCommands } from './games.commands';
-import { GamesController } from './games.controller';
-import { Server } from './server.entity';
-import { ServerBillingService } from './server-billing.service';
-import { ServerMetricsService } from './server-metrics.service';
-import { ServerProvisioner } from './server-provisioner.service';
-import { ServerReconcilerService } from './server-reconciler.service';
-import { ServerWatchService } from './server-watch.service';
-import { ServersCommands } from './servers.commands';
-import { ServersComponents } from './servers.components';
+import { ServerBillingService } from './billing/server-billing.service';
+import { GameCatalogService } from './catalog/game-catalog.service';
+import { GamesCommands } from './catalog/games.commands';
+import { GamesController } from './catalog/games.controller';
+import { ServersCommands } from './discord/servers.commands';
+import { ServersComponents } from './discord/servers.components';
+import { ServerProvisioner } from './lifecycle/server-provisioner.service';
+import { ServerReconcilerService } from './lifecycle/server-reconciler.service';
+import { ServerWatchService } from './lifecycle/server-watch.service';
 import { ServersController } from './servers.controller';
+import { ServerMetrics } from './servers.metrics';
 import { ServersRepository } from './servers.repository';
 import { ServersService } from './servers.service';
 
-/** Game catalog, servers and their lifecycle on Agones (AgonesModule is global), hourly billing. */
+/**
+ * Game catalog, servers and their lifecycle on Agones (AgonesModule is global), hourly billing.
+ * Scheduler-role jobs (started by SchedulerRoleModule): ServerBillingService, ServerReconcilerService, ServerWatchService.
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature([Server]), CreditsModule, WebhooksModule, ActivityModule],
+  imports: [CreditsModule, WebhooksModule, ActivityModule],
   controllers: [GamesController, ServersController],
   providers: [
     GameCatalogService, ServersRepository, ServersService, ServerProvisioner,
-    ServerBillingService, ServerReconcilerService, ServerWatchService, ServerMetricsService,
+    ServerBillingService, ServerReconcilerService, ServerWatchService, ServerMetrics,
     ServersCommands, ServersComponents, GamesCommands,
   ],
-  exports: [ServersService, GameCatalogService, ServerBillingService],
+  exports: [ServersService, GameCatalogService, ServerBillingService, ServerReconcilerService, ServerWatchService],
 })
 export class ServersModule {}

@@ -1,14 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { queryRows } from '../database/pool-query';
-import { Server, ServerPort } from './server.entity';
-import { LIVE_STATUSES, ServerStatus } from './server-status';
-import { isUuid } from '../common/uuid';
-
-export type ServerPatch = Partial<Pick<Server,
-  'status' | 'address' | 'port' | 'ports' | 'playersOnline' | 'playersMax' | 'gameserverName' | 'billedUntil' | 'startSeq' | 'startCharged'
-  | 'startDeadline' | 'lastError' | 'stopReason'>>;
+import { Tx } from '../database/transactions';
+import { isUuid } from '../common/values/uuid';
+import { LIVE_STATUSES, ServerStatus } from './lifecycle/server-status';
+import { Server, ServerPort } from './servers.types';
 
 const SERVER_COLUMNS = 'id, owner_id, name, game_type, status, address, port, ports, players_online, players_max, gameserver_name, ' +
   'cost_per_hour, billed_until, start_seq, start_charged, start_deadline, last_error, stop_reason, created_at, updated_at';
@@ -35,39 +31,110 @@ export interface Placement {
   players: { online: number; max: number } | null;
 }
 
+/** A start or restart about to ask Agones for a GameServer: what the record becomes meanwhile. */
+export interface StartingState {
+  status: 'creating' | 'starting';
+  startSeq: number;
+  startCharged: boolean;
+  billedUntil: Date | null;
+}
+
+/** How a run that did not reach (or stay in) running ends: see ServerProvisioner.endRun. */
+export interface EndedState {
+  status: 'stopped' | 'error';
+  stopReason: string;
+  lastError: string;
+  billedUntil: Date | null;
+}
+
 /** Rows affected by an UPDATE/DELETE through TypeORM's raw query ([rows, count]). */
 const affected = (result: unknown): number => (Array.isArray(result) ? Number(result[1] ?? 0) : 0);
 const LIVE = `('${LIVE_STATUSES.join("', '")}')`;
+/** A server between GameServers: no GameServer, address, ports, players or start deadline. */
+const NOT_PLACED = `gameserver_name = NULL, address = NULL, port = NULL, ports = '[]', players_online = NULL, players_max = NULL, start_deadline = NULL`;
+const UNIQUE_VIOLATION = '23505';
 
 /** SQL of the servers table; conditional updates name the state they expect, so late or repeated calls change nothing. */
 @Injectable()
 export class ServersRepository {
-  constructor(@InjectRepository(Server) private readonly servers: Repository<Server>, private readonly db: DataSource) {}
+  constructor(private readonly db: DataSource) {}
 
-  findById(id: string): Promise<Server | null> {
-    return this.servers.findOneBy({ id });
+  /** Read on the pool: GET /servers/:id and the answer of every start/stop read it. */
+  async findById(id: string): Promise<Server | null> {
+    const [row] = await queryRows<ServerRow>(this.db, `SELECT ${SERVER_COLUMNS} FROM servers WHERE id = $1`, [id]);
+    return row ? toServer(row) : null;
+  }
+
+  /** The row as the caller's transaction sees it (its own uncommitted changes included). */
+  async findIn(tx: Tx, id: string): Promise<Server | null> {
+    const [row]: ServerRow[] = await tx.query(`SELECT ${SERVER_COLUMNS} FROM servers WHERE id = $1`, [id]);
+    return row ? toServer(row) : null;
   }
 
   /** Locks the row for the rest of the transaction: every state change of a server goes through this lock. */
-  lock(em: EntityManager, id: string): Promise<Server | null> {
-    return em.getRepository(Server).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  async lock(tx: Tx, id: string): Promise<Server | null> {
+    const [row]: ServerRow[] = await tx.query(`SELECT ${SERVER_COLUMNS} FROM servers WHERE id = $1 FOR UPDATE`, [id]);
+    return row ? toServer(row) : null;
   }
 
-  insert(em: EntityManager, row: Pick<Server, 'ownerId' | 'name' | 'gameType' | 'status' | 'costPerHour'> & ServerPatch): Promise<Server> {
-    const repo = em.getRepository(Server);
-    return repo.save(repo.create({ startSeq: 0, startCharged: false, ports: [], ...row }));
+  /** Serialises one owner's creations so the per-user cap holds under concurrency. */
+  async lockOwner(tx: Tx, ownerId: string): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`servers:${ownerId}`]);
   }
 
-  async update(em: EntityManager, id: string, patch: ServerPatch): Promise<void> {
-    await em.getRepository(Server).update({ id }, patch);
+  async countOwned(tx: Tx, ownerId: string): Promise<number> {
+    const [{ count }]: Array<{ count: number }> = await tx.query('SELECT count(*)::int AS count FROM servers WHERE owner_id = $1', [ownerId]);
+    return count;
   }
 
-  async remove(em: EntityManager, id: string): Promise<void> {
-    await em.getRepository(Server).delete({ id });
+  /** A new record; null when the owner already has a server of that name (names are unique per owner, case-insensitively). */
+  async insert(tx: Tx, row: Pick<Server, 'ownerId' | 'name' | 'gameType' | 'status' | 'costPerHour'>): Promise<Server | null> {
+    try {
+      const [created]: ServerRow[] = await tx.query(
+        `INSERT INTO servers (owner_id, name, game_type, status, cost_per_hour) VALUES ($1, $2, $3, $4, $5) RETURNING ${SERVER_COLUMNS}`,
+        [row.ownerId, row.name, row.gameType, row.status, row.costPerHour]);
+      return toServer(created);
+    } catch (err) {
+      if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+        return null;
+      }
+      throw err;
+    }
   }
 
-  async countOwned(em: EntityManager, ownerId: string): Promise<number> {
-    return em.getRepository(Server).countBy({ ownerId });
+  async remove(tx: Tx, id: string): Promise<void> {
+    await tx.query('DELETE FROM servers WHERE id = $1', [id]);
+  }
+
+  /** A start (or restart) is committed: a fresh sequence, no GameServer yet, no error or stop reason left over. */
+  async beginStart(tx: Tx, id: string, next: StartingState): Promise<void> {
+    await tx.query(
+      `UPDATE servers SET status = $2, start_seq = $3, start_charged = $4, billed_until = $5, ${NOT_PLACED},
+         last_error = NULL, stop_reason = NULL, updated_at = now()
+       WHERE id = $1`, [id, next.status, next.startSeq, next.startCharged, next.billedUntil]);
+  }
+
+  /** running/starting → stopping; the started hour is kept (nothing to refund). `lastError` tells why, when the owner did not ask. */
+  async beginStop(tx: Tx, id: string, stopReason: string, lastError?: string): Promise<void> {
+    await tx.query(
+      `UPDATE servers SET status = 'stopping', stop_reason = $2, start_charged = false, last_error = COALESCE($3, last_error), updated_at = now()
+       WHERE id = $1`, [id, stopReason, lastError ?? null]);
+  }
+
+  async beginDelete(tx: Tx, id: string): Promise<void> {
+    await tx.query(`UPDATE servers SET status = 'deleting', start_charged = false, updated_at = now() WHERE id = $1`, [id]);
+  }
+
+  /** The next hour is paid: the server may run until `billedUntil`. */
+  async extendPaidUntil(tx: Tx, id: string, billedUntil: Date): Promise<void> {
+    await tx.query('UPDATE servers SET billed_until = $2, updated_at = now() WHERE id = $1', [id, billedUntil]);
+  }
+
+  /** A live run ended without being asked to: the GameServer is forgotten and the reason kept. */
+  async endRun(tx: Tx, id: string, ended: EndedState): Promise<void> {
+    await tx.query(
+      `UPDATE servers SET status = $2, stop_reason = $3, last_error = $4, billed_until = $5, start_charged = false, ${NOT_PLACED}, updated_at = now()
+       WHERE id = $1`, [id, ended.status, ended.stopReason, ended.lastError, ended.billedUntil]);
   }
 
   /**
@@ -115,9 +182,9 @@ export class ServersRepository {
    * The GameServer is playable: the server runs at its address and ports (no longer owes a refund, has no start
    * deadline). Repeated while running, it records changed ports or players and nothing else.
    */
-  async markReady(id: string, name: string, placement: Placement, em?: EntityManager): Promise<boolean> {
+  async markReady(tx: Tx, id: string, name: string, placement: Placement): Promise<boolean> {
     const port = placement.ports[0]?.port ?? null;
-    return affected(await (em ?? this.db).query(
+    return affected(await tx.query(
       `UPDATE servers SET status = 'running', address = $3, port = $4, ports = $5::jsonb, players_online = $6, players_max = $7,
          start_charged = false, start_deadline = NULL, last_error = NULL, updated_at = now()
        WHERE id = $1 AND gameserver_name = $2 AND status IN ${LIVE}
@@ -127,29 +194,27 @@ export class ServersRepository {
   }
 
   /** Starts that are still not Ready at their deadline. */
-  findPastStartDeadline(now: Date): Promise<Server[]> {
-    return this.servers.createQueryBuilder('s')
-      .where(`s.status IN ('creating', 'starting')`)
-      .andWhere('s.start_deadline <= :now', { now })
-      .getMany();
+  async findPastStartDeadline(now: Date): Promise<Server[]> {
+    const rows: ServerRow[] = await this.db.query(
+      `SELECT ${SERVER_COLUMNS} FROM servers WHERE status IN ('creating', 'starting') AND start_deadline <= $1`, [now]);
+    return rows.map(toServer);
   }
 
   /** Ends a stop begun earlier (stopping → stopped) if nothing else happened to the server since. */
-  async finishStop(id: string, startSeq: number, em?: EntityManager): Promise<boolean> {
-    return affected(await (em ?? this.db).query(
-      `UPDATE servers SET status = 'stopped', address = NULL, port = NULL, ports = '[]', players_online = NULL, players_max = NULL,
-         gameserver_name = NULL, start_deadline = NULL, updated_at = now()
+  async finishStop(tx: Tx, id: string, startSeq: number): Promise<boolean> {
+    return affected(await tx.query(
+      `UPDATE servers SET status = 'stopped', ${NOT_PLACED}, updated_at = now()
        WHERE id = $1 AND start_seq = $2 AND status = 'stopping'`, [id, startSeq])) === 1;
   }
 
   /** Deleting the GameServer failed: the server shows the error and keeps the name, so a retry or the reconciler can delete it. */
-  async markReleaseFailed(id: string, message: string, em?: EntityManager): Promise<boolean> {
-    return affected(await (em ?? this.db).query(
+  async markReleaseFailed(tx: Tx, id: string, message: string): Promise<boolean> {
+    return affected(await tx.query(
       `UPDATE servers SET status = 'error', last_error = $2, updated_at = now() WHERE id = $1 AND status IN ('stopping', 'deleting')`, [id, message])) === 1;
   }
 
-  async removeIfDeleting(id: string, em?: EntityManager): Promise<boolean> {
-    return affected(await (em ?? this.db).query(`DELETE FROM servers WHERE id = $1 AND status = 'deleting'`, [id])) === 1;
+  async removeIfDeleting(tx: Tx, id: string): Promise<boolean> {
+    return affected(await tx.query(`DELETE FROM servers WHERE id = $1 AND status = 'deleting'`, [id])) === 1;
   }
 
   /**
@@ -157,19 +222,16 @@ export class ServersRepository {
    * without waiting on each other or on a user's start/stop that holds a row. A start that is not Ready yet is
    * not billed again: an hour is charged only for a server that became Ready in it or was running already.
    */
-  claimDue(em: EntityManager, now: Date, limit: number): Promise<Server[]> {
-    return em.getRepository(Server).createQueryBuilder('s')
-      .where(`s.status = 'running'`)
-      .andWhere('s.billed_until <= :now', { now })
-      .orderBy('s.billed_until', 'ASC')
-      .limit(limit)
-      .setLock('pessimistic_write')
-      .setOnLocked('skip_locked')
-      .getMany();
+  async claimDue(tx: Tx, now: Date, limit: number): Promise<Server[]> {
+    const rows: ServerRow[] = await tx.query(
+      `SELECT ${SERVER_COLUMNS} FROM servers WHERE status = 'running' AND billed_until <= $1
+       ORDER BY billed_until ASC LIMIT $2 FOR UPDATE SKIP LOCKED`, [now, limit]);
+    return rows.map(toServer);
   }
 
-  findByStatus(statuses: readonly ServerStatus[]): Promise<Server[]> {
-    return this.servers.findBy({ status: In([...statuses]) });
+  async findByStatus(statuses: readonly ServerStatus[]): Promise<Server[]> {
+    const rows: ServerRow[] = await this.db.query(`SELECT ${SERVER_COLUMNS} FROM servers WHERE status = ANY($1::varchar[])`, [[...statuses]]);
+    return rows.map(toServer);
   }
 
   async countByGameAndStatus(): Promise<Array<{ gameType: string; status: ServerStatus; count: number }>> {

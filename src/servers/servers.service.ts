@@ -1,27 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { ActivityService } from '../activity/activity.service';
-import { Actor } from '../common/actor';
-import { DomainError, ErrorCode } from '../common/domain-error';
-import { echo, truncate } from '../common/echo';
-import { Paginated } from '../common/envelope';
-import { pageWindow, paginate } from '../common/pagination';
+import { Actor } from '../auth/actor';
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
+import { Paginated } from '../common/http/envelope';
+import { pageWindow, paginate } from '../common/http/pagination';
+import { echo, truncate } from '../common/values/echo';
+import { isUuid } from '../common/values/uuid';
 import { CreditsService } from '../credits/credits.service';
 import { CreditReason } from '../credits/credits.types';
-import { chargeForStart, startKey } from './billing-clock';
+import { Transactions, Tx } from '../database/transactions';
 import { WebhooksService } from '../webhooks/webhooks.service';
-import { GameCatalogService } from './game-catalog.service';
-import { Server } from './server.entity';
-import { StartPlan, ServerProvisioner } from './server-provisioner.service';
-import { allowedFrom, canApply, ServerAction } from './server-status';
+import { chargeForStart, startKey } from './billing/billing-clock';
+import { GameCatalogService } from './catalog/game-catalog.service';
+import { ServerProvisioner, StartPlan } from './lifecycle/server-provisioner.service';
+import { allowedFrom, canApply, ServerAction } from './lifecycle/server-status';
 import { ServersRepository } from './servers.repository';
 import {
-  CreateServerInput, DeletedServerView, ListServersInput, SERVER_NAME_MAX, SERVER_NAME_PATTERN, ServerActionView, ServerView,
-  LOG_LINE_MAX, LOG_TAIL_DEFAULT, LOG_TAIL_MAX, ServerLogsView, SERVERS_PER_USER_MAX, StopReason, toServerView,
+  CreateServerInput, DeletedServerView, ListServersInput, LOG_LINE_MAX, LOG_TAIL_DEFAULT, LOG_TAIL_MAX, Server, SERVER_NAME_MAX, SERVER_NAME_PATTERN,
+  ServerActionView, ServerLogsView, SERVERS_PER_USER_MAX, ServerView, StopReason, toServerView,
 } from './servers.types';
-import { isUuid } from '../common/uuid';
-
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * Every rule about a user's servers. Each state change locks the server row, checks the transition
@@ -30,7 +27,7 @@ const UNIQUE_VIOLATION = '23505';
 @Injectable()
 export class ServersService {
   constructor(
-    private readonly db: DataSource,
+    private readonly transactions: Transactions,
     private readonly servers: ServersRepository,
     private readonly credits: CreditsService,
     private readonly catalog: GameCatalogService,
@@ -49,18 +46,20 @@ export class ServersService {
     const game = this.catalog.require(input.gameType);
     const start = input.start ?? true;
     let plan: StartPlan | undefined;
-    const serverId = await this.db.transaction(async (em) => {
-      // Serialises one owner's creations so the per-user cap holds under concurrency.
-      await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`servers:${actor.userId}`]);
-      if ((await this.servers.countOwned(em, actor.userId)) >= SERVERS_PER_USER_MAX) {
+    const serverId = await this.transactions.run(async (tx) => {
+      await this.servers.lockOwner(tx, actor.userId);
+      if ((await this.servers.countOwned(tx, actor.userId)) >= SERVERS_PER_USER_MAX) {
         throw new DomainError(ErrorCode.LIMIT_REACHED, `You already have ${SERVERS_PER_USER_MAX} servers; delete one first`);
       }
-      const server = await this.insertNamed(em, { ownerId: actor.userId, name, gameType: game.key, status: start ? 'creating' : 'stopped', costPerHour: game.hourlyCost });
-      if (start) {
-        plan = await this.beginStart(em, server, { removeOnFailure: true });
+      const server = await this.servers.insert(tx, { ownerId: actor.userId, name, gameType: game.key, status: start ? 'creating' : 'stopped', costPerHour: game.hourlyCost });
+      if (!server) {
+        throw new DomainError(ErrorCode.CONFLICT, `You already have a server named "${name}"`, { field: 'name' });
       }
-      await this.activity.record(em, actor, { action: 'server.created', target: { type: 'server', id: server.id }, details: { name, gameType: game.key, start } });
-      await this.webhooks.enqueue(em, actor.userId, 'server.created', { server: toServerView(await em.getRepository(Server).findOneByOrFail({ id: server.id })) });
+      if (start) {
+        plan = await this.beginStart(tx, server, { removeOnFailure: true });
+      }
+      await this.activity.recordIn(tx, actor, { action: 'server.created', target: { type: 'server', id: server.id }, details: { name, gameType: game.key, start } });
+      await this.webhooks.enqueueIn(tx, actor.userId, 'server.created', { server: toServerView((await this.servers.findIn(tx, server.id))!) });
       return server.id;
     });
     if (plan) {
@@ -97,10 +96,10 @@ export class ServersService {
 
   /** stopped/error → starting; pays the next hour unless a paid hour is still running. */
   async start(actor: Actor, serverId: string): Promise<ServerActionView> {
-    const plan = await this.db.transaction(async (em) => {
-      const s = await this.lockFor(em, actor, serverId, 'start');
-      await this.recordPower(em, actor, s, 'server.start');
-      return this.beginStart(em, s, { removeOnFailure: false });
+    const plan = await this.transactions.run(async (tx) => {
+      const s = await this.lockFor(tx, actor, serverId, 'start');
+      await this.recordPower(tx, actor, s, 'server.start');
+      return this.beginStart(tx, s, { removeOnFailure: false });
     });
     await this.provisioner.provision(plan);
     return this.actionView(serverId, 'running');
@@ -108,10 +107,10 @@ export class ServersService {
 
   /** creating/starting/running → stopping → stopped. The started hour is not refunded. */
   async stop(actor: Actor, serverId: string): Promise<ServerActionView> {
-    const s = await this.db.transaction(async (em) => {
-      const locked = await this.lockFor(em, actor, serverId, 'stop');
-      await this.recordPower(em, actor, locked, 'server.stop');
-      await this.servers.update(em, locked.id, { status: 'stopping', stopReason: stopReasonOf(actor), startCharged: false });
+    const s = await this.transactions.run(async (tx) => {
+      const locked = await this.lockFor(tx, actor, serverId, 'stop');
+      await this.recordPower(tx, actor, locked, 'server.stop');
+      await this.servers.beginStop(tx, locked.id, stopReasonOf(actor));
       return locked;
     });
     await this.provisioner.release(s, 'stopped');
@@ -123,13 +122,12 @@ export class ServersService {
    * and charges nothing; the billing tick charges the next hour when the paid one ends.
    */
   async restart(actor: Actor, serverId: string): Promise<ServerActionView> {
-    const { s, seq } = await this.db.transaction(async (em) => {
-      const locked = await this.lockFor(em, actor, serverId, 'restart');
-      await this.recordPower(em, actor, locked, 'server.restart');
+    const { s, seq } = await this.transactions.run(async (tx) => {
+      const locked = await this.lockFor(tx, actor, serverId, 'restart');
+      await this.recordPower(tx, actor, locked, 'server.restart');
       const next = locked.startSeq + 1;
-      await this.servers.update(em, locked.id, {
-        status: 'starting', startSeq: next, startCharged: false, gameserverName: null, ...NOT_PLACED, lastError: null, stopReason: null,
-      });
+      // The paid hour carries on: billed_until stays as the locked row has it.
+      await this.servers.beginStart(tx, locked.id, { status: 'starting', startSeq: next, startCharged: false, billedUntil: locked.billedUntil });
       return { s: locked, seq: next };
     });
     await this.provisioner.provision({
@@ -140,10 +138,10 @@ export class ServersService {
 
   /** Stops the server if it runs, then removes the record. The started hour is not refunded. */
   async delete(actor: Actor, serverId: string): Promise<DeletedServerView> {
-    const s = await this.db.transaction(async (em) => {
-      const locked = await this.lockFor(em, actor, serverId, 'delete');
-      await this.recordPower(em, actor, locked, 'server.delete');
-      await this.servers.update(em, locked.id, { status: 'deleting', startCharged: false });
+    const s = await this.transactions.run(async (tx) => {
+      const locked = await this.lockFor(tx, actor, serverId, 'delete');
+      await this.recordPower(tx, actor, locked, 'server.delete');
+      await this.servers.beginDelete(tx, locked.id);
       return locked;
     });
     await this.provisioner.release(s, 'removed');
@@ -151,38 +149,23 @@ export class ServersService {
   }
 
   /** The activity entry of a power action, committed with the state change it describes. */
-  private recordPower(em: EntityManager, actor: Actor, s: Server, action: 'server.start' | 'server.stop' | 'server.restart' | 'server.delete'): Promise<void> {
-    return this.activity.record(em, actor, { action, target: { type: 'server', id: s.id }, details: { name: s.name, from: s.status } });
+  private recordPower(tx: Tx, actor: Actor, s: Server, action: 'server.start' | 'server.stop' | 'server.restart' | 'server.delete'): Promise<void> {
+    return this.activity.recordIn(tx, actor, { action, target: { type: 'server', id: s.id }, details: { name: s.name, from: s.status } });
   }
 
   /** Inside the caller's transaction: takes the next start sequence and pays for it if needed. */
-  private async beginStart(em: EntityManager, s: Server, opts: { removeOnFailure: boolean }): Promise<StartPlan> {
+  private async beginStart(tx: Tx, s: Server, opts: { removeOnFailure: boolean }): Promise<StartPlan> {
     const startSeq = s.startSeq + 1;
     const { charge, billedUntil } = chargeForStart(s.billedUntil, new Date());
     if (charge) {
-      await this.credits.spend(s.ownerId, s.costPerHour, CreditReason.SERVER_HOUR, { reference: s.id, idempotencyKey: startKey(s.id, startSeq) }, em);
+      await this.credits.spendIn(tx, s.ownerId, s.costPerHour, CreditReason.SERVER_HOUR, { reference: s.id, idempotencyKey: startKey(s.id, startSeq) });
     }
-    await this.servers.update(em, s.id, {
-      status: s.status === 'creating' ? 'creating' : 'starting', startSeq, startCharged: charge, billedUntil,
-      gameserverName: null, ...NOT_PLACED, lastError: null, stopReason: null,
-    });
+    await this.servers.beginStart(tx, s.id, { status: s.status === 'creating' ? 'creating' : 'starting', startSeq, startCharged: charge, billedUntil });
     return {
       serverId: s.id, ownerId: s.ownerId, gameType: s.gameType, startSeq, staleGameServer: s.gameserverName ?? null, removeOnFailure: opts.removeOnFailure,
     };
   }
 
-  private async insertNamed(em: EntityManager, row: Pick<Server, 'ownerId' | 'name' | 'gameType' | 'status' | 'costPerHour'>): Promise<Server> {
-    try {
-      return await this.servers.insert(em, row);
-    } catch (err) {
-      if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
-        throw new DomainError(ErrorCode.CONFLICT, `You already have a server named "${row.name}"`, { field: 'name' });
-      }
-      throw err;
-    }
-  }
-
-  /** Locks one of the actor's servers and checks the action is allowed from its status. */
   /** The actor's server, or SERVER_NOT_FOUND (also for someone else's: ids are not confirmed to strangers). */
   private async owned(actor: Actor, serverId: string): Promise<Server> {
     const s = isUuid(serverId) ? await this.servers.findById(serverId) : null;
@@ -192,8 +175,9 @@ export class ServersService {
     return s;
   }
 
-  private async lockFor(em: EntityManager, actor: Actor, serverId: string, action: ServerAction): Promise<Server> {
-    const s = isUuid(serverId) ? await this.servers.lock(em, serverId) : null;
+  /** Locks one of the actor's servers and checks the action is allowed from its status. */
+  private async lockFor(tx: Tx, actor: Actor, serverId: string, action: ServerAction): Promise<Server> {
+    const s = isUuid(serverId) ? await this.servers.lock(tx, serverId) : null;
     if (!s || s.ownerId !== actor.userId) {
       throw notFound(serverId);
     }
@@ -222,9 +206,6 @@ export class ServersService {
 function stopReasonOf(actor: Actor): string {
   return actor.via.kind === 'system' && actor.via.name === 'scheduler' ? StopReason.SCHEDULE : StopReason.USER;
 }
-
-/** A server between GameServers: no address, ports, players or start deadline. */
-const NOT_PLACED = { address: null, port: null, ports: [], playersOnline: null, playersMax: null, startDeadline: null };
 
 function notFound(serverId: string): DomainError {
   return new DomainError(ErrorCode.SERVER_NOT_FOUND, `Server ${echo(serverId)} not found`);

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PORT_PROTOCOLS, PortProtocol } from '../agones/agones.client';
-import { GameType } from './game-catalog';
-import { Server } from './server.entity';
-import { SERVER_STATUSES, ServerStatus } from './server-status';
+import { GameType } from './catalog/game-catalog';
+import { SERVER_STATUSES, ServerStatus } from './lifecycle/server-status';
 
 export const SERVER_NAME_MAX = 32;
 /** Letters, digits, spaces, dots, dashes and underscores; starts and ends with a visible character. */
@@ -13,6 +12,36 @@ export const GAME_TYPE_MAX = 32;
 export const LOG_TAIL_DEFAULT = 100;
 export const LOG_TAIL_MAX = 500;
 export const LOG_LINE_MAX = 1000;
+
+export interface ServerPort { name: string; port: number; protocol: string }
+
+/** A server record as the servers table holds it (ServersRepository maps the rows). */
+export interface Server {
+  id: string;
+  ownerId: string;
+  name: string;
+  gameType: string;
+  status: ServerStatus;
+  address: string | null;
+  port: number | null;
+  /** Every host port of the running GameServer, with the protocol the catalog gives it. */
+  ports: ServerPort[];
+  playersOnline: number | null;
+  playersMax: number | null;
+  /** The current start must be Ready by then, or it ends in error with its hour refunded. */
+  startDeadline: Date | null;
+  gameserverName: string | null;
+  costPerHour: number;
+  billedUntil: Date | null;
+  /** Grows with every start; old GameServer events and retried starts are told apart by it. */
+  startSeq: number;
+  /** The current start paid a new hour; refunded if this start fails before the server is ever Ready. */
+  startCharged: boolean;
+  lastError: string | null;
+  stopReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
 
 export interface CreateServerInput { name: string; gameType: string; start?: boolean }
 export interface ListServersInput { page?: number; perPage?: number; gameType?: string; status?: ServerStatus }

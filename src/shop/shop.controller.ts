@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Public, RequireScopes } from '../auth/auth.decorators';
-import { Actor } from '../common/actor';
-import { ApiEnvelope, ApiErrors } from '../common/api-docs.decorator';
-import { Paginated } from '../common/envelope';
-import { IdempotencyKey, Idempotent } from '../common/idempotency.interceptor';
-import { PageQuery } from '../common/pagination';
+import { Actor } from '../auth/actor';
+import { ApiEnvelope, ApiErrors } from '../common/http/api-docs.decorator';
+import { Paginated } from '../common/http/envelope';
+import { IdempotencyKey, Idempotent } from '../common/idempotency/idempotency.interceptor';
+import { PageQuery } from '../common/http/pagination';
 import { ConvertWtgDto } from './dto/convert-wtg.dto';
 import { ShopService } from './shop.service';
 import { ConversionView, ShopView, WtgTransactionView } from './shop.types';

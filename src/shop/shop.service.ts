@@ -1,22 +1,22 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { Actor, hasScope } from '../common/actor';
-import { DomainError, ErrorCode } from '../common/domain-error';
-import { echo } from '../common/echo';
-import { Paginated } from '../common/envelope';
+import { Actor, hasScope } from '../auth/actor';
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
+import { echo } from '../common/values/echo';
+import { Paginated } from '../common/http/envelope';
 import { CreditsService } from '../credits/credits.service';
+import { WtgLedgerService } from '../credits/wtg-ledger.service';
+import { Transactions } from '../database/transactions';
 import { UsersService } from '../users/users.service';
 import { CONVERT_WTG_MAX, GC_PER_WTG, GRANT_WTG_MAX, WTG_PACKAGES, wtgToGc } from './shop-catalog';
 import { ConversionView, ConvertWtgInput, GrantWtgInput, ShopView, WtgGrantView, WtgReason, WtgTransactionView } from './shop.types';
-import { WtgLedgerService } from './wtg-ledger.service';
 
 @Injectable()
 export class ShopService {
   private readonly logger = new Logger(ShopService.name);
 
   constructor(
-    private readonly db: DataSource,
+    private readonly transactions: Transactions,
     private readonly wtg: WtgLedgerService,
     private readonly credits: CreditsService,
     private readonly users: UsersService,
@@ -41,10 +41,10 @@ export class ShopService {
     }
     const retryKey = input.idempotencyKey ? createHash('sha256').update(input.idempotencyKey).digest('hex') : randomUUID();
     const key = `wtg_convert:${actor.userId}:${retryKey}`;
-    return this.db.transaction(async (em) => {
-      const debit = await this.wtg.spend(actor.userId, input.wtg, WtgReason.CONVERSION, { idempotencyKey: key }, em);
-      const credit = await this.credits.grant(actor.userId, wtgToGc(input.wtg), WtgReason.CONVERSION,
-        { idempotencyKey: key, reference: `wtg_transaction:${debit.id}` }, em);
+    return this.transactions.run(async (tx) => {
+      const debit = await this.wtg.spendIn(tx, actor.userId, input.wtg, WtgReason.CONVERSION, { idempotencyKey: key });
+      const credit = await this.credits.grantIn(tx, actor.userId, wtgToGc(input.wtg), WtgReason.CONVERSION,
+        { idempotencyKey: key, reference: `wtg_transaction:${debit.id}` });
       return {
         wtgSpent: input.wtg, gcReceived: credit.amount, wtgBalance: debit.balanceAfter, creditsBalance: credit.balanceAfter,
         creditTransactionId: credit.id, wtgTransactionId: debit.id, createdAt: credit.createdAt.toISOString(),

@@ -1,9 +1,9 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequireScopes } from '../auth/auth.decorators';
-import { Actor } from '../common/actor';
-import { ApiEnvelope, ApiErrors } from '../common/api-docs.decorator';
-import { Idempotent } from '../common/idempotency.interceptor';
+import { Actor } from '../auth/actor';
+import { ApiEnvelope, ApiErrors } from '../common/http/api-docs.decorator';
+import { Idempotent } from '../common/idempotency/idempotency.interceptor';
 import { GrantWtgDto } from './dto/grant-wtg.dto';
 import { ShopService } from './shop.service';
 import { WtgGrantView } from './shop.types';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GameProbe, ProbeResult } from './game-probe';
+import { type GameProbe, type ProbeResult } from './game-probe';
 
 /** The part of the Agones SDK (`@google-cloud/agones-sdk`) the sidecar uses. */
 export interface AgonesSdkPort {

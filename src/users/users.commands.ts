@@ -1,6 +1,6 @@
 import { EmbedBuilder, MessageFlags } from 'discord.js';
 import { Context, Options, SlashCommand, SlashCommandContext } from 'necord';
-import { Actor } from '../common/actor';
+import { Actor } from '../auth/actor';
 import { DiscordActor } from '../discord/discord-actor.decorator';
 import { COMMAND_REACH, DiscordCommands } from '../discord/discord-commands.decorator';
 import { formatCredits, formatWtg, infoEmbed, relativeTime, successEmbed } from '../discord/embeds';

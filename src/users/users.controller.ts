@@ -1,20 +1,16 @@
-import { Controller, Get, Post, Query } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor } from '../common/actor';
-import { ApiEnvelope, ApiErrors } from '../common/api-docs.decorator';
-import { Paginated } from '../common/envelope';
-import { PageQuery } from '../common/pagination';
-import { CreditsService } from '../credits/credits.service';
-import { CreditTransactionView } from '../credits/credits.types';
+import { Actor } from '../auth/actor';
 import { CurrentActor, RequireScopes } from '../auth/auth.decorators';
-import { DailyBonusService } from './daily-bonus.service';
+import { ApiEnvelope } from '../common/http/api-docs.decorator';
 import { UsersService } from './users.service';
-import { DailyBonusView, ProfileView, StatsView } from './users.types';
+import { ProfileView, StatsView } from './users.types';
 
+/** GET /users/me and /users/me/stats; the ledger and daily bonus routes under /users/me are the credits module's. */
 @ApiTags('users')
 @Controller('users/me')
 export class UsersController {
-  constructor(private readonly users: UsersService, private readonly daily: DailyBonusService, private readonly credits: CreditsService) {}
+  constructor(private readonly users: UsersService) {}
 
   @Get()
   @ApiOperation({ summary: 'Your profile: Discord id, username, balances, tier' })
@@ -30,22 +26,5 @@ export class UsersController {
   @ApiEnvelope(StatsView)
   getStats(@CurrentActor() actor: Actor): Promise<StatsView> {
     return this.users.getStats(actor);
-  }
-
-  @Get('transactions')
-  @ApiOperation({ summary: 'Your GameCredits ledger, newest first' })
-  @RequireScopes('profile:read')
-  @ApiEnvelope(CreditTransactionView, { list: true })
-  listMyTransactions(@CurrentActor() actor: Actor, @Query() page: PageQuery): Promise<Paginated<CreditTransactionView>> {
-    return this.credits.history(actor, page);
-  }
-
-  @Post('daily')
-  @ApiOperation({ summary: 'Claim the daily bonus: 50 GC (premium 100), once per sliding 24 h; 409 with retryAfterSeconds and nextClaimAt otherwise' })
-  @RequireScopes('credits:write')
-  @ApiEnvelope(DailyBonusView)
-  @ApiErrors(409)
-  claimDailyBonus(@CurrentActor() actor: Actor): Promise<DailyBonusView> {
-    return this.daily.claim(actor);
   }
 }

@@ -1,19 +1,17 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { CreditsModule } from '../credits/credits.module';
-import { User } from './user.entity';
-import { DailyBonusCommands } from './daily-bonus.commands';
-import { DailyBonusService } from './daily-bonus.service';
-import { UserStats } from './user-stats.entity';
+import { UserBalancesRepository } from './user-balances.repository';
+import { UserRankingsRepository } from './user-rankings.repository';
+import { UserStatsRepository } from './user-stats.repository';
 import { UsersCommands } from './users.commands';
 import { UsersController } from './users.controller';
+import { UsersMetrics } from './users.metrics';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
+/** Owns users and user_stats; imports no other feature (the economy builds on it, not the reverse). */
 @Module({
-  imports: [TypeOrmModule.forFeature([User, UserStats]), CreditsModule],
   controllers: [UsersController],
-  providers: [UsersService, UsersRepository, DailyBonusService, UsersCommands, DailyBonusCommands],
-  exports: [UsersService, DailyBonusService],
+  providers: [UsersService, UsersRepository, UserBalancesRepository, UserStatsRepository, UserRankingsRepository, UsersMetrics, UsersCommands],
+  exports: [UsersService],
 })
 export class UsersModule {}

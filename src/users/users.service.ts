@@ -1,99 +1,158 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository } from 'typeorm';
-import { Actor } from '../common/actor';
-import { DomainError, ErrorCode } from '../common/domain-error';
-import { User } from './user.entity';
+import { Actor } from '../auth/actor';
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
+import { Transactions, Tx } from '../database/transactions';
+import { UserBalancesRepository } from './user-balances.repository';
+import { UserRankingsRepository } from './user-rankings.repository';
+import { Board, BoardKey, Checkpoint, RankedUser } from './user-rankings.types';
+import { UserStatsRepository } from './user-stats.repository';
 import { UsersRepository } from './users.repository';
-import { ProfileView, StatsView, USERNAME_MAX } from './users.types';
+import { Balance, ProfileView, StatsView, Tier, UserContact, UserRecord, USERNAME_MAX } from './users.types';
 
 const DISCORD_ID = /^\d{5,20}$/;
 
+/**
+ * Users and their stats: identities, profile, counters. Other modules reach users and user_stats
+ * only through here: the ledger moves balances (…In methods, in its transaction), the leaderboard
+ * reads rankings, api-keys and events read what they need.
+ */
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
-    private readonly db: DataSource,
-    private readonly repo: UsersRepository,
+    private readonly users: UsersRepository,
+    private readonly balances: UserBalancesRepository,
+    private readonly stats: UserStatsRepository,
+    private readonly rankings: UserRankingsRepository,
+    private readonly transactions: Transactions,
   ) {}
 
   /** Finds or creates the user for a Discord identity (first contact creates it), keeping the name fresh. */
-  async ensureUser(discordId: string, username: string): Promise<User> {
+  async ensureUser(discordId: string, username: string): Promise<UserRecord> {
     if (!DISCORD_ID.test(discordId)) {
       throw new DomainError(ErrorCode.VALIDATION_FAILED, 'discordId must be a Discord snowflake (5-20 digits)');
     }
     const name = username.trim().slice(0, USERNAME_MAX) || discordId;
-    return this.db.transaction(async (em) => {
-      const rows: Array<{ id: string }> = await em.query(
-        `INSERT INTO users (discord_id, username) VALUES ($1, $2)
-         ON CONFLICT (discord_id) DO UPDATE SET username = EXCLUDED.username, updated_at = now()
-           WHERE users.username IS DISTINCT FROM EXCLUDED.username
-         RETURNING id`, [discordId, name]);
-      const id = rows[0]?.id;
-      if (id) {
-        await em.query('INSERT INTO user_stats (user_id) VALUES ($1) ON CONFLICT DO NOTHING', [id]);
+    return this.transactions.run(async (tx) => {
+      const written = await this.users.upsertIn(tx, discordId, name);
+      if (written) {
+        await this.stats.createIn(tx, written);
       }
-      return em.getRepository(User).findOneByOrFail({ discordId });
+      return (await this.users.findByDiscordIdIn(tx, discordId))!;
     });
   }
 
-  async findById(userId: string): Promise<User> {
-    const user = await this.users.findOneBy({ id: userId });
+  async findById(userId: string): Promise<UserRecord> {
+    const user = await this.users.findById(userId);
     if (!user) {
       throw new DomainError(ErrorCode.USER_NOT_FOUND, 'User not found');
     }
     return user;
   }
 
-  async findByDiscordId(discordId: string): Promise<User | null> {
-    return DISCORD_ID.test(discordId) ? this.users.findOneBy({ discordId }) : null;
+  async findByDiscordId(discordId: string): Promise<UserRecord | null> {
+    return DISCORD_ID.test(discordId) ? this.users.findByDiscordId(discordId) : null;
   }
 
-  async count(): Promise<number> {
+  count(): Promise<number> {
     return this.users.count();
   }
 
   async getProfile(actor: Actor): Promise<ProfileView> {
-    const u = await this.repo.profileOf(actor.userId);
-    if (!u) {
-      throw new DomainError(ErrorCode.USER_NOT_FOUND, 'User not found');
-    }
-    return {
-      discordId: u.discord_id, username: u.username, credits: Number(u.credits), wtgCoins: Number(u.wtg_coins), tier: u.tier,
-      createdAt: u.created_at.toISOString(),
-    };
+    const u = await this.findById(actor.userId);
+    return { discordId: u.discordId, username: u.username, credits: u.credits, wtgCoins: u.wtgCoins, tier: u.tier, createdAt: u.createdAt.toISOString() };
   }
 
   /** Turns the bot's direct messages about the actor's servers on or off; returns the new setting. */
   async setDirectMessages(actor: Actor, enabled: boolean): Promise<{ directMessages: boolean }> {
-    await this.repo.setNotifyDm(actor.userId, enabled);
+    await this.users.setNotifyDm(actor.userId, enabled);
     return { directMessages: enabled };
   }
 
-  /** Counts one bot command towards the actor's stats; a single increment, so concurrent commands never lose one. */
-  async recordCommand(actor: Actor): Promise<void> {
-    await this.db.query(
-      `UPDATE user_stats SET commands_used = commands_used + 1, last_active_at = now(), updated_at = now() WHERE user_id = $1`,
-      [actor.userId]);
+  /** Discord ids and the direct-message setting of these users (unknown ids are left out). */
+  contactsOf(userIds: readonly string[]): Promise<Map<string, UserContact>> {
+    return this.users.contactsOf(userIds);
+  }
+
+  /** Locks the user's row until `tx` ends (serialises per-user work such as key creation); false when there is no such user. */
+  lockIn(tx: Tx, userId: string): Promise<boolean> {
+    return this.users.lockIn(tx, userId);
   }
 
   async getStats(actor: Actor): Promise<StatsView> {
-    const s = await this.repo.statsOf(actor.userId);
+    const s = await this.stats.statsOf(actor.userId);
     if (!s) {
       throw new DomainError(ErrorCode.USER_NOT_FOUND, 'User not found');
     }
-    return {
-      serversCreated: s.servers_created,
-      creditsEarned: Number(s.credits_earned),
-      creditsSpent: Number(s.credits_spent),
-      adConversions: s.ad_conversions,
-      commandsUsed: s.commands_used,
-      lastActiveAt: s.last_active_at?.toISOString() ?? null,
-    };
+    return { ...s, lastActiveAt: s.lastActiveAt?.toISOString() ?? null };
+  }
+
+  /** Counts one bot command towards the actor's stats. */
+  async recordCommand(actor: Actor): Promise<void> {
+    await this.stats.recordCommand(actor.userId);
+  }
+
+  /** API key uses, with the times written to the keys' last_used_at (they count as activity in the stats). */
+  async recordKeyUses(uses: ReadonlyArray<{ userId: string; at: Date }>): Promise<void> {
+    if (uses.length > 0) {
+      await this.stats.recordKeyUses(uses.map((u) => u.userId), uses.map((u) => u.at));
+    }
   }
 
   /** Counts one credited ad conversion, inside the transaction that credits it. */
-  async countAdConversion(userId: string, em: EntityManager): Promise<void> {
-    await this.repo.countAdConversion(em, userId);
+  countAdConversionIn(tx: Tx, userId: string): Promise<void> {
+    return this.stats.countAdConversionIn(tx, userId);
+  }
+
+  /** Distinct users with bot activity (commands, ad rewards) in the last `hours`. */
+  countActiveSince(hours: number): Promise<number> {
+    return this.stats.countActiveSince(hours);
+  }
+
+  // Balance primitives: for the credits module's Ledger only, which writes the matching ledger row
+  // in the same transaction (a balance always equals the sum of its rows).
+
+  /** Moves a balance by a signed delta unless it would go below zero; the new balance, or null when it cannot pay. */
+  moveBalanceIn(tx: Tx, userId: string, balance: Balance, delta: number): Promise<number | null> {
+    return this.balances.moveIn(tx, userId, balance, delta);
+  }
+
+  /** A balance, inside `tx` or (null) on its own; null for an unknown user. */
+  balanceIn(tx: Tx | null, userId: string, balance: Balance): Promise<number | null> {
+    return this.balances.balanceOf(tx, userId, balance);
+  }
+
+  /** GC earned and spent in the usage stats, in the transaction of the ledger movement. */
+  addCreditStatsIn(tx: Tx, userId: string, earned: number, spent: number): Promise<void> {
+    return this.stats.addCreditsIn(tx, userId, earned, spent);
+  }
+
+  /** Takes the daily bonus slot when the last claim is at least `windowHours` old; null when not yet due. */
+  takeDailySlotIn(tx: Tx, userId: string, windowHours: number): Promise<{ claimedAt: Date; tier: Tier } | null> {
+    return this.balances.takeDailySlotIn(tx, userId, windowHours);
+  }
+
+  /** When the next daily slot opens; null for an unknown user. */
+  nextDailySlotIn(tx: Tx, userId: string, windowHours: number): Promise<{ nextClaimAt: Date; retryAfterSeconds: number } | null> {
+    return this.balances.nextDailySlotIn(tx, userId, windowHours);
+  }
+
+  // Rankings, for the leaderboard (board order: value desc, older account, lower id).
+
+  rankingTop(board: Board, limit: number): Promise<RankedUser[]> {
+    return this.rankings.top(board, limit);
+  }
+
+  rankingKeyOf(board: Board, userId: string): Promise<BoardKey | null> {
+    return this.rankings.keyOf(board, userId);
+  }
+
+  /** Every `every`-th position of the board with its key. */
+  rankingCheckpoints(board: Board, every: number): Promise<Checkpoint[]> {
+    return this.rankings.checkpoints(board, every);
+  }
+
+  /** Users strictly between `from` (exclusive; null = the start) and `to` on the board. */
+  countRankedBetween(board: Board, from: BoardKey | null, to: BoardKey): Promise<number> {
+    return this.rankings.countBetween(board, from, to);
   }
 }

@@ -1,12 +1,47 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Tier } from './user.entity';
+
+export const TIERS = ['free', 'premium'] as const;
+export type Tier = (typeof TIERS)[number];
+
+export const USERNAME_MAX = 100;
+
+/** A user as other modules see it (the users row, camelCase). */
+export interface UserRecord {
+  id: string;
+  discordId: string;
+  username: string;
+  credits: number;
+  wtgCoins: number;
+  tier: Tier;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A balance column on users; moved only by the credits module's Ledger. */
+export type Balance = 'credits' | 'wtgCoins';
+
+/** How to reach a user on Discord, and whether they accept direct messages about their servers. */
+export interface UserContact {
+  discordId: string;
+  directMessages: boolean;
+}
+
+/** The counters of user_stats; lastActiveAt is the latest of a command or ad reward, an API key use and a ledger row. */
+export interface UserStatsRecord {
+  serversCreated: number;
+  creditsEarned: number;
+  creditsSpent: number;
+  adConversions: number;
+  commandsUsed: number;
+  lastActiveAt: Date | null;
+}
 
 export class ProfileView {
   @ApiProperty({ example: '123456789012345678' }) discordId: string;
   @ApiProperty({ example: 'demo' }) username: string;
   @ApiProperty({ example: 1000, description: 'GameCredits (GC) balance' }) credits: number;
   @ApiProperty({ example: 0, description: 'WTG coin balance (1 WTG = 1000 GC)' }) wtgCoins: number;
-  @ApiProperty({ enum: ['free', 'premium'] }) tier: Tier;
+  @ApiProperty({ enum: [...TIERS] }) tier: Tier;
   @ApiProperty() createdAt: string;
 }
 
@@ -17,13 +52,4 @@ export class StatsView {
   @ApiProperty() adConversions: number;
   @ApiProperty() commandsUsed: number;
   @ApiPropertyOptional({ nullable: true, type: String }) lastActiveAt: string | null;
-}
-
-export const USERNAME_MAX = 100;
-
-export class DailyBonusView {
-  @ApiProperty({ example: 50, description: 'GC granted (50, or 100 for premium)' }) amount: number;
-  @ApiProperty({ example: 1050, description: 'GC balance after the bonus' }) balance: number;
-  @ApiProperty() claimedAt: string;
-  @ApiProperty({ description: 'The next claim opens 24 h after this one' }) nextClaimAt: string;
 }

@@ -1,12 +1,14 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { ClaimLoop, workerId } from '../common/claim-loop';
+import { Injectable, Logger } from '@nestjs/common';
+import { BackgroundJob } from '../common/background/background-job';
+import { ClaimLoop, workerId } from '../common/background/claim-loop';
 import { AppConfig } from '../config/app-config';
+import { Transactions } from '../database/transactions';
 import { signDelivery } from './webhook-crypto';
 import { postDelivery, PostResult } from './webhook-http';
 import { deliveryBody, retryDelayMs } from './webhook-payload';
-import { AttemptOutcome, ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
+import { WebhooksRepository } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
+import { AttemptOutcome, ClaimedDelivery } from './webhooks.types';
 
 /** A claim outlives the longest possible attempt by this much, so a live attempt never loses its claim. */
 const LEASE_MARGIN_MS = 30_000;
@@ -18,13 +20,13 @@ const LEASE_MARGIN_MS = 30_000;
  * (each is bounded by WEBHOOKS_TIMEOUT_MS); a crash leaves claims that expire and are taken again.
  */
 @Injectable()
-export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class WebhookDispatcher implements BackgroundJob {
   private readonly logger = new Logger(WebhookDispatcher.name);
   readonly worker = workerId();
   private readonly loop: ClaimLoop<ClaimedDelivery>;
 
   constructor(
-    private readonly db: DataSource,
+    private readonly transactions: Transactions,
     private readonly repo: WebhooksRepository,
     private readonly webhooks: WebhooksService,
     private readonly config: AppConfig,
@@ -39,15 +41,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     });
   }
 
-  onApplicationBootstrap(): void {
-    if (!this.config.hasRole('scheduler')) {
-      return;
-    }
+  start(): void {
     this.loop.start();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.loop.stop();
+  /** Stops claiming and waits for the attempts in flight; call it before the database closes. */
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   get leaseMs(): number {
@@ -89,19 +89,19 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private async record(claim: ClaimedDelivery, outcome: AttemptOutcome): Promise<void> {
-    await this.db.transaction(async (em) => {
-      await this.repo.recordAttempt(em, claim.id, claim.attempt, outcome);
+    await this.transactions.run(async (tx) => {
+      await this.repo.recordAttempt(tx, claim.id, claim.attempt, outcome);
       if (outcome.error === null && outcome.statusCode !== null) {
-        await this.repo.markDelivered(em, claim.id, claim.webhookId, outcome.statusCode);
+        await this.repo.markDelivered(tx, claim.id, claim.webhookId, outcome.statusCode);
         return;
       }
       const delay = retryDelayMs(claim.attempt, this.config.WEBHOOKS_BACKOFF_BASE_MS, this.config.WEBHOOKS_BACKOFF_MAX_MS);
       const retryAt = new Date(Date.now() + delay);
       const giveUp = retryAt.getTime() - claim.createdAt.getTime() > this.config.WEBHOOKS_RETRY_WINDOW_MS;
-      await this.repo.markFailed(em, this.worker, claim.id, outcome, giveUp ? null : retryAt);
-      const streak = await this.repo.countFailure(em, claim.webhookId);
+      await this.repo.markFailed(tx, this.worker, claim.id, outcome, giveUp ? null : retryAt);
+      const streak = await this.repo.countFailure(tx, claim.webhookId);
       if (streak && streak.enabled && streak.failures >= this.config.WEBHOOKS_DISABLE_AFTER_FAILURES) {
-        await this.repo.disable(em, claim.webhookId, `Disabled after ${streak.failures} failed attempts in a row (last: ${outcome.error})`);
+        await this.repo.disable(tx, claim.webhookId, `Disabled after ${streak.failures} failed attempts in a row (last: ${outcome.error})`);
         this.logger.warn(`Webhook ${claim.webhookId} disabled after ${streak.failures} failed attempts in a row`);
       }
     });

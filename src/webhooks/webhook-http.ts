@@ -1,8 +1,8 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { LookupAddress } from 'node:dns';
+import { type LookupAddress } from 'node:dns';
 import * as ipaddr from 'ipaddr.js';
-import { hostOf, isAddressAllowed, resolveAllowed, TargetPolicy } from './webhook-target';
+import { hostOf, isAddressAllowed, resolveAllowed, type TargetPolicy } from './webhook-target';
 
 export interface PostResult { statusCode: number | null; error: string | null; durationMs: number }
 
@@ -44,7 +44,7 @@ export function postDelivery(url: URL, body: string, headers: Record<string, str
     const req = client.request(url, {
       method: 'POST',
       headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-      lookup: lookup as never,
+      lookup: lookup,
       agent: false,
     }, (res) => {
       let read = 0;

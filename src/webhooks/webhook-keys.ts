@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppConfig } from '../config/app-config';
-import { deriveSecretKey, SecretKeyring } from './webhook-crypto';
+import { type AppConfig } from '../config/app-config';
+import { deriveSecretKey, type SecretKeyring } from './webhook-crypto';
 
 /** Where the generated key lives when WEBHOOK_SECRET_KEY is unset. */
 export function webhookKeyFile(dataDir: string): string {
@@ -42,7 +42,7 @@ export function readOrCreateKeyFile(path: string): string {
     linkSync(draft, path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-      throw new Error(`Cannot create the webhook key file ${path} (${(err as Error).message}): set WEBHOOK_SECRET_KEY instead`);
+      throw new Error(`Cannot create the webhook key file ${path} (${(err as Error).message}): set WEBHOOK_SECRET_KEY instead`, { cause: err });
     }
   } finally {
     rmSync(draft, { force: true });

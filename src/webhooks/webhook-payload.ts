@@ -1,4 +1,4 @@
-import { DeliveryEvent, WebhookFormat } from './webhooks.types';
+import { type DeliveryEvent, type WebhookFormat } from './webhooks.types';
 
 export interface OutgoingDelivery { id: string; event: DeliveryEvent; createdAt: Date; payload: Record<string, unknown> }
 

@@ -1,4 +1,4 @@
-import { LookupAddress } from 'node:dns';
+import { type LookupAddress } from 'node:dns';
 import { assertTargetAllowed, isAddressAllowed, resolveAllowed, targetPolicy } from './webhook-target';
 
 const strict = targetPolicy(false, []);

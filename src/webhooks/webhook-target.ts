@@ -1,6 +1,6 @@
-import { lookup as dnsLookup, LookupAddress } from 'node:dns';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import * as ipaddr from 'ipaddr.js';
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
 
 export const WEBHOOK_URL_MAX = 2048;
 
@@ -71,7 +71,7 @@ type Lookup = (host: string, opts: { all: true }, cb: (err: NodeJS.ErrnoExceptio
  * Resolves the host and returns its addresses when every one of them is allowed. Every address is
  * checked, not just the first: a name with one public and one private record is refused.
  */
-export async function resolveAllowed(host: string, policy: TargetPolicy, lookup: Lookup = dnsLookup as unknown as Lookup): Promise<LookupAddress[]> {
+export async function resolveAllowed(host: string, policy: TargetPolicy, lookup: Lookup = dnsLookup): Promise<LookupAddress[]> {
   const addresses: LookupAddress[] = ipaddr.isValid(host)
     ? [{ address: host, family: ipaddr.parse(host).kind() === 'ipv6' ? 6 : 4 }]
     : await new Promise((resolve, reject) => lookup(host, { all: true }, (err, list) => (err ? reject(err) : resolve(list))))

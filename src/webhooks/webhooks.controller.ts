@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequireScopes } from '../auth/auth.decorators';
-import { Actor } from '../common/actor';
-import { ApiEnvelope, ApiErrors } from '../common/api-docs.decorator';
-import { Paginated } from '../common/envelope';
-import { Idempotent } from '../common/idempotency.interceptor';
-import { PageQuery } from '../common/pagination';
+import { Actor } from '../auth/actor';
+import { ApiEnvelope, ApiErrors } from '../common/http/api-docs.decorator';
+import { Paginated } from '../common/http/envelope';
+import { Idempotent } from '../common/idempotency/idempotency.interceptor';
+import { PageQuery } from '../common/http/pagination';
 import { CreateWebhookDto } from './dto/create-webhook.dto';
 import { WebhooksService } from './webhooks.service';
 import { CreatedWebhookView, DeliveryView, WebhookView } from './webhooks.types';

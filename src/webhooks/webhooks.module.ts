@@ -8,7 +8,8 @@ import { WebhooksService } from './webhooks.service';
 
 /**
  * Outbound webhooks. Imports nothing of the features that emit events (servers, scheduling, credits
- * import it), so any module can write to the outbox inside its own transaction.
+ * import it), so any module can write to the outbox inside its own transaction (`enqueueIn`).
+ * WebhookDispatcher is a scheduler-role job (started by SchedulerRoleModule).
  */
 @Module({
   imports: [ActivityModule, EventsModule],

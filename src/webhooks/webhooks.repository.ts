@@ -1,67 +1,77 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
-import { DeliveryEvent, WebhookFormat } from './webhooks.types';
+import { DataSource } from 'typeorm';
+import { Tx } from '../database/transactions';
+import {
+  AttemptOutcome, AttemptRecord, ClaimedDelivery, DeliveryEvent, DeliveryRecord, WebhookFormat, WebhookRecord,
+} from './webhooks.types';
 
-export interface WebhookRow {
+interface WebhookRow {
   id: string; user_id: string; url: string; events: string[]; format: WebhookFormat; secret_ciphertext: string; enabled: boolean;
   consecutive_failures: number; disabled_reason: string | null; created_at: Date;
 }
 
-export interface DeliveryRow {
+interface DeliveryRow {
   id: string; event: string; status: 'pending' | 'delivered' | 'failed'; attempts: number; next_attempt_at: Date; last_status_code: number | null;
   last_error: string | null; payload: Record<string, unknown>; created_at: Date; finished_at: Date | null;
 }
 
-export interface AttemptRow { delivery_id: string; attempt: number; status_code: number | null; duration_ms: number; error: string | null; created_at: Date }
-
-/** A delivery claimed for one attempt, with what is needed to send it. */
-export interface ClaimedDelivery {
-  id: string; webhookId: string; userId: string; event: DeliveryEvent; payload: Record<string, unknown>; attempt: number; createdAt: Date;
-  url: string; format: WebhookFormat; secretCiphertext: string;
-}
-
-export interface AttemptOutcome { statusCode: number | null; error: string | null; durationMs: number }
+interface AttemptRow { delivery_id: string; attempt: number; status_code: number | null; duration_ms: number; error: string | null; created_at: Date }
 
 const WEBHOOK_COLUMNS = 'id, user_id, url, events, format, secret_ciphertext, enabled, consecutive_failures, disabled_reason, created_at';
+const DELIVERY_COLUMNS = 'id, event, status, attempts, next_attempt_at, last_status_code, last_error, payload, created_at, finished_at';
 
-/** SQL of webhooks and their outbox; writes that belong to an event take the event's EntityManager. */
+const toWebhook = (r: WebhookRow): WebhookRecord => ({
+  id: r.id, userId: r.user_id, url: r.url, events: r.events, format: r.format, secretCiphertext: r.secret_ciphertext, enabled: r.enabled,
+  consecutiveFailures: r.consecutive_failures, disabledReason: r.disabled_reason, createdAt: r.created_at,
+});
+
+const toDelivery = (r: DeliveryRow): DeliveryRecord => ({
+  id: r.id, event: r.event, status: r.status, attempts: r.attempts, nextAttemptAt: r.next_attempt_at, lastStatusCode: r.last_status_code,
+  lastError: r.last_error, payload: r.payload, createdAt: r.created_at, finishedAt: r.finished_at,
+});
+
+const toAttempt = (r: AttemptRow): AttemptRecord => ({
+  deliveryId: r.delivery_id, attempt: r.attempt, statusCode: r.status_code, durationMs: r.duration_ms, error: r.error, createdAt: r.created_at,
+});
+
+/** SQL of webhooks and their outbox; writes that belong to an event take the event's transaction. */
 @Injectable()
 export class WebhooksRepository {
   constructor(private readonly db: DataSource) {}
 
-  async insert(em: EntityManager, row: Pick<WebhookRow, 'id' | 'user_id' | 'url' | 'events' | 'format' | 'secret_ciphertext'>): Promise<WebhookRow> {
-    const rows: WebhookRow[] = await em.query(
+  async insert(tx: Tx, hook: Pick<WebhookRecord, 'id' | 'userId' | 'url' | 'events' | 'format' | 'secretCiphertext'>): Promise<WebhookRecord> {
+    const rows: WebhookRow[] = await tx.query(
       `INSERT INTO webhooks (id, user_id, url, events, format, secret_ciphertext) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${WEBHOOK_COLUMNS}`,
-      [row.id, row.user_id, row.url, row.events, row.format, row.secret_ciphertext]);
-    return rows[0];
+      [hook.id, hook.userId, hook.url, hook.events, hook.format, hook.secretCiphertext]);
+    return toWebhook(rows[0]);
   }
 
   /** Serialises one owner's creations so the per-user cap holds under concurrency. */
-  async lockOwner(em: EntityManager, userId: string): Promise<void> {
-    await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('webhooks:' || $1, 0))`, [userId]);
+  async lockOwner(tx: Tx, userId: string): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('webhooks:' || $1, 0))`, [userId]);
   }
 
-  async countOwned(em: EntityManager, userId: string): Promise<number> {
-    const [{ count }]: Array<{ count: number }> = await em.query('SELECT count(*)::int AS count FROM webhooks WHERE user_id = $1', [userId]);
+  async countOwned(tx: Tx, userId: string): Promise<number> {
+    const [{ count }]: Array<{ count: number }> = await tx.query('SELECT count(*)::int AS count FROM webhooks WHERE user_id = $1', [userId]);
     return count;
   }
 
-  async findOwned(userId: string, id: string): Promise<WebhookRow | undefined> {
+  async findOwned(userId: string, id: string): Promise<WebhookRecord | undefined> {
     const rows: WebhookRow[] = await this.db.query(`SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE id = $1 AND user_id = $2`, [id, userId]);
-    return rows[0];
+    return rows[0] && toWebhook(rows[0]);
   }
 
-  async listOwned(userId: string, offset: number, limit: number): Promise<{ rows: WebhookRow[]; total: number }> {
+  async listOwned(userId: string, offset: number, limit: number): Promise<{ webhooks: WebhookRecord[]; total: number }> {
     const [rows, [{ total }]] = await Promise.all([
       this.db.query(`SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE user_id = $1 ORDER BY created_at DESC, id OFFSET $2 LIMIT $3`, [userId, offset, limit]),
       this.db.query('SELECT count(*)::int AS total FROM webhooks WHERE user_id = $1', [userId]),
     ]) as [WebhookRow[], Array<{ total: number }>];
-    return { rows, total };
+    return { webhooks: rows.map(toWebhook), total };
   }
 
-  async deleteOwned(em: EntityManager, userId: string, id: string): Promise<boolean> {
+  async deleteOwned(tx: Tx, userId: string, id: string): Promise<boolean> {
     // TypeORM answers a DELETE with [rows, affectedCount].
-    const [, count]: [unknown[], number] = await em.query('DELETE FROM webhooks WHERE id = $1 AND user_id = $2', [id, userId]);
+    const [, count]: [unknown[], number] = await tx.query('DELETE FROM webhooks WHERE id = $1 AND user_id = $2', [id, userId]);
     return count > 0;
   }
 
@@ -69,38 +79,35 @@ export class WebhooksRepository {
    * The outbox write: one pending delivery per enabled webhook of the user subscribed to the event, in
    * the caller's transaction, so the delivery exists exactly when the event committed.
    */
-  async enqueueForSubscribers(em: EntityManager, userId: string, event: DeliveryEvent, payload: Record<string, unknown>): Promise<number> {
-    const rows: unknown[] = await em.query(
+  async enqueueForSubscribers(tx: Tx, userId: string, event: DeliveryEvent, payload: Record<string, unknown>): Promise<number> {
+    const rows: unknown[] = await tx.query(
       `INSERT INTO webhook_deliveries (webhook_id, event, payload)
        SELECT id, $2::text, $3::jsonb FROM webhooks WHERE user_id = $1 AND enabled AND $2::text = ANY(events) RETURNING id`,
       [userId, event, JSON.stringify(payload)]);
     return rows.length;
   }
 
-  async enqueueFor(em: EntityManager, webhookId: string, event: DeliveryEvent, payload: Record<string, unknown>): Promise<string> {
-    const [row]: Array<{ id: string }> = await em.query(
+  async enqueueFor(tx: Tx, webhookId: string, event: DeliveryEvent, payload: Record<string, unknown>): Promise<string> {
+    const [row]: Array<{ id: string }> = await tx.query(
       'INSERT INTO webhook_deliveries (webhook_id, event, payload) VALUES ($1, $2, $3::jsonb) RETURNING id', [webhookId, event, JSON.stringify(payload)]);
     return row.id;
   }
 
-  async listDeliveries(webhookId: string, offset: number, limit: number): Promise<{ rows: DeliveryRow[]; attempts: AttemptRow[]; total: number }> {
+  async listDeliveries(webhookId: string, offset: number, limit: number): Promise<{ deliveries: DeliveryRecord[]; attempts: AttemptRecord[]; total: number }> {
     const [rows, [{ total }]] = await Promise.all([
       this.db.query(
-        `SELECT id, event, status, attempts, next_attempt_at, last_status_code, last_error, payload, created_at, finished_at
-         FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY created_at DESC, id OFFSET $2 LIMIT $3`, [webhookId, offset, limit]),
+        `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY created_at DESC, id OFFSET $2 LIMIT $3`, [webhookId, offset, limit]),
       this.db.query('SELECT count(*)::int AS total FROM webhook_deliveries WHERE webhook_id = $1', [webhookId]),
     ]) as [DeliveryRow[], Array<{ total: number }>];
     const attempts: AttemptRow[] = rows.length === 0 ? [] : await this.db.query(
       `SELECT delivery_id, attempt, status_code, duration_ms, error, created_at FROM webhook_delivery_attempts
        WHERE delivery_id = ANY($1::uuid[]) ORDER BY delivery_id, attempt, id`, [rows.map((r) => r.id)]);
-    return { rows, attempts, total };
+    return { deliveries: rows.map(toDelivery), attempts: attempts.map(toAttempt), total };
   }
 
-  async findDelivery(id: string): Promise<DeliveryRow | undefined> {
-    const rows: DeliveryRow[] = await this.db.query(
-      `SELECT id, event, status, attempts, next_attempt_at, last_status_code, last_error, payload, created_at, finished_at
-       FROM webhook_deliveries WHERE id = $1`, [id]);
-    return rows[0];
+  async findDelivery(id: string): Promise<DeliveryRecord | undefined> {
+    const rows: DeliveryRow[] = await this.db.query(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE id = $1`, [id]);
+    return rows[0] && toDelivery(rows[0]);
   }
 
   /**
@@ -130,26 +137,26 @@ export class WebhooksRepository {
     }));
   }
 
-  async recordAttempt(em: EntityManager, deliveryId: string, attempt: number, outcome: AttemptOutcome): Promise<void> {
-    await em.query(
+  async recordAttempt(tx: Tx, deliveryId: string, attempt: number, outcome: AttemptOutcome): Promise<void> {
+    await tx.query(
       'INSERT INTO webhook_delivery_attempts (delivery_id, attempt, status_code, duration_ms, error) VALUES ($1, $2, $3, $4, $5)',
       [deliveryId, attempt, outcome.statusCode, outcome.durationMs, outcome.error]);
   }
 
-  async markDelivered(em: EntityManager, deliveryId: string, webhookId: string, statusCode: number): Promise<void> {
-    await em.query(
+  async markDelivered(tx: Tx, deliveryId: string, webhookId: string, statusCode: number): Promise<void> {
+    await tx.query(
       `UPDATE webhook_deliveries SET status = 'delivered', last_status_code = $2, last_error = NULL, finished_at = now(),
          claimed_until = NULL, claimed_by = NULL
        WHERE id = $1 AND status <> 'delivered'`, [deliveryId, statusCode]);
-    await em.query(`UPDATE webhooks SET consecutive_failures = 0, updated_at = now() WHERE id = $1 AND consecutive_failures <> 0`, [webhookId]);
+    await tx.query(`UPDATE webhooks SET consecutive_failures = 0, updated_at = now() WHERE id = $1 AND consecutive_failures <> 0`, [webhookId]);
   }
 
   /**
    * A failed attempt: retry at `retryAt`, or give up (null). Only the claim holder moves the delivery on,
    * so a late finish from an expired claim cannot reschedule a delivery someone else now holds.
    */
-  async markFailed(em: EntityManager, worker: string, deliveryId: string, outcome: AttemptOutcome, retryAt: Date | null): Promise<void> {
-    await em.query(
+  async markFailed(tx: Tx, worker: string, deliveryId: string, outcome: AttemptOutcome, retryAt: Date | null): Promise<void> {
+    await tx.query(
       `UPDATE webhook_deliveries SET last_status_code = $3, last_error = $4, claimed_until = NULL, claimed_by = NULL,
          status = CASE WHEN $5::timestamptz IS NULL THEN 'failed' ELSE status END,
          next_attempt_at = COALESCE($5::timestamptz, next_attempt_at),
@@ -159,24 +166,26 @@ export class WebhooksRepository {
   }
 
   /** Counts a failure against the webhook; returns the new streak (locks the webhook row for the transaction). */
-  async countFailure(em: EntityManager, webhookId: string): Promise<{ failures: number; enabled: boolean } | undefined> {
-    const [rows]: [Array<{ consecutive_failures: number; enabled: boolean }>, number] = await em.query(
+  async countFailure(tx: Tx, webhookId: string): Promise<{ failures: number; enabled: boolean } | undefined> {
+    const [rows]: [Array<{ consecutive_failures: number; enabled: boolean }>, number] = await tx.query(
       `UPDATE webhooks SET consecutive_failures = consecutive_failures + 1, updated_at = now() WHERE id = $1
        RETURNING consecutive_failures, enabled`, [webhookId]);
     return rows[0] && { failures: rows[0].consecutive_failures, enabled: rows[0].enabled };
   }
 
   /** Disables the webhook and fails what it still had pending (nothing would ever send it). */
-  async disable(em: EntityManager, webhookId: string, reason: string): Promise<void> {
-    await em.query(`UPDATE webhooks SET enabled = false, disabled_at = now(), disabled_reason = $2, updated_at = now() WHERE id = $1`, [webhookId, reason]);
-    await em.query(
+  async disable(tx: Tx, webhookId: string, reason: string): Promise<void> {
+    await tx.query(`UPDATE webhooks SET enabled = false, disabled_at = now(), disabled_reason = $2, updated_at = now() WHERE id = $1`, [webhookId, reason]);
+    await tx.query(
       `UPDATE webhook_deliveries SET status = 'failed', last_error = $2, finished_at = now(), claimed_until = NULL, claimed_by = NULL
        WHERE webhook_id = $1 AND status = 'pending'`, [webhookId, reason]);
   }
 
   /** A page of sealed secrets in id order, after `afterId` (a uuid; key rotation walks them all). */
-  async sealedSecretsAfter(afterId: string, limit: number): Promise<Array<{ id: string; secret_ciphertext: string }>> {
-    return this.db.query('SELECT id, secret_ciphertext FROM webhooks WHERE id > $1::uuid ORDER BY id LIMIT $2', [afterId, limit]);
+  async sealedSecretsAfter(afterId: string, limit: number): Promise<Array<{ id: string; secretCiphertext: string }>> {
+    const rows: Array<{ id: string; secret_ciphertext: string }> =
+      await this.db.query('SELECT id, secret_ciphertext FROM webhooks WHERE id > $1::uuid ORDER BY id LIMIT $2', [afterId, limit]);
+    return rows.map((r) => ({ id: r.id, secretCiphertext: r.secret_ciphertext }));
   }
 
   /** Replaces a sealed secret unless it changed meanwhile (another replica re-sealed it); true when replaced. */

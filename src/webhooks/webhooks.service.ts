@@ -1,24 +1,23 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
 import { ActivityService } from '../activity/activity.service';
-import { EventsService } from '../events/events.service';
-import { Actor } from '../common/actor';
-import { DomainError, ErrorCode } from '../common/domain-error';
-import { echo } from '../common/echo';
-import { Paginated } from '../common/envelope';
-import { pageWindow, paginate } from '../common/pagination';
+import { Actor } from '../auth/actor';
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
+import { Paginated } from '../common/http/envelope';
+import { pageWindow, paginate } from '../common/http/pagination';
+import { echo } from '../common/values/echo';
+import { isUuid } from '../common/values/uuid';
 import { AppConfig } from '../config/app-config';
+import { Transactions, Tx } from '../database/transactions';
+import { EventsService } from '../events/events.service';
 import { mintWebhookSecret, openWithKeyring, sealSecret, SecretKeyring } from './webhook-crypto';
 import { loadWebhookKeyring } from './webhook-keys';
 import { assertTargetAllowed, targetPolicy, TargetPolicy } from './webhook-target';
-import { AttemptRow, DeliveryRow, WebhookRow, WebhooksRepository } from './webhooks.repository';
+import { WebhooksRepository } from './webhooks.repository';
 import {
-  CreatedWebhookView, CreateWebhookInput, DeliveryEvent, DeliveryView, TEST_EVENT, WEBHOOK_EVENTS, WEBHOOK_FORMATS, WebhookEvent, WebhookFormat,
-  WEBHOOKS_PER_USER_MAX, WebhookView,
+  AttemptRecord, CreatedWebhookView, CreateWebhookInput, DeliveryRecord, DeliveryView, TEST_EVENT, WEBHOOK_EVENTS, WEBHOOK_FORMATS,
+  WebhookEvent, WebhookFormat, WebhookRecord, WEBHOOKS_PER_USER_MAX, WebhookView,
 } from './webhooks.types';
-import { isUuid } from '../common/uuid';
-
 
 /**
  * Every rule about webhooks: registration (target policy, secret shown once and kept encrypted),
@@ -31,7 +30,7 @@ export class WebhooksService implements OnApplicationBootstrap {
   private readonly keys: SecretKeyring;
 
   constructor(
-    private readonly db: DataSource,
+    private readonly transactions: Transactions,
     private readonly repo: WebhooksRepository,
     private readonly activity: ActivityService,
     private readonly config: AppConfig,
@@ -49,13 +48,12 @@ export class WebhooksService implements OnApplicationBootstrap {
   }
 
   /**
-   * Writes a delivery for each of the user's webhooks subscribed to `event`, in the caller's
-   * transaction: the event and its deliveries commit (or roll back) together.
+   * Records the event in the user's event log (SSE, direct messages) and writes a delivery for each of the user's
+   * webhooks subscribed to it, in the caller's transaction: the event and its deliveries commit (or roll back) together.
    */
-  /** Records the event in the user's event log (SSE, direct messages) and queues it for every subscribed webhook. */
-  async enqueue(em: EntityManager, userId: string, event: WebhookEvent, payload: Record<string, unknown>): Promise<void> {
-    await this.events.record(em, userId, event, payload);
-    await this.repo.enqueueForSubscribers(em, userId, event, payload);
+  async enqueueIn(tx: Tx, userId: string, event: WebhookEvent, payload: Record<string, unknown>): Promise<void> {
+    await this.events.recordIn(tx, userId, event, payload);
+    await this.repo.enqueueForSubscribers(tx, userId, event, payload);
   }
 
   async create(actor: Actor, input: CreateWebhookInput): Promise<CreatedWebhookView> {
@@ -70,34 +68,34 @@ export class WebhooksService implements OnApplicationBootstrap {
     }
     const url = await assertTargetAllowed(input.url, this.policy);
     const secret = mintWebhookSecret();
-    const row = await this.db.transaction(async (em) => {
-      await this.repo.lockOwner(em, actor.userId);
-      if ((await this.repo.countOwned(em, actor.userId)) >= WEBHOOKS_PER_USER_MAX) {
+    const hook = await this.transactions.run(async (tx) => {
+      await this.repo.lockOwner(tx, actor.userId);
+      if ((await this.repo.countOwned(tx, actor.userId)) >= WEBHOOKS_PER_USER_MAX) {
         throw new DomainError(ErrorCode.LIMIT_REACHED, `You already have ${WEBHOOKS_PER_USER_MAX} webhooks; delete one first`);
       }
       const id = randomUUID();
-      const saved = await this.repo.insert(em, {
-        id, user_id: actor.userId, url: url.toString(), events, format, secret_ciphertext: sealSecret(this.keys.current, secret, id),
+      const saved = await this.repo.insert(tx, {
+        id, userId: actor.userId, url: url.toString(), events, format, secretCiphertext: sealSecret(this.keys.current, secret, id),
       });
-      await this.activity.record(em, actor, { action: 'webhook.created', target: { type: 'webhook', id }, details: { url: saved.url, events } });
+      await this.activity.recordIn(tx, actor, { action: 'webhook.created', target: { type: 'webhook', id }, details: { url: saved.url, events } });
       return saved;
     });
-    return { ...toView(row), secret };
+    return { ...toView(hook), secret };
   }
 
   async list(actor: Actor, page: { page?: number; perPage?: number }): Promise<Paginated<WebhookView>> {
     const { offset, limit } = pageWindow(page);
-    const { rows, total } = await this.repo.listOwned(actor.userId, offset, limit);
-    return paginate(rows.map(toView), total, page);
+    const { webhooks, total } = await this.repo.listOwned(actor.userId, offset, limit);
+    return paginate(webhooks.map(toView), total, page);
   }
 
   async remove(actor: Actor, webhookId: string): Promise<WebhookView> {
     const hook = await this.load(actor, webhookId);
-    await this.db.transaction(async (em) => {
-      if (!(await this.repo.deleteOwned(em, actor.userId, hook.id))) {
+    await this.transactions.run(async (tx) => {
+      if (!(await this.repo.deleteOwned(tx, actor.userId, hook.id))) {
         throw notFound(webhookId);
       }
-      await this.activity.record(em, actor, { action: 'webhook.deleted', target: { type: 'webhook', id: hook.id }, details: { url: hook.url } });
+      await this.activity.recordIn(tx, actor, { action: 'webhook.deleted', target: { type: 'webhook', id: hook.id }, details: { url: hook.url } });
     });
     return toView(hook);
   }
@@ -108,7 +106,7 @@ export class WebhooksService implements OnApplicationBootstrap {
     if (!hook.enabled) {
       throw new DomainError(ErrorCode.CONFLICT, 'This webhook is disabled after repeated failures; create it again once the receiver works');
     }
-    const id = await this.db.transaction((em) => this.repo.enqueueFor(em, hook.id, TEST_EVENT,
+    const id = await this.transactions.run((tx) => this.repo.enqueueFor(tx, hook.id, TEST_EVENT,
       { message: 'Test delivery from agis: your webhook works.', webhookId: hook.id }));
     return toDeliveryView((await this.repo.findDelivery(id))!, []);
   }
@@ -116,8 +114,8 @@ export class WebhooksService implements OnApplicationBootstrap {
   async deliveries(actor: Actor, webhookId: string, page: { page?: number; perPage?: number }): Promise<Paginated<DeliveryView>> {
     const hook = await this.load(actor, webhookId);
     const { offset, limit } = pageWindow(page);
-    const { rows, attempts, total } = await this.repo.listDeliveries(hook.id, offset, limit);
-    return paginate(rows.map((r) => toDeliveryView(r, attempts.filter((a) => a.delivery_id === r.id))), total, page);
+    const { deliveries, attempts, total } = await this.repo.listDeliveries(hook.id, offset, limit);
+    return paginate(deliveries.map((d) => toDeliveryView(d, attempts.filter((a) => a.deliveryId === d.id))), total, page);
   }
 
   /**
@@ -141,8 +139,8 @@ export class WebhooksService implements OnApplicationBootstrap {
       const page = await this.repo.sealedSecretsAfter(after, 500);
       for (const row of page) {
         try {
-          const { secret, stale } = openWithKeyring(this.keys, row.secret_ciphertext, row.id);
-          if (stale && await this.repo.replaceSealedSecret(row.id, row.secret_ciphertext, sealSecret(this.keys.current, secret, row.id))) {
+          const { secret, stale } = openWithKeyring(this.keys, row.secretCiphertext, row.id);
+          if (stale && await this.repo.replaceSealedSecret(row.id, row.secretCiphertext, sealSecret(this.keys.current, secret, row.id))) {
             resealed++;
           }
         } catch {
@@ -160,7 +158,7 @@ export class WebhooksService implements OnApplicationBootstrap {
     return resealed;
   }
 
-  private async load(actor: Actor, webhookId: string): Promise<WebhookRow> {
+  private async load(actor: Actor, webhookId: string): Promise<WebhookRecord> {
     const hook = isUuid(webhookId) ? await this.repo.findOwned(actor.userId, webhookId) : undefined;
     if (!hook) {
       throw notFound(webhookId);
@@ -173,19 +171,19 @@ function notFound(webhookId: string): DomainError {
   return new DomainError(ErrorCode.WEBHOOK_NOT_FOUND, `Webhook ${echo(webhookId)} not found`);
 }
 
-function toView(w: WebhookRow): WebhookView {
+function toView(w: WebhookRecord): WebhookView {
   return {
-    id: w.id, url: w.url, events: w.events as WebhookEvent[], format: w.format, enabled: w.enabled, consecutiveFailures: w.consecutive_failures,
-    disabledReason: w.disabled_reason, createdAt: w.created_at.toISOString(),
+    id: w.id, url: w.url, events: w.events as WebhookEvent[], format: w.format, enabled: w.enabled, consecutiveFailures: w.consecutiveFailures,
+    disabledReason: w.disabledReason, createdAt: w.createdAt.toISOString(),
   };
 }
 
-function toDeliveryView(d: DeliveryRow, attempts: AttemptRow[]): DeliveryView {
+function toDeliveryView(d: DeliveryRecord, attempts: AttemptRecord[]): DeliveryView {
   return {
-    id: d.id, event: d.event as DeliveryEvent, status: d.status, attempts: d.attempts,
-    nextAttemptAt: d.status === 'pending' ? d.next_attempt_at.toISOString() : null,
-    lastStatusCode: d.last_status_code, lastError: d.last_error, payload: d.payload,
-    createdAt: d.created_at.toISOString(), finishedAt: d.finished_at?.toISOString() ?? null,
-    attemptLog: attempts.map((a) => ({ attempt: a.attempt, statusCode: a.status_code, durationMs: a.duration_ms, error: a.error, at: a.created_at.toISOString() })),
+    id: d.id, event: d.event, status: d.status, attempts: d.attempts,
+    nextAttemptAt: d.status === 'pending' ? d.nextAttemptAt.toISOString() : null,
+    lastStatusCode: d.lastStatusCode, lastError: d.lastError, payload: d.payload,
+    createdAt: d.createdAt.toISOString(), finishedAt: d.finishedAt?.toISOString() ?? null,
+    attemptLog: attempts.map((a) => ({ attempt: a.attempt, statusCode: a.statusCode, durationMs: a.durationMs, error: a.error, at: a.createdAt.toISOString() })),
   };
 }

@@ -18,6 +18,27 @@ export const WEBHOOKS_PER_USER_MAX = 10;
 
 export interface CreateWebhookInput { url: string; events: string[]; format?: WebhookFormat }
 
+/** A registered webhook as stored; the secret stays sealed (webhook-crypto) until a delivery needs it. */
+export interface WebhookRecord {
+  id: string; userId: string; url: string; events: string[]; format: WebhookFormat; secretCiphertext: string; enabled: boolean;
+  consecutiveFailures: number; disabledReason: string | null; createdAt: Date;
+}
+
+export interface DeliveryRecord {
+  id: string; event: string; status: 'pending' | 'delivered' | 'failed'; attempts: number; nextAttemptAt: Date; lastStatusCode: number | null;
+  lastError: string | null; payload: Record<string, unknown>; createdAt: Date; finishedAt: Date | null;
+}
+
+export interface AttemptRecord { deliveryId: string; attempt: number; statusCode: number | null; durationMs: number; error: string | null; createdAt: Date }
+
+/** A delivery claimed for one attempt, with what is needed to send it. */
+export interface ClaimedDelivery {
+  id: string; webhookId: string; userId: string; event: DeliveryEvent; payload: Record<string, unknown>; attempt: number; createdAt: Date;
+  url: string; format: WebhookFormat; secretCiphertext: string;
+}
+
+export interface AttemptOutcome { statusCode: number | null; error: string | null; durationMs: number }
+
 export class WebhookView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'https://example.com/hooks/agis' }) url: string;

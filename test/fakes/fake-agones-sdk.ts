@@ -1,8 +1,8 @@
-import { Server, ServerCredentials, ServerReadableStream, ServerUnaryCall, sendUnaryData, ServerWritableStream } from '@grpc/grpc-js';
+import { Server, ServerCredentials, type ServerReadableStream, type ServerUnaryCall, type sendUnaryData, type ServerWritableStream, type ServiceDefinition } from '@grpc/grpc-js';
 // The SDK's own generated service definition (from Agones' sdk.proto) and messages: the fake serves exactly the
 // service the official Node SDK calls.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const services = require('@google-cloud/agones-sdk/lib/sdk_grpc_pb') as Record<string, import('@grpc/grpc-js').ServiceDefinition>;
+const services = require('@google-cloud/agones-sdk/lib/sdk_grpc_pb') as Record<string, ServiceDefinition>;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const messages = require('@google-cloud/agones-sdk/lib/sdk_pb') as SdkMessages;
 

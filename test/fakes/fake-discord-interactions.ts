@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { APIApplicationCommand, APIApplicationCommandOption, APIEmbed } from 'discord-api-types/v10';
-import { FakeUser } from './fake-discord-payloads';
+import { type FakeUser } from './fake-discord-payloads';
 
 export const EPHEMERAL = 64;
 /** Callback types that only acknowledge: the real answer follows as an edit of @original. */
@@ -123,7 +123,7 @@ function child(options: APIApplicationCommandOption[] | undefined, name: string,
   if (!found) {
     throw new Error(`${path} ${name} is not registered`);
   }
-  return found as APIApplicationCommandOption & { options?: APIApplicationCommandOption[] };
+  return found;
 }
 
 /**
@@ -139,7 +139,7 @@ export function commandData(registered: APIApplicationCommand[], input: CommandI
   if (command.contexts && !command.contexts.includes(0)) {
     throw new Error(`/${input.name} is not offered in a guild (contexts ${JSON.stringify(command.contexts)})`);
   }
-  let schema = command.options as APIApplicationCommandOption[] | undefined;
+  let schema = command.options;
   let wrap = (leaf: unknown[]): unknown[] => leaf;
   if (input.group) {
     const group = child(schema, input.group, 2, `/${input.name}`);

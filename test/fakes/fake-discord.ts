@@ -1,12 +1,13 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { APIApplicationCommand } from 'discord-api-types/v10';
-import { WebSocket, WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { commandLimitViolations } from '../support/discord-command-limits';
-import { BotResponse, commandData, CommandInput, EPHEMERAL, InteractionHandle } from './fake-discord-interactions';
-import { autocompleteErrors, DiscordErrorBody, EMPTY_MESSAGE, FormError, invalidFormBody, isEmptyMessage, messageErrors } from './fake-discord-limits';
-import { apiUser, FakeUser, FakeWorld, guildPayload, interactionPayload, messagePayload, readyPayload, snowflake } from './fake-discord-payloads';
+import { type BotResponse, commandData, type CommandInput, EPHEMERAL, InteractionHandle } from './fake-discord-interactions';
+import { autocompleteErrors, type DiscordErrorBody, EMPTY_MESSAGE, type FormError, invalidFormBody, isEmptyMessage, messageErrors } from './fake-discord-limits';
+import { apiUser, type FakeUser, type FakeWorld, guildPayload, interactionPayload, messagePayload, readyPayload, snowflake } from './fake-discord-payloads';
+import { pollUntil } from '../support/poll';
 
 export interface RecordedRequest {
   method: string;
@@ -94,13 +95,9 @@ export class FakeDiscord implements FakeWorld {
 
   /** Polls until the bot registered its commands (necord does so after READY), then returns them. */
   async waitForCommands(timeoutMs = 10000): Promise<APIApplicationCommand[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.registrations.length === 0) {
-      if (Date.now() > deadline) {
-        throw new Error(`No command registration within ${timeoutMs} ms (requests: ${this.requests.map((r) => `${r.method} ${r.path}`).join(', ') || 'none'})`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await pollUntil(() => this.registrations.length > 0, { timeoutMs, what: 'a command registration' }).catch((err: Error) => {
+      throw new Error(`${err.message} (requests: ${this.requests.map((r) => `${r.method} ${r.path}`).join(', ') || 'none'})`);
+    });
     return this.commands;
   }
 
@@ -325,7 +322,7 @@ export class FakeDiscord implements FakeWorld {
     const response = handle.record({
       kind: 'callback', type: body.type, content: String(data.content ?? ''), embeds: (data.embeds as BotResponse['embeds']) ?? [],
       components: (data.components as unknown[]) ?? [], flags, ephemeral: (flags & EPHEMERAL) !== 0,
-      choices: (data.choices as BotResponse['choices']) ?? [], message, body: body as unknown as Record<string, unknown>,
+      choices: (data.choices as BotResponse['choices']) ?? [], message, body: body,
     });
     if (req.query.with_response !== 'true') {
       return [204];

@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FakeAgonesSdk } from './fake-agones-sdk';
@@ -345,6 +345,7 @@ export class FakeKubernetes {
       case 'list': return this.list(res, entry, namespace, query);
       case 'delete': return this.delete(res, entry, namespace, name);
       case 'watch': return this.watch(res, entry, namespace, query);
+      default: return this.reply(res, entry, 404, statusBody(404, `the server could not find the requested resource (${url.pathname})`));
     }
   }
 
@@ -366,7 +367,7 @@ export class FakeKubernetes {
     if (this.store.has(key(namespace, name))) {
       return this.reply(res, entry, 409, statusBody(409, `gameservers.agones.dev "${name}" already exists`));
     }
-    const problems = gameServerProblems(input as Record<string, unknown>);
+    const problems = gameServerProblems(input);
     if (problems.length) {
       // Agones' validating webhook denies the request with every cause (pkg/webhooks, gameserver Validate).
       return this.reply(res, entry, 422, statusBody(422,
@@ -378,7 +379,7 @@ export class FakeKubernetes {
       kind: 'GameServer',
       metadata: { ...structuredClone(meta), name, namespace, uid: randomUUID(), resourceVersion: '', creationTimestamp: new Date().toISOString() },
       status: { state: 'Creating' },
-    } as FakeGameServer;
+    };
     this.store.set(key(namespace, name), gs);
     this.record('ADDED', gs);
     this.createPod(gs);
@@ -496,7 +497,7 @@ export class FakeKubernetes {
       return this.reply(res, entry, 400, statusBody(400, 'the body is not a v1 PersistentVolumeClaim'));
     }
     const name = input.metadata?.name ?? '';
-    const problems = volumeClaimProblems(input as Record<string, unknown>);
+    const problems = volumeClaimProblems(input);
     if (problems.length) {
       return this.reply(res, entry, 422, statusBody(422, `PersistentVolumeClaim "${name}" is invalid: ${problems.join(', ')}`));
     }

@@ -1,4 +1,4 @@
-import { createServer, Server, Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 
 /**
  * A fake Minecraft Java Edition server that answers the Server List Ping (minecraft.wiki "Java Edition

@@ -1,5 +1,5 @@
-import { createServer, IncomingHttpHeaders, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
 
 export interface ReceivedDelivery {
   path: string;
@@ -24,17 +24,18 @@ export class WebhookReceiver {
   private constructor(private readonly server: Server, readonly port: number) {}
 
   static async start(): Promise<WebhookReceiver> {
-    let receiver: WebhookReceiver | undefined;
+    // The handler needs the receiver, which needs the listening server's port: filled in below.
+    const self: { receiver?: WebhookReceiver } = {};
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const path = (req.url ?? '/').split('?')[0];
         const delivery: ReceivedDelivery = { path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now() };
-        receiver!.received.push(delivery);
-        const n = (receiver!.counts.get(path) ?? 0) + 1;
-        receiver!.counts.set(path, n);
-        const { status, delayMs } = receiver!.responders.get(path)?.(n, delivery) ?? { status: 200 };
+        self.receiver!.received.push(delivery);
+        const n = (self.receiver!.counts.get(path) ?? 0) + 1;
+        self.receiver!.counts.set(path, n);
+        const { status, delayMs } = self.receiver!.responders.get(path)?.(n, delivery) ?? { status: 200 };
         const answer = () => { res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope'); };
         if (delayMs) {
           setTimeout(answer, delayMs);
@@ -44,8 +45,8 @@ export class WebhookReceiver {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    receiver = new WebhookReceiver(server, (server.address() as AddressInfo).port);
-    return receiver;
+    self.receiver = new WebhookReceiver(server, (server.address() as AddressInfo).port);
+    return self.receiver;
   }
 
   url(path: string): string {

@@ -115,7 +115,7 @@ export function commandLimitViolations(commands: APIApplicationCommand[]): strin
   for (const c of chat) {
     const path = `/${c.name}`;
     checkText(path, c.name, c.description, problems);
-    checkOptions(path, (c.options ?? []) as Option[], 0, problems);
+    checkOptions(path, (c.options ?? []), 0, problems);
     const reach = c as { contexts?: number[] | null; integration_types?: number[] | null };
     if ((reach.contexts ?? []).some((v) => !CONTEXTS.includes(v))) {
       problems.push(`${path}: contexts ${JSON.stringify(reach.contexts)} must be among ${CONTEXTS.join(', ')}`);
@@ -123,7 +123,7 @@ export function commandLimitViolations(commands: APIApplicationCommand[]): strin
     if ((reach.integration_types ?? []).some((v) => !INTEGRATION_TYPES.includes(v))) {
       problems.push(`${path}: integration_types ${JSON.stringify(reach.integration_types)} must be among ${INTEGRATION_TYPES.join(', ')}`);
     }
-    const chars = countChars(c as unknown as { name: string; description?: string; options?: Option[] });
+    const chars = countChars(c);
     if (chars > COMMAND_CHARS_MAX) {
       problems.push(`${path}: ${chars} characters in names, descriptions and choices (max ${COMMAND_CHARS_MAX})`);
     }
@@ -137,7 +137,7 @@ export function commandPaths(commands: APIApplicationCommand[]): string[] {
     const nested = (options ?? []).filter((o) => o.type === SUBCOMMAND || o.type === SUBCOMMAND_GROUP);
     return nested.length === 0 ? [prefix] : nested.flatMap((o) => walk(`${prefix} ${o.name}`, o.options));
   };
-  return commands.filter((c) => (c.type ?? 1) === 1).flatMap((c) => walk(`/${c.name}`, c.options as Option[] | undefined)).sort();
+  return commands.filter((c) => (c.type ?? 1) === 1).flatMap((c) => walk(`/${c.name}`, c.options)).sort();
 }
 
 /**
@@ -163,7 +163,7 @@ export function stringOptionMaxLengths(commands: APIApplicationCommand[]): Recor
     }
   };
   for (const c of commands.filter((c) => (c.type ?? 1) === 1)) {
-    walk(`/${c.name}`, c.options as Option[] | undefined);
+    walk(`/${c.name}`, c.options);
   }
   return out;
 }

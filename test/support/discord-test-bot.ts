@@ -1,11 +1,11 @@
-import { INestApplication, Type } from '@nestjs/common';
+import { type INestApplication, type Type } from '@nestjs/common';
 import { EXCEPTION_FILTERS_METADATA } from '@nestjs/common/constants';
-import { MessageComponentsService, ModalsService, NecordBaseDiscovery, SlashCommandDiscovery, SlashCommandsService } from 'necord';
+import { MessageComponentsService, ModalsService, type NecordBaseDiscovery, type SlashCommandDiscovery, SlashCommandsService } from 'necord';
 import { DiscordErrorFilter } from '../../src/discord/discord-error.filter';
 import { CreditsService } from '../../src/credits/credits.service';
 import { FakeDiscord } from '../fakes/fake-discord';
-import { FakeUser } from '../fakes/fake-discord-payloads';
-import { createTestApp, TestApp } from './test-app';
+import { type FakeUser } from '../fakes/fake-discord-payloads';
+import { createTestApp, type TestApp } from './test-app';
 
 export const DISCORD_TEST_TOKEN = 'fake-token';
 

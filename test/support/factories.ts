@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { ApiKeysService } from '../../src/auth/api-keys.service';
+import { ApiKeysService } from '../../src/api-keys/api-keys.service';
 import { USER_SCOPES } from '../../src/auth/scopes';
 import { CreditsService } from '../../src/credits/credits.service';
-import { TestApp } from './test-app';
+import { WtgLedgerService } from '../../src/credits/wtg-ledger.service';
+import { type TestApp } from './test-app';
 
 let seq = 0;
 export function snowflake(): string {
@@ -17,26 +17,24 @@ export interface TestUser { userId: string; discordId: string; key: string; auth
 export async function createUser(t: TestApp, opts: { scopes?: string[]; credits?: number; wtgCoins?: number; tier?: 'free' | 'premium'; username?: string } = {}): Promise<TestUser> {
   const discordId = snowflake();
   const created = await t.app.get(ApiKeysService).mintForDiscordUser(discordId, opts.username ?? `user${seq}`, opts.scopes ?? [...USER_SCOPES], 'test');
-  const db = t.app.get(DataSource);
-  const [{ id }]: Array<{ id: string }> = await db.query('SELECT id FROM users WHERE discord_id = $1', [discordId]);
+  const [{ id }]: Array<{ id: string }> = await t.db.query('SELECT id FROM users WHERE discord_id = $1', [discordId]);
   if (opts.tier) {
-    await db.query('UPDATE users SET tier = $2 WHERE id = $1', [id, opts.tier]);
+    await t.db.query('UPDATE users SET tier = $2 WHERE id = $1', [id, opts.tier]);
   }
-  // The opening balance goes through the ledger so that balance == sum of ledger rows holds in every test.
-  if (opts.credits) {
-    await t.app.get(CreditsService).grant(id, opts.credits, 'test_grant');
-  }
-  await setBalances(db, id, { wtgCoins: opts.wtgCoins });
+  await grantBalances(t, id, { credits: opts.credits, wtgCoins: opts.wtgCoins });
   return { userId: id, discordId, key: created.key, auth: { Authorization: `Bearer ${created.key}` } };
 }
 
-/** Test-only: writes balances directly (the ledger module adds a matching opening row when present). */
-export async function setBalances(db: DataSource, userId: string, opts: { credits?: number; wtgCoins?: number }): Promise<void> {
-  if (opts.credits !== undefined) {
-    await db.query('UPDATE users SET credits = $2 WHERE id = $1', [userId, opts.credits]);
+/**
+ * Gives a user GC and WTG through the ledgers, as the app does, so that balance == sum of ledger rows holds
+ * in every test (a new user starts at 0, so this sets the balance). Never UPDATE a balance directly.
+ */
+export async function grantBalances(t: Pick<TestApp, 'app'>, userId: string, amounts: { credits?: number; wtgCoins?: number }): Promise<void> {
+  if (amounts.credits) {
+    await t.app.get(CreditsService).grant(userId, amounts.credits, 'test_grant');
   }
-  if (opts.wtgCoins !== undefined) {
-    await db.query('UPDATE users SET wtg_coins = $2 WHERE id = $1', [userId, opts.wtgCoins]);
+  if (amounts.wtgCoins) {
+    await t.app.get(WtgLedgerService).grant(userId, amounts.wtgCoins, 'test_grant');
   }
 }
 

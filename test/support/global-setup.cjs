@@ -55,7 +55,7 @@ module.exports = async () => {
     await pg.initialise();
     await pg.start();
   } catch (err) {
-    throw new Error(`Test PostgreSQL failed to start: ${err && err.message}\n${output.join('')}`);
+    throw new Error(`Test PostgreSQL failed to start: ${err && err.message}\n${output.join('')}`, { cause: err });
   }
   globalThis.__AGIS_TEST_PG__ = { pg, root };
   process.env.TEST_DATABASE_URL = `postgres://postgres:test@127.0.0.1:${port}/postgres`;

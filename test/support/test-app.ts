@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { type NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/bootstrap';
-import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { type AppConfig, loadConfig } from '../../src/config/app-config';
 import { ensureDatabase } from '../../src/database/database-options';
 import { withDatabase } from '../../src/database/embedded-postgres';
 
@@ -50,7 +50,7 @@ export async function createTestApp(env: Record<string, string> = {}, opts: { da
   const dataDir = mkdtempSync(join(tmpdir(), 'agis-test-data-'));
   const config = loadConfig({
     NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_SEED: 'false', AGIS_ROLES: 'api', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir,
-    // Specs send bursts from one key; rate limits are exercised in rate-limit.e2e-spec.ts, which sets its own.
+    // Specs send bursts from one key; rate limits are exercised in test/e2e/rate-limit.e2e-spec.ts, which sets its own.
     RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_CREATE_PER_MINUTE: '1000000', ...env, DATABASE_URL: databaseUrl,
   });
   const app = await createApp(config);

@@ -1,4 +1,4 @@
-import { IntegerField, StringField } from '../../common/api-field.decorator';
+import { IntegerField, StringField } from '../../common/http/api-field.decorator';
 import { CURSOR_PATTERN } from '../events.types';
 
 export const STREAM_SECONDS_MAX = 3600;

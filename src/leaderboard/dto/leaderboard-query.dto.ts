@@ -1,4 +1,4 @@
-import { IntegerField } from '../../common/api-field.decorator';
+import { IntegerField } from '../../common/http/api-field.decorator';
 import { LEADERBOARD_LIMIT_DEFAULT, LEADERBOARD_LIMIT_MAX } from '../leaderboard.types';
 
 export class LeaderboardQuery {

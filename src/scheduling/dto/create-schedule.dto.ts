@@ -1,7 +1,7 @@
 import { PartialType } from '@nestjs/swagger';
-import { BooleanField, EnumField, StringField } from '../../common/api-field.decorator';
+import { BooleanField, EnumField, StringField } from '../../common/http/api-field.decorator';
 import { CRON_MAX_LENGTH, TIMEZONE_MAX_LENGTH } from '../cron';
-import { SCHEDULE_ACTIONS, ScheduleAction } from '../schedule.entity';
+import { SCHEDULE_ACTIONS, ScheduleAction } from '../schedules.types';
 
 export class CreateScheduleDto {
   @EnumField(SCHEDULE_ACTIONS, { example: 'start' })

@@ -1,4 +1,4 @@
-import { BooleanField, StringField } from '../../common/api-field.decorator';
+import { BooleanField, StringField } from '../../common/http/api-field.decorator';
 import { GAME_TYPE_MAX, SERVER_NAME_MAX, SERVER_NAME_PATTERN } from '../servers.types';
 
 export class CreateServerDto {

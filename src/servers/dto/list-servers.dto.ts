@@ -1,6 +1,6 @@
-import { EnumField, StringField } from '../../common/api-field.decorator';
-import { PageQuery } from '../../common/pagination';
-import { SERVER_STATUSES, ServerStatus } from '../server-status';
+import { EnumField, StringField } from '../../common/http/api-field.decorator';
+import { PageQuery } from '../../common/http/pagination';
+import { SERVER_STATUSES, ServerStatus } from '../lifecycle/server-status';
 import { GAME_TYPE_MAX } from '../servers.types';
 
 export class ListServersDto extends PageQuery {

@@ -1,4 +1,4 @@
-import { IntegerField } from '../../common/api-field.decorator';
+import { IntegerField } from '../../common/http/api-field.decorator';
 import { LOG_TAIL_DEFAULT, LOG_TAIL_MAX } from '../servers.types';
 
 export class ServerLogsDto {

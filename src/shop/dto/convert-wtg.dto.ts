@@ -1,4 +1,4 @@
-import { IntegerField } from '../../common/api-field.decorator';
+import { IntegerField } from '../../common/http/api-field.decorator';
 import { CONVERT_WTG_MAX } from '../shop-catalog';
 
 export class ConvertWtgDto {

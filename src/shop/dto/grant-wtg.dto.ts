@@ -1,4 +1,4 @@
-import { IntegerField, StringField } from '../../common/api-field.decorator';
+import { IntegerField, StringField } from '../../common/http/api-field.decorator';
 import { GRANT_REFERENCE_MAX, GRANT_WTG_MAX } from '../shop-catalog';
 
 export class GrantWtgDto {

@@ -1,4 +1,4 @@
-import { EnumField, EnumListField, StringField } from '../../common/api-field.decorator';
+import { EnumField, EnumListField, StringField } from '../../common/http/api-field.decorator';
 import { WEBHOOK_URL_MAX } from '../webhook-target';
 import { WEBHOOK_EVENTS, WEBHOOK_FORMATS, WebhookFormat } from '../webhooks.types';
 

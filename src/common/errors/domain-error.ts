@@ -1,0 +1,75 @@
+/** Stable error codes shared by every transport; the HTTP filter maps them to a status. */
+export enum ErrorCode {
+  VALIDATION_FAILED = 'VALIDATION_FAILED',
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN = 'FORBIDDEN',
+  NOT_FOUND = 'NOT_FOUND',
+  ROUTE_NOT_FOUND = 'ROUTE_NOT_FOUND',
+  METHOD_NOT_ALLOWED = 'METHOD_NOT_ALLOWED',
+  USER_NOT_FOUND = 'USER_NOT_FOUND',
+  API_KEY_NOT_FOUND = 'API_KEY_NOT_FOUND',
+  SERVER_NOT_FOUND = 'SERVER_NOT_FOUND',
+  SCHEDULE_NOT_FOUND = 'SCHEDULE_NOT_FOUND',
+  WEBHOOK_NOT_FOUND = 'WEBHOOK_NOT_FOUND',
+  CONFLICT = 'CONFLICT',
+  INVALID_TRANSITION = 'INVALID_TRANSITION',
+  ALREADY_CLAIMED = 'ALREADY_CLAIMED',
+  LIMIT_REACHED = 'LIMIT_REACHED',
+  IDEMPOTENCY_IN_PROGRESS = 'IDEMPOTENCY_IN_PROGRESS',
+  IDEMPOTENCY_MISMATCH = 'IDEMPOTENCY_MISMATCH',
+  INSUFFICIENT_CREDITS = 'INSUFFICIENT_CREDITS',
+  INSUFFICIENT_WTG = 'INSUFFICIENT_WTG',
+  UNPROCESSABLE = 'UNPROCESSABLE',
+  INVALID_CRON = 'INVALID_CRON',
+  PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  RATE_LIMITED = 'RATE_LIMITED',
+  UPSTREAM_FAILED = 'UPSTREAM_FAILED',
+  UPSTREAM_UNAVAILABLE = 'UPSTREAM_UNAVAILABLE',
+  INTERNAL = 'INTERNAL',
+}
+
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  INVALID_CRON: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  USER_NOT_FOUND: 404,
+  API_KEY_NOT_FOUND: 404,
+  SERVER_NOT_FOUND: 404,
+  SCHEDULE_NOT_FOUND: 404,
+  WEBHOOK_NOT_FOUND: 404,
+  CONFLICT: 409,
+  INVALID_TRANSITION: 409,
+  ALREADY_CLAIMED: 409,
+  LIMIT_REACHED: 409,
+  IDEMPOTENCY_IN_PROGRESS: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  IDEMPOTENCY_MISMATCH: 422,
+  INSUFFICIENT_CREDITS: 422,
+  INSUFFICIENT_WTG: 422,
+  UNPROCESSABLE: 422,
+  RATE_LIMITED: 429,
+  UPSTREAM_FAILED: 502,
+  UPSTREAM_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+/** The one error type services throw; transports render it (HTTP envelope, ephemeral Discord reply). */
+export class DomainError extends Error {
+  constructor(readonly code: ErrorCode, message: string, readonly details?: unknown) {
+    super(message);
+    this.name = 'DomainError';
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+/** What an unexpected failure shows the user: a reference to find the logged error by, nothing more. */
+export function internalError(ref: string): DomainError {
+  return new DomainError(ErrorCode.INTERNAL, `Something went wrong (ref ${ref})`);
+}

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { InjectMetric, makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import { Counter, Histogram } from 'prom-client';
+import { DB_OPERATIONS, sqlOperation } from './sql-operation';
+import { QueryObserver } from './timed-pg-client';
+
+const QUERY_DURATION = 'database_query_duration_seconds';
+const OPERATIONS = 'agis_database_operations_total';
+
+export const databaseMetricProviders = [
+  makeHistogramProvider({
+    name: QUERY_DURATION, help: 'SQL statement duration by operation (select, insert, update, delete, other)', labelNames: ['op'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  }),
+  makeCounterProvider({ name: OPERATIONS, help: 'SQL statements run, by operation (select, insert, update, delete, other)', labelNames: ['op'] }),
+];
+
+/** Records every statement the pool runs (see timedPgClient); `op` comes from the statement's keyword. */
+@Injectable()
+export class DatabaseQueryMetrics {
+  constructor(
+    @InjectMetric(QUERY_DURATION) private readonly duration: Histogram<string>,
+    @InjectMetric(OPERATIONS) private readonly operations: Counter<string>,
+  ) {
+    // Every series exists from boot, so rate() sees 0 rather than "no data".
+    for (const op of DB_OPERATIONS) {
+      this.operations.inc({ op }, 0);
+    }
+  }
+
+  readonly observe: QueryObserver = (sql, seconds) => {
+    const op = sqlOperation(sql);
+    this.operations.inc({ op });
+    this.duration.observe({ op }, seconds);
+  };
+}

@@ -1,0 +1,60 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Client, DiscordAPIError } from 'discord.js';
+import { BackgroundJob } from '../../common/background/background-job';
+import { ClaimLoop } from '../../common/background/claim-loop';
+import { AppConfig } from '../../config/app-config';
+import { DirectMessage, EventsService } from '../../events/events.service';
+import { noticeEmbed } from './server-embeds';
+import { ServerView } from '../servers.types';
+
+const BATCH = 20;
+
+/**
+ * The bot role tells owners about their servers by direct message: ready (with address and ports), stopped
+ * by a schedule or for lack of credits, failed (with the reason). Messages are the event log's rows marked
+ * for a DM, claimed with a lease; each is sent at most once per claim and marked sent, skipped (the owner
+ * turned them off with /notifications) or failed (Discord refused, e.g. 50007 when the user's privacy
+ * settings close DMs from the bot). A failed DM is not retried: the event is also on the SSE stream and webhooks.
+ * A bot-role job: it needs the gateway's Client, so DirectMessagesModule is imported only where the bot runs.
+ */
+@Injectable()
+export class DirectMessages implements BackgroundJob {
+  private readonly logger = new Logger(DirectMessages.name);
+  private readonly loop: ClaimLoop<DirectMessage>;
+
+  constructor(private readonly client: Client, private readonly events: EventsService, config: AppConfig) {
+    this.loop = new ClaimLoop({
+      intervalMs: config.DIRECT_MESSAGES_TICK_MS, limit: () => BATCH,
+      claim: (n) => this.events.claimDirectMessages(n), handle: (m) => this.deliver(m),
+      logger: this.logger, what: 'Direct messages',
+    });
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  /** One pass over what is due (tests call it instead of waiting for the loop). */
+  tick(): Promise<number> {
+    return this.loop.tick();
+  }
+
+  private async deliver(m: DirectMessage): Promise<void> {
+    if (!m.enabled) {
+      await this.events.finishDirectMessage(m.id, 'skipped');
+      return;
+    }
+    try {
+      await this.client.users.send(m.discordId, { embeds: [noticeEmbed(m.kind, m.server as unknown as ServerView)] });
+      await this.events.finishDirectMessage(m.id, 'sent');
+    } catch (err) {
+      const code = err instanceof DiscordAPIError ? err.code : undefined;
+      this.logger.warn(`Could not send a ${m.kind} direct message to ${m.discordId}${code ? ` (Discord ${code})` : ''}: ${err instanceof Error ? err.message : String(err)}`);
+      await this.events.finishDirectMessage(m.id, 'failed');
+    }
+  }
+}
