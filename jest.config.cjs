@@ -8,15 +8,18 @@
 
 // swc keeps decorator metadata (Nest DI needs it) and transforms the ESM-only Kubernetes client,
 // which jest cannot require natively on Node 20.
-const swc = ['@swc/jest', {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-    target: 'es2022',
-    keepClassNames: true,
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
   },
-  module: { type: 'commonjs' },
-}];
+];
 const esmDeps = ['@kubernetes/client-node', 'openid-client', 'jose', 'oauth4webapi', '@jsep-plugin', 'jsep', 'jsonpath-plus', 'rfc4648'];
 
 const shared = {
@@ -36,12 +39,18 @@ module.exports = {
     // timed-pg-client.spec.ts queries the run's PostgreSQL, so it belongs to integration even though it sits in src/.
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
-      ...withDatabase, displayName: 'integration',
+      ...withDatabase,
+      displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'],
     },
     { ...withDatabase, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
     // Installs promtool, prometheus, chromium and helm first (scripts/ensure-test-deps.sh), then the database.
-    { ...withDatabase, displayName: 'deploy', testMatch: ['<rootDir>/test/deploy/**/*.deploy-spec.ts'], globalSetup: '<rootDir>/test/support/deploy-setup.cjs' },
+    {
+      ...withDatabase,
+      displayName: 'deploy',
+      testMatch: ['<rootDir>/test/deploy/**/*.deploy-spec.ts'],
+      globalSetup: '<rootDir>/test/support/deploy-setup.cjs',
+    },
   ],
   // Global options: jest reads these from the root config only, not from a project.
   testTimeout: 60000,

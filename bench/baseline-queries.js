@@ -18,16 +18,23 @@ async function authenticate(pool, authorization, scope, remoteAddress) {
   }
   const { rows } = await pool.query(
     `SELECT k.secret_hash, k.user_id, k.scopes, k.allowed_ips, k.expires_at, k.revoked_at, u.discord_id
-     FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = $1`, [m[1]]);
+     FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = $1`,
+    [m[1]],
+  );
   const key = rows[0];
   if (!key) {
     return null;
   }
   const presented = createHash('sha256').update(m[2]).digest();
   const stored = Buffer.from(key.secret_hash, 'hex');
-  if (presented.length !== stored.length || !timingSafeEqual(presented, stored) || key.revoked_at
-    || (key.expires_at && key.expires_at.getTime() <= Date.now()) || !(key.scopes.includes(scope) || key.scopes.includes('admin'))
-    || (key.allowed_ips.length > 0 && !key.allowed_ips.includes(remoteAddress))) {
+  if (
+    presented.length !== stored.length ||
+    !timingSafeEqual(presented, stored) ||
+    key.revoked_at ||
+    (key.expires_at && key.expires_at.getTime() <= Date.now()) ||
+    !(key.scopes.includes(scope) || key.scopes.includes('admin')) ||
+    (key.allowed_ips.length > 0 && !key.allowed_ips.includes(remoteAddress))
+  ) {
     return null;
   }
   return { userId: key.user_id, discordId: key.discord_id };
@@ -35,12 +42,17 @@ async function authenticate(pool, authorization, scope, remoteAddress) {
 
 /** GET /users/me: the envelope agis answers. */
 async function profile(pool, actor) {
-  const { rows: [u] } = await pool.query(
-    'SELECT discord_id, username, credits, wtg_coins, tier, created_at FROM users WHERE id = $1', [actor.userId]);
+  const {
+    rows: [u],
+  } = await pool.query('SELECT discord_id, username, credits, wtg_coins, tier, created_at FROM users WHERE id = $1', [actor.userId]);
   return {
     success: true,
     data: {
-      discordId: u.discord_id, username: u.username, credits: Number(u.credits), wtgCoins: Number(u.wtg_coins), tier: u.tier,
+      discordId: u.discord_id,
+      username: u.username,
+      credits: Number(u.credits),
+      wtgCoins: Number(u.wtg_coins),
+      tier: u.tier,
       createdAt: u.created_at.toISOString(),
     },
   };
@@ -54,15 +66,28 @@ async function listServers(pool, actor, page, perPage) {
     `SELECT id, owner_id, name, game_type, status, address, port, ports, players_online, players_max, gameserver_name, cost_per_hour,
             billed_until, start_seq, start_charged, start_deadline, last_error, stop_reason, created_at, updated_at
      FROM servers WHERE owner_id = $1 ORDER BY created_at DESC, id ASC LIMIT $2 OFFSET $3`,
-    [actor.userId, perPage, (page - 1) * perPage]);
-  const { rows: [{ count }] } = await pool.query('SELECT count(*)::int AS count FROM servers WHERE owner_id = $1', [actor.userId]);
+    [actor.userId, perPage, (page - 1) * perPage],
+  );
+  const {
+    rows: [{ count }],
+  } = await pool.query('SELECT count(*)::int AS count FROM servers WHERE owner_id = $1', [actor.userId]);
   return {
     success: true,
     data: rows.map((s) => ({
-      id: s.id, name: s.name, gameType: s.game_type, status: s.status, address: s.address, port: s.port, ports: s.ports.map((p) => ({ ...p })),
-      players: s.players_online !== null && s.players_max !== null ? { online: s.players_online, max: s.players_max } : null, costPerHour: s.cost_per_hour,
-      billedUntil: s.billed_until?.toISOString() ?? null, lastError: s.last_error, stopReason: s.stop_reason,
-      createdAt: s.created_at.toISOString(), updatedAt: s.updated_at.toISOString(),
+      id: s.id,
+      name: s.name,
+      gameType: s.game_type,
+      status: s.status,
+      address: s.address,
+      port: s.port,
+      ports: s.ports.map((p) => ({ ...p })),
+      players: s.players_online !== null && s.players_max !== null ? { online: s.players_online, max: s.players_max } : null,
+      costPerHour: s.cost_per_hour,
+      billedUntil: s.billed_until?.toISOString() ?? null,
+      lastError: s.last_error,
+      stopReason: s.stop_reason,
+      createdAt: s.created_at.toISOString(),
+      updatedAt: s.updated_at.toISOString(),
     })),
     meta: { page, perPage, total: count, totalPages: Math.ceil(count / perPage) },
   };

@@ -1,6 +1,12 @@
 import { type InteractionHandle } from '../test/fakes/fake-discord-interactions';
 
-export interface LatencySummary { samples: number; p50: number; p99: number; max: number; mean: number }
+export interface LatencySummary {
+  samples: number;
+  p50: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
 
 /** Nearest-rank percentile of ascending `sorted` values. */
 export function percentile(sorted: number[], p: number): number {

@@ -43,7 +43,9 @@ function registerTypeScript() {
   require.extensions['.ts'] = (module, filename) => {
     const { code } = swc.transformFileSync(filename, {
       jsc: { parser: { syntax: 'typescript', decorators: true }, target: 'es2022', transform: { legacyDecorator: true, decoratorMetadata: true } },
-      module: { type: 'commonjs' }, sourceMaps: 'inline', swcrc: false,
+      module: { type: 'commonjs' },
+      sourceMaps: 'inline',
+      swcrc: false,
     });
     module._compile(code, filename);
   };
@@ -68,9 +70,19 @@ async function startBot(fake, databaseUrl) {
     chmodSync(dataDir, 0o755);
   }
   const env = {
-    PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', LOG_LEVEL: 'warn', DEMO_SEED: 'false',
-    AGIS_ROLES: 'bot', PORT: '0', HOST: '127.0.0.1', AGONES_MODE: 'local', LOCAL_AGONES_STEP_MS: '20',
-    DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl, DISCORD_DEV_GUILD_ID: fake.guildId,
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    DEMO_SEED: 'false',
+    AGIS_ROLES: 'bot',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    AGONES_MODE: 'local',
+    LOCAL_AGONES_STEP_MS: '20',
+    DISCORD_TOKEN: TOKEN,
+    DISCORD_API_URL: fake.apiUrl,
+    DISCORD_DEV_GUILD_ID: fake.guildId,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl, WEBHOOK_SECRET_KEY: 'bench-webhook-secret-key-0123456789abcdef' } : { DATA_DIR: dataDir }),
   };
   const child = spawn(process.execPath, [join(DIST, 'src/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -96,7 +108,9 @@ async function startBot(fake, databaseUrl) {
   try {
     await Promise.race([
       fake.waitForCommands(120_000),
-      exited.then(({ code, signal }) => { throw new Error(`the bot exited (${signal ?? code}) before registering its commands`); }),
+      exited.then(({ code, signal }) => {
+        throw new Error(`the bot exited (${signal ?? code}) before registering its commands`);
+      }),
     ]);
   } catch (err) {
     await stop();
@@ -145,7 +159,11 @@ async function measureDiscord({ databaseUrl, log = () => undefined, iterations, 
     const user = fakeUser('bench');
     await expectAnswer(fake, { user, name: 'credits' }, (e) => (e.fields ?? []).some((f) => f.name === 'GameCredits'));
     for (let i = 1; i <= SERVERS; i += 1) {
-      await expectAnswer(fake, { user, name: 'servers', subcommand: 'create', options: { name: `bench-${i}`, game: 'minecraft', start: false } }, (e) => e.title === `bench-${i}`);
+      await expectAnswer(
+        fake,
+        { user, name: 'servers', subcommand: 'create', options: { name: `bench-${i}`, game: 'minecraft', start: false } },
+        (e) => e.title === `bench-${i}`,
+      );
     }
     await expectAnswer(fake, { user, name: 'servers', subcommand: 'list' }, (e) => (e.description ?? '').split('\n').length === SERVERS);
     // Warm both paths (JIT, connection pool, prepared plans) before anything is timed.
@@ -154,7 +172,10 @@ async function measureDiscord({ databaseUrl, log = () => undefined, iterations, 
       await fake.sendCommand({ user, name: 'servers', subcommand: 'list' }).reply(10_000);
     }
     const rows = [];
-    for (const [label, command] of [['/credits', { name: 'credits' }], ['/servers list', { name: 'servers', subcommand: 'list' }]]) {
+    for (const [label, command] of [
+      ['/credits', { name: 'credits' }],
+      ['/servers list', { name: 'servers', subcommand: 'list' }],
+    ]) {
       log(`  ${label}: ${iterations} interactions, ${concurrency} in flight`);
       const { summary, seconds, errors } = await measure(fake, user, command, { iterations, concurrency });
       rows.push({
@@ -163,7 +184,8 @@ async function measureDiscord({ databaseUrl, log = () => undefined, iterations, 
         p50: Math.round(summary.p50 * 100) / 100,
         p99: Math.round(summary.p99 * 100) / 100,
         errors,
-        notes: `${summary.samples} interactions, ${concurrency} in flight, max ${summary.max.toFixed(1)} ms` +
+        notes:
+          `${summary.samples} interactions, ${concurrency} in flight, max ${summary.max.toFixed(1)} ms` +
           ` (Discord's 3 s deadline for a first response: ${summary.max < DISCORD_DEADLINE_MS ? 'held' : 'MISSED'}); fake gateway → bot process → fake REST callback`,
       });
     }
@@ -193,14 +215,18 @@ if (require.main === module) {
     iterations: positiveInt('BENCH_DISCORD_ITERATIONS', 200),
     concurrency: positiveInt('BENCH_DISCORD_CONCURRENCY', 4),
   };
-  measureDiscord(opts).then((rows) => {
-    console.log('\nscenario                                              p50 ms   p99 ms   per s  errors');
-    for (const r of rows) {
-      console.log(`${r.scenario.padEnd(52)} ${String(r.p50).padStart(8)} ${String(r.p99).padStart(8)} ${String(r.rps).padStart(7)} ${String(r.errors).padStart(7)}`);
-    }
-    console.log(JSON.stringify(rows));
-  }).catch((err) => {
-    console.error(err instanceof Error ? err.stack ?? err.message : err);
-    process.exitCode = 1;
-  });
+  measureDiscord(opts)
+    .then((rows) => {
+      console.log('\nscenario                                              p50 ms   p99 ms   per s  errors');
+      for (const r of rows) {
+        console.log(
+          `${r.scenario.padEnd(52)} ${String(r.p50).padStart(8)} ${String(r.p99).padStart(8)} ${String(r.rps).padStart(7)} ${String(r.errors).padStart(7)}`,
+        );
+      }
+      console.log(JSON.stringify(rows));
+    })
+    .catch((err) => {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+      process.exitCode = 1;
+    });
 }

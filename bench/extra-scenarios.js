@@ -12,14 +12,19 @@ function registerTypeScript() {
   require.extensions['.ts'] = (module, filename) => {
     const { code } = swc.transformFileSync(filename, {
       jsc: { parser: { syntax: 'typescript', decorators: true }, target: 'es2022', transform: { legacyDecorator: true, decoratorMetadata: true } },
-      module: { type: 'commonjs' }, sourceMaps: 'inline', swcrc: false,
+      module: { type: 'commonjs' },
+      sourceMaps: 'inline',
+      swcrc: false,
     });
     module._compile(code, filename);
   };
 }
 
 function scenarioFiles() {
-  return readdirSync(__dirname).filter((f) => /\.bench\.(ts|js)$/.test(f)).sort().map((f) => join(__dirname, f));
+  return readdirSync(__dirname)
+    .filter((f) => /\.bench\.(ts|js)$/.test(f))
+    .sort()
+    .map((f) => join(__dirname, f));
 }
 
 /** Runs every scenario file; a failing file is reported as such and does not stop the others. */
@@ -42,7 +47,15 @@ async function runExtraScenarios(ctx) {
       }
     } catch (err) {
       ctx.log(`  ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
-      rows.push({ file: name, scenario: `${name} (failed)`, rps: NaN, p50: NaN, p99: NaN, errors: NaN, notes: String(err instanceof Error ? err.message : err).slice(0, 200) });
+      rows.push({
+        file: name,
+        scenario: `${name} (failed)`,
+        rps: NaN,
+        p50: NaN,
+        p99: NaN,
+        errors: NaN,
+        notes: String(err instanceof Error ? err.message : err).slice(0, 200),
+      });
     }
   }
   return rows;

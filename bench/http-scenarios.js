@@ -20,9 +20,19 @@ async function startAgis(databaseUrl, { roles = 'api', cpuProfDir, env = {} } = 
   const port = await freePort();
   const args = [...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), join(DIST, 'src/main.js')];
   const child = startNode(`agis (${roles})`, args, {
-    DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', AGIS_ROLES: roles, LOG_LEVEL: 'warn',
-    NODE_ENV: 'production', DEMO_SEED: 'false', AGONES_MODE: 'local', LOCAL_AGONES_STEP_MS: '20',
-    WEBHOOK_SECRET_KEY: 'bench-webhook-secret-key-0123456789abcdef', RATE_LIMIT_PER_MINUTE: '1000000000', RATE_LIMIT_CREATE_PER_MINUTE: '1000000000', ...env,
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    AGIS_ROLES: roles,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    DEMO_SEED: 'false',
+    AGONES_MODE: 'local',
+    LOCAL_AGONES_STEP_MS: '20',
+    WEBHOOK_SECRET_KEY: 'bench-webhook-secret-key-0123456789abcdef',
+    RATE_LIMIT_PER_MINUTE: '1000000000',
+    RATE_LIMIT_CREATE_PER_MINUTE: '1000000000',
+    ...env,
   });
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/readyz`, child);
@@ -53,7 +63,9 @@ async function checkSameAnswers(agisUrl, otherUrls, token) {
     for (const url of otherUrls) {
       const b = await getJson(url + e.path, token);
       if (a.status !== 200 || JSON.stringify(a.body) !== JSON.stringify(b.body)) {
-        throw new Error(`${e.name}: agis and ${url} disagree\n agis  ${a.status} ${JSON.stringify(a.body).slice(0, 600)}\n other ${b.status} ${JSON.stringify(b.body).slice(0, 600)}`);
+        throw new Error(
+          `${e.name}: agis and ${url} disagree\n agis  ${a.status} ${JSON.stringify(a.body).slice(0, 600)}\n other ${b.status} ${JSON.stringify(b.body).slice(0, 600)}`,
+        );
       }
     }
   }
@@ -83,8 +95,10 @@ async function compareWithBaseline({ agis, baseline, floor, token, rounds, secon
         const t = sides[side];
         const r = await load({ url: t.url, path: e.path, headers, seconds, connections, pid: t.child.pid });
         runs[e.name][side].push(r);
-        log(`  round ${round + 1}/${rounds} ${e.name} ${side.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  ` +
-          `cpu ${r.cpuMsPerRequest.toFixed(2)} ms/req  errors ${r.errors}`);
+        log(
+          `  round ${round + 1}/${rounds} ${e.name} ${side.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  ` +
+            `cpu ${r.cpuMsPerRequest.toFixed(2)} ms/req  errors ${r.errors}`,
+        );
       }
     }
   }
@@ -93,7 +107,10 @@ async function compareWithBaseline({ agis, baseline, floor, token, rounds, secon
     const side = Object.fromEntries(names.map((n) => [n, combine(runs[e.name][n])]));
     const roundRatios = runs[e.name].agis.map((r, i) => r.rps / runs[e.name].baseline[i].rps);
     return {
-      endpoint: e.name, ...side, ratio: side.agis.rps / side.baseline.rps, roundRatios,
+      endpoint: e.name,
+      ...side,
+      ratio: side.agis.rps / side.baseline.rps,
+      roundRatios,
       cpuRatio: side.agis.cpuMsPerRequest / side.baseline.cpuMsPerRequest,
       ...(side.floor ? { floorRatio: side.floor.rps / side.baseline.rps } : {}),
     };
@@ -109,19 +126,23 @@ async function compareWithBaseline({ agis, baseline, floor, token, rounds, secon
 async function powerPairs({ agis, pool, seconds, connections, rounds }) {
   const lastAction = new Map();
   let next = 0;
-  const requests = [{
-    method: 'POST',
-    setupRequest: (req) => {
-      const s = pool[next++ % pool.length];
-      const action = lastAction.get(s.id) === 'start' ? 'stop' : 'start';
-      lastAction.set(s.id, action);
-      return {
-        ...req, method: 'POST', path: `/api/v1/servers/${s.id}/${action}`,
-        headers: { authorization: `Bearer ${s.token}`, 'idempotency-key': randomUUID(), 'content-type': 'application/json' },
-        body: '{}',
-      };
+  const requests = [
+    {
+      method: 'POST',
+      setupRequest: (req) => {
+        const s = pool[next++ % pool.length];
+        const action = lastAction.get(s.id) === 'start' ? 'stop' : 'start';
+        lastAction.set(s.id, action);
+        return {
+          ...req,
+          method: 'POST',
+          path: `/api/v1/servers/${s.id}/${action}`,
+          headers: { authorization: `Bearer ${s.token}`, 'idempotency-key': randomUUID(), 'content-type': 'application/json' },
+          body: '{}',
+        };
+      },
     },
-  }];
+  ];
   await load({ url: agis.url, requests, seconds: 2, connections, expected: ['409'] });
   const rss = sampleRss(agis.child.pid);
   const runs = [];

@@ -25,7 +25,13 @@
 import type { Client as PgClient } from 'pg';
 
 /** The part of the runner's context (bench/bench.types.ts) this scenario uses. */
-interface LoadOptions { url: string; path: string; headers: Record<string, string>; seconds: number; connections: number }
+interface LoadOptions {
+  url: string;
+  path: string;
+  headers: Record<string, string>;
+  seconds: number;
+  connections: number;
+}
 interface BenchContext {
   agisUrl: string;
   databaseUrl: string;
@@ -34,7 +40,14 @@ interface BenchContext {
   load(options: LoadOptions): Promise<{ rps: number; p50: number; p99: number; errors: number }>;
   log(message: string): void;
 }
-interface ScenarioRow { scenario: string; rps: number; p50: number; p99: number; errors: number; notes?: string }
+interface ScenarioRow {
+  scenario: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  notes?: string;
+}
 
 // The runner requires the compiled app (bench/app.js), not the TypeScript sources.
 const { Client } = require('pg') as typeof import('pg');
@@ -51,16 +64,23 @@ const DISCORD_BASE = 300_000_000_000_000_000n;
 type Board = 'credits' | 'servers';
 const COLUMN: Record<Board, string> = { credits: 'credits', servers: 'server_count' };
 
-interface Caller { label: string; discordId: string; token: string }
+interface Caller {
+  label: string;
+  discordId: string;
+  token: string;
+}
 
 async function seedUsers(db: PgClient): Promise<void> {
-  await db.query(`
+  await db.query(
+    `
     INSERT INTO users (id, discord_id, username, credits, server_count, created_at)
     SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, ($1::bigint + g)::text, 'lb' || g,
       CASE WHEN g % 10 = 0 THEN 0 ELSE floor(power(random(), 4) * 2000000)::bigint END,
       CASE WHEN random() < 0.7 THEN 0 ELSE 1 + floor(power(random(), 3) * 20)::int END,
       now() - interval '400 days' + g * interval '30 seconds'
-    FROM generate_series(1, $2::int) g`, [String(DISCORD_BASE), USERS]);
+    FROM generate_series(1, $2::int) g`,
+    [String(DISCORD_BASE), USERS],
+  );
   // The bottom caller: the newest account with nothing; its rank counts every other user.
   await db.query(`UPDATE users SET credits = 0, server_count = 0, created_at = now() WHERE discord_id = $1`, [String(DISCORD_BASE + BigInt(USERS))]);
   await db.query('VACUUM ANALYZE users');
@@ -71,7 +91,8 @@ async function keyFor(db: PgClient, label: string, discordId: string): Promise<C
   await db.query(
     `INSERT INTO api_keys (id, prefix, secret_hash, user_id, name, scopes)
      SELECT $1, $2, $3, id, 'leaderboard-bench', ARRAY['profile:read'] FROM users WHERE discord_id = $4`,
-    [t.id, t.prefix, t.secretHash, discordId]);
+    [t.id, t.prefix, t.secretHash, discordId],
+  );
   return { label, discordId, token: t.token };
 }
 
@@ -81,19 +102,27 @@ async function fullSortRanks(db: PgClient, board: Board, discordIds: string[]): 
   const { rows } = await db.query(
     `SELECT discord_id, rank::int AS rank FROM (
        SELECT discord_id, row_number() OVER (ORDER BY ${col} DESC, created_at, id) AS rank FROM users
-     ) r WHERE discord_id = ANY($1)`, [discordIds]);
+     ) r WHERE discord_id = ANY($1)`,
+    [discordIds],
+  );
   return new Map(rows.map((r: { discord_id: string; rank: number }) => [r.discord_id, r.rank]));
 }
 
 /** The endpoint must agree with the full sort, or its latency would mean nothing. */
 async function check(url: string, db: PgClient, board: Board, callers: Caller[]): Promise<void> {
-  const expected = await fullSortRanks(db, board, callers.map((c) => c.discordId));
+  const expected = await fullSortRanks(
+    db,
+    board,
+    callers.map((c) => c.discordId),
+  );
   for (const caller of callers) {
     const res = await fetch(`${url}/api/v1/leaderboard/${board}?limit=100`, { headers: { authorization: `Bearer ${caller.token}` } });
-    const body = await res.json() as { data: { entries: Array<{ rank: number }>; you: { rank: number } } };
+    const body = (await res.json()) as { data: { entries: Array<{ rank: number }>; you: { rank: number } } };
     if (res.status !== 200 || body.data.you.rank !== expected.get(caller.discordId) || body.data.entries.length !== 100) {
-      throw new Error(`${board} board for the ${caller.label} caller: HTTP ${res.status}, rank ${body.data?.you?.rank}, ` +
-        `full sort says ${expected.get(caller.discordId)}`);
+      throw new Error(
+        `${board} board for the ${caller.label} caller: HTTP ${res.status}, rank ${body.data?.you?.rank}, ` +
+          `full sort says ${expected.get(caller.discordId)}`,
+      );
     }
   }
 }
@@ -125,7 +154,13 @@ export async function run(ctx: BenchContext): Promise<ScenarioRow[]> {
     const measure = async (url: string, path: string, caller: Caller, how: string, connections = ctx.connections) => {
       const opts: LoadOptions = { url, path, headers: { authorization: `Bearer ${caller.token}` }, seconds: ctx.seconds, connections };
       const r = await ctx.load(opts);
-      const row = { scenario: `GET ${path.replace('/api/v1', '')}, ${caller.label} caller, ${how}, ${connections} conn.`, rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors };
+      const row = {
+        scenario: `GET ${path.replace('/api/v1', '')}, ${caller.label} caller, ${how}, ${connections} conn.`,
+        rps: r.rps,
+        p50: r.p50,
+        p99: r.p99,
+        errors: r.errors,
+      };
       ctx.log(`  ${row.scenario}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}`);
       rows.push({ ...row, notes: `${n.toLocaleString('en')} users` });
     };

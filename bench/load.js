@@ -13,30 +13,39 @@ const { cpuSeconds } = require('./processes');
 function load({ url, seconds, connections, headers = {}, method = 'GET', path = '/', requests, expected = [], pid }) {
   const cpuBefore = pid ? cpuSeconds(pid) : NaN;
   return new Promise((resolve, reject) => {
-    autocannon({
-      url, connections, duration: seconds, method, headers, requests: requests ?? [{ method, path }], timeout: 10,
-    }, (err, r) => {
-      if (err) {
-        return reject(err);
-      }
-      const byStatus = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]));
-      const expectedCount = expected.reduce((n, code) => n + (byStatus[code] ?? 0), 0);
-      const cpu = pid ? cpuSeconds(pid) - cpuBefore : NaN;
-      resolve({
-        requests: r.requests.total,
-        seconds: r.duration,
-        rps: r.requests.total / r.duration,
-        p50: r.latency.p50,
-        p99: r.latency.p99,
-        ok: r['2xx'],
-        expectedNon2xx: expectedCount,
-        // Unexpected non-2xx answers, connection errors and timeouts.
-        errors: r.non2xx - expectedCount + r.errors + r.timeouts,
-        byStatus,
-        cpuSeconds: cpu,
-        cpuMsPerRequest: (1000 * cpu) / r.requests.total,
-      });
-    });
+    autocannon(
+      {
+        url,
+        connections,
+        duration: seconds,
+        method,
+        headers,
+        requests: requests ?? [{ method, path }],
+        timeout: 10,
+      },
+      (err, r) => {
+        if (err) {
+          return reject(err);
+        }
+        const byStatus = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]));
+        const expectedCount = expected.reduce((n, code) => n + (byStatus[code] ?? 0), 0);
+        const cpu = pid ? cpuSeconds(pid) - cpuBefore : NaN;
+        resolve({
+          requests: r.requests.total,
+          seconds: r.duration,
+          rps: r.requests.total / r.duration,
+          p50: r.latency.p50,
+          p99: r.latency.p99,
+          ok: r['2xx'],
+          expectedNon2xx: expectedCount,
+          // Unexpected non-2xx answers, connection errors and timeouts.
+          errors: r.non2xx - expectedCount + r.errors + r.timeouts,
+          byStatus,
+          cpuSeconds: cpu,
+          cpuMsPerRequest: (1000 * cpu) / r.requests.total,
+        });
+      },
+    );
   });
 }
 

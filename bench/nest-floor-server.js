@@ -60,5 +60,12 @@ Reflect.decorate([Module({ controllers: [FloorController] })], FloorModule);
 (async () => {
   const app = await NestFactory.create(FloorModule, { logger: ['error'] });
   await app.listen(Number(process.env.PORT), '127.0.0.1');
-  process.once('SIGTERM', () => void app.close().then(() => pool.end()).then(() => process.exit(0)));
+  process.once(
+    'SIGTERM',
+    () =>
+      void app
+        .close()
+        .then(() => pool.end())
+        .then(() => process.exit(0)),
+  );
 })();

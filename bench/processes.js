@@ -30,8 +30,15 @@ function cpuSeconds(pid) {
 /** Samples a process's RSS every `everyMs` until stop() is called; returns the peak seen. */
 function sampleRss(pid, everyMs = 200) {
   let peak = rssMiB(pid) ?? 0;
-  const timer = setInterval(() => { peak = Math.max(peak, rssMiB(pid) ?? 0); }, everyMs);
-  return { stop() { clearInterval(timer); return Math.max(peak, rssMiB(pid) ?? 0); } };
+  const timer = setInterval(() => {
+    peak = Math.max(peak, rssMiB(pid) ?? 0);
+  }, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, rssMiB(pid) ?? 0);
+    },
+  };
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

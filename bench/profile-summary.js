@@ -72,8 +72,11 @@ function summarize(profile, top = 25, skipFirstMs = 0) {
     const pkg = owner(id);
     pkgs.set(pkg, (pkgs.get(pkg) ?? 0) + us);
   }
-  const rank = (m) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top)
-    .map(([k, us]) => ({ name: k, ms: Math.round(us / 1000), pct: Math.round((1000 * us) / total) / 10 }));
+  const rank = (m) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, us]) => ({ name: k, ms: Math.round(us / 1000), pct: Math.round((1000 * us) / total) / 10 }));
   return { totalMs: Math.round(total / 1000), functions: rank(fns), packages: rank(pkgs) };
 }
 

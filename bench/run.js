@@ -39,7 +39,10 @@ const intEnv = (name, def) => {
 const flagEnv = (name) => ['1', 'true', 'yes'].includes(String(process.env[name] ?? '').toLowerCase());
 
 function options() {
-  const only = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const only = (process.env.BENCH_ONLY ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = only.filter((p) => !PARTS.includes(p));
   if (unknown.length) {
     throw new Error(`BENCH_ONLY entries must be among ${PARTS.join(', ')} (got ${unknown.join(', ')})`);
@@ -56,7 +59,13 @@ function options() {
 
 function machine() {
   const model = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model ?? 'unknown';
-  return { cpus: cpus().length, cpuModel: model.trim(), memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
+  return {
+    cpus: cpus().length,
+    cpuModel: model.trim(),
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    date: new Date().toISOString(),
+  };
 }
 
 const log = (msg) => console.log(msg);
@@ -70,7 +79,9 @@ async function main() {
   const undo = [];
   const cleanup = async () => {
     while (undo.length) {
-      await undo.pop()().catch((err) => console.error(`cleanup: ${err instanceof Error ? err.message : err}`));
+      await undo
+        .pop()()
+        .catch((err) => console.error(`cleanup: ${err instanceof Error ? err.message : err}`));
     }
   };
   for (const signal of ['SIGINT', 'SIGTERM']) {
@@ -114,14 +125,18 @@ async function main() {
       if (run('power')) {
         const { rows } = await pg.query(
           `SELECT s.id, (u.discord_id::bigint - $1::bigint)::int AS n FROM servers s JOIN users u ON u.id = s.owner_id
-           WHERE u.discord_id::bigint BETWEEN $1::bigint + 1 AND $1::bigint + $2 ORDER BY s.id`, [String(DISCORD_BASE), SHAPE.richUsers]);
+           WHERE u.discord_id::bigint BETWEEN $1::bigint + 1 AND $1::bigint + $2 ORDER BY s.id`,
+          [String(DISCORD_BASE), SHAPE.richUsers],
+        );
         const pool = rows.map((r) => ({ id: r.id, token: seeded.tokenOf(r.n) }));
         log(`Power: start/stop pairs over ${pool.length} servers`);
         const power = await powerPairs({ agis, pool, ...opts });
         results.power = { ...power, servers: pool.length, owners: SHAPE.richUsers };
         peaks.push(power.peakRss);
-        log(`  ${power.result.rps.toFixed(0)} req/s, p50 ${power.result.p50} ms, p99 ${power.result.p99} ms, ` +
-          `errors ${power.result.errors}, 409 ${power.result.expectedNon2xx}`);
+        log(
+          `  ${power.result.rps.toFixed(0)} req/s, p50 ${power.result.p50} ms, p99 ${power.result.p99} ms, ` +
+            `errors ${power.result.errors}, 409 ${power.result.expectedNon2xx}`,
+        );
       }
       results.rss.peak = Math.max(...peaks, results.rss.idle ?? 0);
       results.rss.afterLoad = rssMiB(agis.child.pid);
@@ -157,8 +172,15 @@ async function main() {
       const agis = await startAgis(db.url);
       undo.push(() => stopChild(agis.child));
       results.extra = await runExtraScenarios({
-        agisUrl: agis.url, databaseUrl: db.url, token: seeded.listToken, tokenOf: seeded.tokenOf,
-        seconds: opts.seconds, connections: opts.connections, rounds: opts.rounds, load, log,
+        agisUrl: agis.url,
+        databaseUrl: db.url,
+        token: seeded.listToken,
+        tokenOf: seeded.tokenOf,
+        seconds: opts.seconds,
+        connections: opts.connections,
+        rounds: opts.rounds,
+        load,
+        log,
       });
       await stopChild(agis.child);
     }
@@ -175,7 +197,10 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), (err) => {
-  console.error(err instanceof Error ? err.stack ?? err.message : err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  },
+);

@@ -24,7 +24,9 @@ async function pickServers(db, discordBase, skipUsers, count) {
      FROM servers s JOIN users u ON u.id = s.owner_id
      WHERE s.status = 'stopped' AND u.discord_id::bigint > $1::bigint + $2
        AND u.credits >= (SELECT sum(o.cost_per_hour) FROM servers o WHERE o.owner_id = u.id)
-     ORDER BY s.id LIMIT $3`, [String(discordBase), skipUsers, count]);
+     ORDER BY s.id LIMIT $3`,
+    [String(discordBase), skipUsers, count],
+  );
   if (rows.length < count || rows.some((r) => !r.start_id || !r.stop_id)) {
     throw new Error(`Only ${rows.length} servers with start and stop schedules qualify; the scenarios need ${count}`);
   }
@@ -36,18 +38,24 @@ async function markRunning(db, serverIds) {
   await db.query(
     `UPDATE servers SET status = 'running', gameserver_name = 'bench-' || left(id::text, 8), address = '127.0.0.1', port = 7000,
        billed_until = now() + interval '1 hour', start_seq = start_seq + 1, stop_reason = NULL, updated_at = now()
-     WHERE id = ANY($1::uuid[])`, [serverIds]);
+     WHERE id = ANY($1::uuid[])`,
+    [serverIds],
+  );
 }
 
 /** Arms schedules: the k-th (0-based) is due at `startsIn` + k * `stepMs` from the database's now(). */
 async function arm(db, ids, startsInMs, stepMs) {
-  const { rows: [{ first }] } = await db.query(
+  const {
+    rows: [{ first }],
+  } = await db.query(
     `WITH armed AS (
        UPDATE server_schedules sc SET enabled = true, claimed_until = NULL, claimed_by = NULL,
          next_run_at = now() + make_interval(secs => ($2::double precision + (a.k - 1) * $3::double precision) / 1000)
        FROM unnest($1::uuid[]) WITH ORDINALITY AS a(id, k) WHERE sc.id = a.id
        RETURNING sc.next_run_at)
-     SELECT min(next_run_at) AS first FROM armed`, [ids, startsInMs, stepMs]);
+     SELECT min(next_run_at) AS first FROM armed`,
+    [ids, startsInMs, stepMs],
+  );
   return first;
 }
 
@@ -56,8 +64,9 @@ async function waitExecuted(db, ids, deadlineMs, onProgress) {
   const until = Date.now() + deadlineMs;
   let done = 0;
   while (Date.now() < until) {
-    ({ rows: [{ done }] } = await db.query(
-      `SELECT count(*)::int AS done FROM schedule_executions WHERE trigger = 'cron' AND schedule_id = ANY($1::uuid[])`, [ids]));
+    ({
+      rows: [{ done }],
+    } = await db.query(`SELECT count(*)::int AS done FROM schedule_executions WHERE trigger = 'cron' AND schedule_id = ANY($1::uuid[])`, [ids]));
     onProgress?.(done);
     if (done >= ids.length) {
       return done;
@@ -71,15 +80,25 @@ async function executions(db, ids) {
   const { rows } = await db.query(
     `SELECT status, error, scheduled_for, started_at, finished_at,
             extract(epoch FROM started_at - scheduled_for) * 1000 AS lateness_ms
-     FROM schedule_executions WHERE trigger = 'cron' AND schedule_id = ANY($1::uuid[])`, [ids]);
+     FROM schedule_executions WHERE trigger = 'cron' AND schedule_id = ANY($1::uuid[])`,
+    [ids],
+  );
   return rows;
 }
 
 const countBy = (rows, key) => rows.reduce((acc, r) => ({ ...acc, [r[key]]: (acc[r[key]] ?? 0) + 1 }), {});
 
 /** The most frequent error messages of failed runs, so a failing scenario says why. */
-const topErrors = (rows) => Object.entries(countBy(rows.filter((r) => r.status === 'failed'), 'error'))
-  .sort((a, b) => b[1] - a[1]).slice(0, 3).map(([message, count]) => ({ message, count }));
+const topErrors = (rows) =>
+  Object.entries(
+    countBy(
+      rows.filter((r) => r.status === 'failed'),
+      'error',
+    ),
+  )
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([message, count]) => ({ message, count }));
 
 /** 1,000 schedules due evenly over one minute: how late does each run start? */
 async function steadyLateness({ db, ids, log }) {
@@ -89,7 +108,9 @@ async function steadyLateness({ db, ids, log }) {
   const rows = await executions(db, ids);
   const late = rows.map((r) => Number(r.lateness_ms)).sort((a, b) => a - b);
   const result = {
-    schedules: ids.length, executed: done, windowSeconds: spreadMs / 1000,
+    schedules: ids.length,
+    executed: done,
+    windowSeconds: spreadMs / 1000,
     latenessMs: { p50: percentile(late, 50), p99: percentile(late, 99), max: late.at(-1) ?? NaN, median: median(late) },
     statuses: countBy(rows, 'status'),
     errors: topErrors(rows),
@@ -100,7 +121,10 @@ async function steadyLateness({ db, ids, log }) {
 
 /** 10,000 stop schedules of running servers due at one instant: how long until every one has run? */
 async function burst({ db, servers, log, deadlineMs = 300_000 }) {
-  await markRunning(db, servers.map((s) => s.serverId));
+  await markRunning(
+    db,
+    servers.map((s) => s.serverId),
+  );
   const ids = servers.map((s) => s.stopId);
   const dueAt = await arm(db, ids, 3_000, 0);
   let lastLog = 0;
@@ -116,8 +140,12 @@ async function burst({ db, servers, log, deadlineMs = 300_000 }) {
   const totalSeconds = (lastFinish - dueAt.getTime()) / 1000;
   const late = rows.map((r) => Number(r.lateness_ms)).sort((a, b) => a - b);
   const result = {
-    schedules: ids.length, executed: done, complete: done >= ids.length,
-    totalSeconds, allStartedSeconds: (lastStart - dueAt.getTime()) / 1000, perSecond: done / totalSeconds,
+    schedules: ids.length,
+    executed: done,
+    complete: done >= ids.length,
+    totalSeconds,
+    allStartedSeconds: (lastStart - dueAt.getTime()) / 1000,
+    perSecond: done / totalSeconds,
     latenessMs: { p50: percentile(late, 50), p99: percentile(late, 99), max: late.at(-1) ?? NaN },
     statuses: countBy(rows, 'status'),
     errors: topErrors(rows),

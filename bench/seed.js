@@ -64,17 +64,22 @@ async function seed(url) {
   await db.connect();
   try {
     await db.query('BEGIN');
-    await db.query(`
+    await db.query(
+      `
       INSERT INTO users (discord_id, username, credits, tier, created_at, updated_at)
       SELECT ($1::bigint + g)::text, 'bench-user-' || g,
              CASE WHEN g <= $3 THEN 1000000000000 ELSE 5000 + (g * 7919) % 95000 END,
              CASE WHEN g % 10 = 0 THEN 'premium' ELSE 'free' END,
              now() - make_interval(days => g % 365), now()
-      FROM generate_series(1, $2::int) g`, [String(DISCORD_BASE), SHAPE.users, SHAPE.richUsers]);
-    await db.query(`
+      FROM generate_series(1, $2::int) g`,
+      [String(DISCORD_BASE), SHAPE.users, SHAPE.richUsers],
+    );
+    await db.query(
+      `
       CREATE TEMP TABLE bench_users ON COMMIT DROP AS
       SELECT (discord_id::bigint - $1::bigint)::int AS n, id, created_at FROM users WHERE discord_id::bigint > $1::bigint`,
-    [String(DISCORD_BASE)]);
+      [String(DISCORD_BASE)],
+    );
     await db.query('CREATE UNIQUE INDEX ON bench_users (n)');
     // users.credits must equal the sum of the user's ledger rows: one opening grant per user.
     await db.query(`
@@ -86,15 +91,18 @@ async function seed(url) {
       INSERT INTO user_stats (user_id, credits_earned) SELECT id, credits FROM users`);
 
     const keys = Array.from({ length: SHAPE.users }, () => mintToken());
-    await db.query(`
+    await db.query(
+      `
       INSERT INTO api_keys (id, prefix, secret_hash, user_id, name, scopes, created_at)
       SELECT k.id, k.prefix, k.hash, b.id, 'bench', $4::text[], b.created_at
       FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS k(id, prefix, hash, n)
       JOIN bench_users b ON b.n = k.n`,
-    [keys.map((k) => k.id), keys.map((k) => k.prefix), keys.map((k) => k.secretHash), [...USER_SCOPES]]);
+      [keys.map((k) => k.id), keys.map((k) => k.prefix), keys.map((k) => k.secretHash), [...USER_SCOPES]],
+    );
 
     const heavy = SHAPE.heavyUsers * SHAPE.heavyServers;
-    await db.query(`
+    await db.query(
+      `
       INSERT INTO servers (owner_id, name, game_type, status, cost_per_hour, created_at, updated_at)
       SELECT b.id, 'srv-' || s.ord, ($4::text[])[1 + s.j % $6], 'stopped', ($5::int[])[1 + s.j % $6],
              now() - make_interval(secs => s.j), now()
@@ -103,8 +111,17 @@ async function seed(url) {
                    CASE WHEN j < $1 THEN j % $2 ELSE (j - $1) / ($7::int - $3) END AS ord
             FROM generate_series(0, $8::int - 1) j) s
       JOIN bench_users b ON b.n = s.n`,
-    [heavy, SHAPE.heavyServers, SHAPE.heavyUsers, BUILT_IN_GAMES.map((g) => g.key), BUILT_IN_GAMES.map((g) => g.hourlyCost),
-      BUILT_IN_GAMES.length, SHAPE.users, SHAPE.servers]);
+      [
+        heavy,
+        SHAPE.heavyServers,
+        SHAPE.heavyUsers,
+        BUILT_IN_GAMES.map((g) => g.key),
+        BUILT_IN_GAMES.map((g) => g.hourlyCost),
+        BUILT_IN_GAMES.length,
+        SHAPE.users,
+        SHAPE.servers,
+      ],
+    );
     // Whether or not a trigger already counted them, servers_created is the number of servers created.
     await db.query(`
       UPDATE user_stats st SET servers_created = c.n
@@ -113,7 +130,8 @@ async function seed(url) {
     // Two daily schedules per server (start in the morning, stop at night) in a few zones. next_run_at
     // is the true next slot in the zone; the few due within 30 minutes start disabled so nothing fires
     // in the background of a run except what a scenario arms.
-    await db.query(`
+    await db.query(
+      `
       INSERT INTO server_schedules (server_id, owner_id, action, cron, timezone, enabled, next_run_at, created_at, updated_at)
       SELECT id, owner_id, action, cron, tz, next_at > now() + interval '30 minutes',
              CASE WHEN next_at > now() + interval '30 minutes' THEN next_at END, created_at, now()
@@ -128,14 +146,18 @@ async function seed(url) {
           ('start', (s.r * 7 % 60)::int, (6 + s.r % 4)::int, ($1::text[])[1 + s.r % $2]),
           ('stop', (s.r * 11 % 60)::int, (20 + s.r % 4)::int, ($1::text[])[1 + s.r % $2])
         ) AS a(action, m, h, tz)
-      ) x`, [ZONES, ZONES.length]);
+      ) x`,
+      [ZONES, ZONES.length],
+    );
     await db.query('COMMIT');
     await db.query('ANALYZE');
 
-    const counts = (await db.query(`SELECT
+    const counts = (
+      await db.query(`SELECT
       (SELECT count(*)::int FROM users) AS users, (SELECT count(*)::int FROM servers) AS servers,
       (SELECT count(*)::int FROM server_schedules) AS schedules, (SELECT count(*)::int FROM api_keys) AS api_keys,
-      (SELECT count(*)::int FROM users u WHERE credits <> (SELECT coalesce(sum(amount), 0) FROM credit_transactions t WHERE t.user_id = u.id)) AS ledger_mismatches`)).rows[0];
+      (SELECT count(*)::int FROM users u WHERE credits <> (SELECT coalesce(sum(amount), 0) FROM credit_transactions t WHERE t.user_id = u.id)) AS ledger_mismatches`)
+    ).rows[0];
     if (counts.ledger_mismatches !== 0) {
       throw new Error(`Seeding broke the ledger invariant for ${counts.ledger_mismatches} users`);
     }

@@ -10,7 +10,9 @@ export class Economy1764115400000 implements MigrationInterface {
     // Servers owned now, for the servers leaderboard. A trigger keeps it (and the lifetime
     // user_stats.servers_created) exact in the same transaction as every insert/delete of a server,
     // whichever code path writes the servers table.
-    await q.query('ALTER TABLE users ADD COLUMN server_count int NOT NULL DEFAULT 0 CONSTRAINT users_server_count_non_negative CHECK (server_count >= 0)');
+    await q.query(
+      'ALTER TABLE users ADD COLUMN server_count int NOT NULL DEFAULT 0 CONSTRAINT users_server_count_non_negative CHECK (server_count >= 0)',
+    );
     await q.query(`
       CREATE FUNCTION agis_count_servers() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -29,7 +31,9 @@ export class Economy1764115400000 implements MigrationInterface {
     await q.query('CREATE TRIGGER servers_count_ins_del AFTER INSERT OR DELETE ON servers FOR EACH ROW EXECUTE FUNCTION agis_count_servers()');
     await q.query(`CREATE TRIGGER servers_count_owner AFTER UPDATE OF owner_id ON servers FOR EACH ROW
       WHEN (OLD.owner_id IS DISTINCT FROM NEW.owner_id) EXECUTE FUNCTION agis_count_servers()`);
-    await q.query('UPDATE users u SET server_count = s.n FROM (SELECT owner_id, count(*)::int AS n FROM servers GROUP BY owner_id) s WHERE s.owner_id = u.id');
+    await q.query(
+      'UPDATE users u SET server_count = s.n FROM (SELECT owner_id, count(*)::int AS n FROM servers GROUP BY owner_id) s WHERE s.owner_id = u.id',
+    );
     await q.query(`UPDATE user_stats st SET servers_created = GREATEST(st.servers_created, u.server_count) FROM users u
       WHERE u.id = st.user_id AND u.server_count > 0`);
 

@@ -27,10 +27,14 @@ export const TABLE_OWNERS: Record<string, string> = {
   idempotency_keys: 'common/idempotency',
 };
 
-interface SourceFile { path: string; text: string; unit: string | null }
+interface SourceFile {
+  path: string;
+  text: string;
+  unit: string | null;
+}
 
 function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]);
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
 /** The folder a file belongs to for these rules: `servers`, `common/http`; null for the composition root (src/*.ts). */
@@ -54,7 +58,8 @@ const hasNoDatabase = (f: SourceFile) => f.unit === 'sidecar';
 
 const stripComments = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
 
-const DATA_ACCESS = /\.query\(|queryRows\(|getRepository\(|createQueryBuilder\(|@InjectRepository|InjectDataSource|InjectEntityManager|\bnew DataSource\(/;
+const DATA_ACCESS =
+  /\.query\(|queryRows\(|getRepository\(|createQueryBuilder\(|@InjectRepository|InjectDataSource|InjectEntityManager|\bnew DataSource\(/;
 const SQL = /\b(SELECT\s[\s\S]{0,400}?\sFROM|INSERT\s+INTO|UPDATE\s+[a-z_]+\s+SET|DELETE\s+FROM)\s/;
 
 function importsOf(f: SourceFile): string[] {
@@ -71,9 +76,7 @@ describe('architecture', () => {
   });
 
   it('services reach the database through repositories, not a DataSource of their own', () => {
-    const offenders = files
-      .filter((f) => !isRepository(f) && !isDatabaseLayer(f) && /\bDataSource\b/.test(stripComments(f.text)))
-      .map(rel);
+    const offenders = files.filter((f) => !isRepository(f) && !isDatabaseLayer(f) && /\bDataSource\b/.test(stripComments(f.text))).map(rel);
     expect(offenders).toEqual([]);
   });
 
@@ -92,15 +95,19 @@ describe('architecture', () => {
   });
 
   it('every table in the migrations has an owner', () => {
-    const migrations = walk(join(SRC, '..', 'migrations')).map((p) => readFileSync(p, 'utf8')).join('\n');
+    const migrations = walk(join(SRC, '..', 'migrations'))
+      .map((p) => readFileSync(p, 'utf8'))
+      .join('\n');
     const tables = [...migrations.matchAll(/CREATE TABLE (?:IF NOT EXISTS )?"?([a-z_]+)"?/g)].map((m) => m[1]);
     expect(tables.filter((t) => !(t in TABLE_OWNERS))).toEqual([]);
   });
 
   it("no module imports another module's repository", () => {
-    const offenders = files.flatMap((f) => importsOf(f)
-      .filter((target) => target.endsWith('.repository') && unitOf(`${target}.ts`) !== f.unit)
-      .map((target) => `${rel(f)} → ${relative(SRC, target)}`));
+    const offenders = files.flatMap((f) =>
+      importsOf(f)
+        .filter((target) => target.endsWith('.repository') && unitOf(`${target}.ts`) !== f.unit)
+        .map((target) => `${rel(f)} → ${relative(SRC, target)}`),
+    );
     expect(offenders).toEqual([]);
   });
 
@@ -167,9 +174,9 @@ describe('architecture', () => {
         connect(v);
       }
     }
-    const onCycles = [...edges].flatMap(([from, out]) => [...out]
-      .filter(([to]) => component.get(to) === component.get(from))
-      .map(([to, file]) => `${from} → ${to} (${file})`));
+    const onCycles = [...edges].flatMap(([from, out]) =>
+      [...out].filter(([to]) => component.get(to) === component.get(from)).map(([to, file]) => `${from} → ${to} (${file})`),
+    );
     expect(onCycles.sort()).toEqual([]);
   });
 });

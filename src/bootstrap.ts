@@ -25,25 +25,27 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     rawBody: true,
   });
   app.useLogger(app.get(Logger));
-  app.use(helmet({
-    // Swagger UI (/api/docs) is served from this origin: its scripts are files, its styles partly inline,
-    // its icons data: URIs. Nothing is loaded from elsewhere, and no page may frame ours.
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
+  app.use(
+    helmet({
+      // Swagger UI (/api/docs) is served from this origin: its scripts are files, its styles partly inline,
+      // its icons data: URIs. Nothing is loaded from elsewhere, and no page may frame ours.
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
       },
-    },
-  }));
+    }),
+  );
   // CORS is off unless CORS_ORIGINS lists the browser origins allowed to call the API.
   if (config.CORS_ORIGINS.length > 0) {
     app.enableCors({
@@ -84,6 +86,8 @@ function serveOnlyProbes(app: NestExpressApplication): void {
       next();
       return;
     }
-    res.status(404).json(errorBody(new DomainError(ErrorCode.ROUTE_NOT_FOUND, `No route for ${req.method} ${req.path}: this process runs without the api role`)));
+    res
+      .status(404)
+      .json(errorBody(new DomainError(ErrorCode.ROUTE_NOT_FOUND, `No route for ${req.method} ${req.path}: this process runs without the api role`)));
   });
 }

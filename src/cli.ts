@@ -23,15 +23,21 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     args: rest,
     options: {
-      'discord-id': { type: 'string' }, username: { type: 'string' }, scopes: { type: 'string' },
-      name: { type: 'string' }, 'expires-in-days': { type: 'string' },
+      'discord-id': { type: 'string' },
+      username: { type: 'string' },
+      scopes: { type: 'string' },
+      name: { type: 'string' },
+      'expires-in-days': { type: 'string' },
     },
   });
   if (!values['discord-id']) {
     usage('--discord-id is required');
   }
   // No default: a key with every scope should never be the result of a forgotten flag.
-  const scopes = (values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const scopes = (values.scopes ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (scopes.length === 0) {
     usage('--scopes is required (e.g. --scopes servers:read,profile:read for a read-only key)');
   }
@@ -43,9 +49,15 @@ async function main(): Promise<void> {
     const app = await createApp(config);
     await app.init();
     try {
-      const created = await app.get(ApiKeysService).mintForDiscordUser(
-        values['discord-id'], values.username, scopes,
-        values.name ?? 'cli', values['expires-in-days'] ? Number(values['expires-in-days']) : undefined);
+      const created = await app
+        .get(ApiKeysService)
+        .mintForDiscordUser(
+          values['discord-id'],
+          values.username,
+          scopes,
+          values.name ?? 'cli',
+          values['expires-in-days'] ? Number(values['expires-in-days']) : undefined,
+        );
       console.log(JSON.stringify({ id: created.id, scopes: created.scopes, expiresAt: created.expiresAt }));
       console.log(created.key);
     } finally {

@@ -17,8 +17,10 @@ async function main(): Promise<void> {
     throw err;
   }
   if (config.DATABASE_URL && !config.WEBHOOK_SECRET_KEY) {
-    console.warn(`WEBHOOK_SECRET_KEY is not set: webhook secrets are encrypted with the key in ${webhookKeyFile(config.DATA_DIR)}, ` +
-      'which only this machine has. Set WEBHOOK_SECRET_KEY (the same on every replica) before running more than one (required in production).');
+    console.warn(
+      `WEBHOOK_SECRET_KEY is not set: webhook secrets are encrypted with the key in ${webhookKeyFile(config.DATA_DIR)}, ` +
+        'which only this machine has. Set WEBHOOK_SECRET_KEY (the same on every replica) before running more than one (required in production).',
+    );
   }
   let database;
   try {
@@ -73,6 +75,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.stack ?? err.message : err);
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
   process.exit(1);
 });

@@ -21,8 +21,13 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 @Module({ imports: [ServersModule, SchedulingModule, WebhooksModule, EventsModule] })
 export class SchedulerRoleModule extends JobRunner {
   constructor(
-    watch: ServerWatchService, billing: ServerBillingService, reconciler: ServerReconcilerService,
-    executor: ScheduleExecutor, dispatcher: WebhookDispatcher, events: EventsJanitor, idempotency: IdempotencyJanitor,
+    watch: ServerWatchService,
+    billing: ServerBillingService,
+    reconciler: ServerReconcilerService,
+    executor: ScheduleExecutor,
+    dispatcher: WebhookDispatcher,
+    events: EventsJanitor,
+    idempotency: IdempotencyJanitor,
   ) {
     super([watch, billing, reconciler, executor, dispatcher, events, idempotency]);
   }

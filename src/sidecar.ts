@@ -66,23 +66,43 @@ async function main(): Promise<void> {
     await connect(sdk, config.AGIS_SDK_CONNECT_TIMEOUT_MS);
   } catch (err) {
     sdk.close();
-    return fail(config, `Agones SDK server not reachable on localhost:${sdkPort} within ${config.AGIS_SDK_CONNECT_TIMEOUT_MS} ms: ` +
-      `${err instanceof Error ? err.message : String(err)}`);
+    return fail(
+      config,
+      `Agones SDK server not reachable on localhost:${sdkPort} within ${config.AGIS_SDK_CONNECT_TIMEOUT_MS} ms: ` +
+        `${err instanceof Error ? err.message : String(err)}`,
+    );
   }
-  log('info', `connected to the Agones SDK server on localhost:${sdkPort}; checking ${config.AGIS_READINESS_CHECK} on port ${config.AGIS_READINESS_PORT}`);
+  log(
+    'info',
+    `connected to the Agones SDK server on localhost:${sdkPort}; checking ${config.AGIS_READINESS_CHECK} on port ${config.AGIS_READINESS_PORT}`,
+  );
 
   const stop = new AbortController();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => { log('info', `${signal}: stopping`); stop.abort(); });
+    process.once(signal, () => {
+      log('info', `${signal}: stopping`);
+      stop.abort();
+    });
   }
   const probe = probeFor(config.AGIS_READINESS_CHECK, {
-    host: config.AGIS_READINESS_HOST, port: config.AGIS_READINESS_PORT, timeoutMs: config.AGIS_READINESS_TIMEOUT_MS,
+    host: config.AGIS_READINESS_HOST,
+    port: config.AGIS_READINESS_PORT,
+    timeoutMs: config.AGIS_READINESS_TIMEOUT_MS,
   });
-  const loop = new ReadinessLoop(sdk, probe, {
-    intervalMs: config.AGIS_READINESS_INTERVAL_MS, failureThreshold: config.AGIS_READINESS_FAILURES,
-  }, log);
+  const loop = new ReadinessLoop(
+    sdk,
+    probe,
+    {
+      intervalMs: config.AGIS_READINESS_INTERVAL_MS,
+      failureThreshold: config.AGIS_READINESS_FAILURES,
+    },
+    log,
+  );
   await loop.run(stop.signal);
   sdk.close();
 }
 
-main().then(() => process.exit(0), (err: unknown) => fail(undefined, err instanceof Error ? err.stack ?? err.message : String(err)));
+main().then(
+  () => process.exit(0),
+  (err: unknown) => fail(undefined, err instanceof Error ? (err.stack ?? err.message) : String(err)),
+);

@@ -7,10 +7,12 @@ import { ErrorEnvelope } from './common/http/api-docs.decorator';
 export function buildOpenApi(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('agis API')
-    .setDescription('Rent and control game servers with GameCredits. Every response uses the envelope '
-      + '`{success, data, meta?}` or `{success: false, error: {code, message, details?}}`. '
-      + 'Authenticate with `Authorization: Bearer agis_<id>_<secret>`. A known path asked with another method answers 405 '
-      + 'METHOD_NOT_ALLOWED with an `Allow` header; an unknown path 404 ROUTE_NOT_FOUND.')
+    .setDescription(
+      'Rent and control game servers with GameCredits. Every response uses the envelope ' +
+        '`{success, data, meta?}` or `{success: false, error: {code, message, details?}}`. ' +
+        'Authenticate with `Authorization: Bearer agis_<id>_<secret>`. A known path asked with another method answers 405 ' +
+        'METHOD_NOT_ALLOWED with an `Allow` header; an unknown path 404 ROUTE_NOT_FOUND.',
+    )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'agis_<id>_<secret>' })
     .build();
@@ -33,12 +35,13 @@ function gameKeys(app: INestApplication): string[] {
   }
 }
 
-const operationsOf = (doc: OpenAPIObject): Array<[string, OperationObject]> => Object.entries(doc.paths)
-  .flatMap(([path, item]) => (['get', 'put', 'post', 'delete', 'patch'] as const)
-    .filter((m) => item[m]).map((m): [string, OperationObject] => [path, item[m]!]));
+const operationsOf = (doc: OpenAPIObject): Array<[string, OperationObject]> =>
+  Object.entries(doc.paths).flatMap(([path, item]) =>
+    (['get', 'put', 'post', 'delete', 'patch'] as const).filter((m) => item[m]).map((m): [string, OperationObject] => [path, item[m]!]),
+  );
 
 const componentOf = (doc: OpenAPIObject, ref: SchemaObject | ReferenceObject | undefined): SchemaObject | undefined =>
-  ref && '$ref' in ref ? doc.components?.schemas?.[ref.$ref.split('/').pop()!] as SchemaObject | undefined : undefined;
+  ref && '$ref' in ref ? (doc.components?.schemas?.[ref.$ref.split('/').pop()!] as SchemaObject | undefined) : undefined;
 
 /** The validation pipe refuses unknown properties (forbidNonWhitelisted) on every DTO body, so the document says so. */
 function closeRequestBodies(doc: OpenAPIObject): void {
@@ -69,7 +72,8 @@ function documentTransportAnswers(doc: OpenAPIObject): void {
     }
     if (path.startsWith('/api/v1/')) {
       op.responses['429'] ??= {
-        description: 'Rate limited (RATE_LIMITED); see Retry-After', content: envelope,
+        description: 'Rate limited (RATE_LIMITED); see Retry-After',
+        content: envelope,
         headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer', minimum: 1 } } },
       };
     }

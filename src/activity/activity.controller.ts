@@ -14,7 +14,9 @@ export class ActivityController {
   constructor(private readonly activity: ActivityService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Your security log, newest first: keys created/revoked/blocked, server power actions (scheduled ones too), schedule and webhook changes' })
+  @ApiOperation({
+    summary: 'Your security log, newest first: keys created/revoked/blocked, server power actions (scheduled ones too), schedule and webhook changes',
+  })
   @RequireScopes('profile:read')
   @ApiEnvelope(ActivityView, { list: true })
   listMyActivity(@CurrentActor() actor: Actor, @Query() page: PageQuery): Promise<Paginated<ActivityView>> {

@@ -16,7 +16,10 @@ const BLOCKED_ENTRY_WINDOW_SECONDS = 60;
  */
 @Injectable()
 export class ActivityService {
-  constructor(private readonly repo: ActivityRepository, private readonly transactions: Transactions) {}
+  constructor(
+    private readonly repo: ActivityRepository,
+    private readonly transactions: Transactions,
+  ) {}
 
   /** Records an entry in the caller's transaction: it commits, or not, with the action it describes. */
   async recordIn(tx: Tx, actor: Actor, entry: ActivityEntry): Promise<void> {
@@ -30,17 +33,33 @@ export class ActivityService {
 
   /** A key was presented from an address outside its allow-list (no caller transaction: the request is refused). */
   async recordBlockedKey(userId: string, keyId: string, ip: string): Promise<void> {
-    const row = toRow(userId, { via: { kind: 'api-key', keyId, ip } }, { action: 'key.blocked', target: { type: 'api-key', id: keyId }, details: { ip } });
+    const row = toRow(
+      userId,
+      { via: { kind: 'api-key', keyId, ip } },
+      { action: 'key.blocked', target: { type: 'api-key', id: keyId }, details: { ip } },
+    );
     await this.transactions.run((tx) => this.repo.insertThrottledIn(tx, row, BLOCKED_ENTRY_WINDOW_SECONDS));
   }
 
   async list(actor: Actor, page: { page?: number; perPage?: number }): Promise<Paginated<ActivityView>> {
     const { offset, limit } = pageWindow(page);
     const { items, total } = await this.repo.pageOf(actor.userId, offset, limit);
-    return paginate(items.map((r) => ({
-      id: r.id, action: r.action as ActivityView['action'], via: r.via, apiKeyId: r.apiKeyId, systemName: r.systemName, ip: r.ip,
-      targetType: r.targetType, targetId: r.targetId, details: r.details, createdAt: r.createdAt.toISOString(),
-    })), total, page);
+    return paginate(
+      items.map((r) => ({
+        id: r.id,
+        action: r.action as ActivityView['action'],
+        via: r.via,
+        apiKeyId: r.apiKeyId,
+        systemName: r.systemName,
+        ip: r.ip,
+        targetType: r.targetType,
+        targetId: r.targetId,
+        details: r.details,
+        createdAt: r.createdAt.toISOString(),
+      })),
+      total,
+      page,
+    );
   }
 }
 

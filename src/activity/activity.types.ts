@@ -2,10 +2,19 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** Security-relevant actions recorded in a user's activity log. */
 export const ACTIVITY_ACTIONS = [
-  'key.created', 'key.revoked', 'key.blocked',
-  'server.created', 'server.start', 'server.stop', 'server.restart', 'server.delete',
-  'schedule.created', 'schedule.updated', 'schedule.deleted',
-  'webhook.created', 'webhook.deleted',
+  'key.created',
+  'key.revoked',
+  'key.blocked',
+  'server.created',
+  'server.start',
+  'server.stop',
+  'server.restart',
+  'server.delete',
+  'schedule.created',
+  'schedule.updated',
+  'schedule.deleted',
+  'webhook.created',
+  'webhook.deleted',
 ] as const;
 export type ActivityAction = (typeof ACTIVITY_ACTIONS)[number];
 

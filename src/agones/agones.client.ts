@@ -1,16 +1,22 @@
 /** Agones GameServer states we react to (agones.dev/v1 status.state). */
 export type GameServerState =
-  | 'PortAllocation' | 'Creating' | 'Starting' | 'Scheduled' | 'RequestReady' | 'Ready'
-  | 'Reserved' | 'Allocated' | 'Shutdown' | 'Error' | 'Unhealthy';
+  'PortAllocation' | 'Creating' | 'Starting' | 'Scheduled' | 'RequestReady' | 'Ready' | 'Reserved' | 'Allocated' | 'Shutdown' | 'Error' | 'Unhealthy';
 
 /** Agones port protocols; `TCPUDP` opens the same port on both (agones.dev "GameServer Specification"). */
 export type PortProtocol = 'TCP' | 'UDP' | 'TCPUDP';
 export const PORT_PROTOCOLS: readonly PortProtocol[] = ['TCP', 'UDP', 'TCPUDP'];
 
-export interface GameServerPortSpec { name: string; containerPort: number; protocol: PortProtocol }
+export interface GameServerPortSpec {
+  name: string;
+  containerPort: number;
+  protocol: PortProtocol;
+}
 
 /** How the readiness sidecar decides the game answers: a gamedig type, `tcp` or `udp`, on one container port. */
-export interface ReadinessCheck { check: string; port: number }
+export interface ReadinessCheck {
+  check: string;
+  port: number;
+}
 
 /** What agis asks Agones to run for one server. */
 export interface GameServerSpec {
@@ -29,9 +35,16 @@ export interface GameServerSpec {
 }
 
 /** The volume that holds one server's world across stops and restarts. */
-export interface WorldVolumeSpec { serverId: string; ownerId: string; size: string }
+export interface WorldVolumeSpec {
+  serverId: string;
+  ownerId: string;
+  size: string;
+}
 
-export interface GameServerPort { name: string; port: number }
+export interface GameServerPort {
+  name: string;
+  port: number;
+}
 
 /** What agis reads back from a GameServer. */
 export interface GameServerInfo {

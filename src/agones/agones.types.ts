@@ -30,4 +30,3 @@ export interface WatchLine {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
   object: GameServerResource & { code?: number; message?: string };
 }
-

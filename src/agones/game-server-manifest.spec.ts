@@ -2,9 +2,15 @@ import { type GameServerSpec } from './agones.client';
 import { buildGameServerManifest, buildVolumeClaim, generateName, namePrefix, parsePlayers, toGameServerInfo } from './game-server-manifest';
 
 const spec: GameServerSpec = {
-  serverId: 'srv-1', ownerId: 'owner-1', gameType: 'cs2', image: 'cm2network/cs2:latest',
-  ports: [{ name: 'game', containerPort: 27015, protocol: 'TCPUDP' }], resources: { cpu: '2', memory: '4Gi' },
-  env: { SRCDS_TOKEN: 'x', CS2_PORT: '27015' }, args: ['-dedicated'], dataPath: '/home/steam/cs2-dedicated',
+  serverId: 'srv-1',
+  ownerId: 'owner-1',
+  gameType: 'cs2',
+  image: 'cm2network/cs2:latest',
+  ports: [{ name: 'game', containerPort: 27015, protocol: 'TCPUDP' }],
+  resources: { cpu: '2', memory: '4Gi' },
+  env: { SRCDS_TOKEN: 'x', CS2_PORT: '27015' },
+  args: ['-dedicated'],
+  dataPath: '/home/steam/cs2-dedicated',
   readiness: { check: 'protocol-valve', port: 27015 },
 };
 const options = { sidecarImage: 'registry.example/agis:1.2.3' };
@@ -58,19 +64,29 @@ describe('buildGameServerManifest', () => {
     expect((manifest.spec as { container: string }).container).toBe('game-server');
     const [game] = containersOf(manifest);
     expect(game).toMatchObject({
-      name: 'game-server', args: ['-dedicated'],
-      env: [{ name: 'SRCDS_TOKEN', value: 'x' }, { name: 'CS2_PORT', value: '27015' }],
+      name: 'game-server',
+      args: ['-dedicated'],
+      env: [
+        { name: 'SRCDS_TOKEN', value: 'x' },
+        { name: 'CS2_PORT', value: '27015' },
+      ],
       volumeMounts: [{ name: 'world', mountPath: '/home/steam/cs2-dedicated' }],
     });
-    expect((manifest.spec as { template: { spec: { volumes: unknown } } }).template.spec.volumes)
-      .toEqual([{ name: 'world', persistentVolumeClaim: { claimName: 'agis-world-srv-1' } }]);
+    expect((manifest.spec as { template: { spec: { volumes: unknown } } }).template.spec.volumes).toEqual([
+      { name: 'world', persistentVolumeClaim: { claimName: 'agis-world-srv-1' } },
+    ]);
   });
 
   it('adds the readiness sidecar from the agis image, told what to check', () => {
     const sidecar = containersOf(buildGameServerManifest(spec, options))[1];
     expect(sidecar).toMatchObject({
-      name: 'agis-readiness', image: 'registry.example/agis:1.2.3', command: ['node', 'dist/src/sidecar.js'],
-      env: [{ name: 'AGIS_READINESS_CHECK', value: 'protocol-valve' }, { name: 'AGIS_READINESS_PORT', value: '27015' }],
+      name: 'agis-readiness',
+      image: 'registry.example/agis:1.2.3',
+      command: ['node', 'dist/src/sidecar.js'],
+      env: [
+        { name: 'AGIS_READINESS_CHECK', value: 'protocol-valve' },
+        { name: 'AGIS_READINESS_PORT', value: '27015' },
+      ],
     });
   });
 });
@@ -78,8 +94,12 @@ describe('buildGameServerManifest', () => {
 describe('buildVolumeClaim', () => {
   it('claims the size on one node, labelled like the GameServer, in the configured storage class', () => {
     expect(buildVolumeClaim({ serverId: 'srv-1', ownerId: 'owner-1', size: '20Gi' }, 'fast-ssd')).toEqual({
-      apiVersion: 'v1', kind: 'PersistentVolumeClaim',
-      metadata: { name: 'agis-world-srv-1', labels: { 'agis.io/server-id': 'srv-1', 'agis.io/owner': 'owner-1', 'app.kubernetes.io/managed-by': 'agis' } },
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: {
+        name: 'agis-world-srv-1',
+        labels: { 'agis.io/server-id': 'srv-1', 'agis.io/owner': 'owner-1', 'app.kubernetes.io/managed-by': 'agis' },
+      },
       spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '20Gi' } }, storageClassName: 'fast-ssd' },
     });
     expect(buildVolumeClaim({ serverId: 'srv-1', ownerId: 'owner-1', size: '1Gi' }, undefined).spec).not.toHaveProperty('storageClassName');
@@ -88,15 +108,36 @@ describe('buildVolumeClaim', () => {
 
 describe('toGameServerInfo', () => {
   it('reads labels, state, address, every port and the players the sidecar published', () => {
-    expect(toGameServerInfo({
-      metadata: {
-        name: 'agis-cs2-abcde', resourceVersion: '42', labels: { 'agis.io/server-id': 'srv-1', 'agis.io/owner': 'owner-1' },
-        annotations: { 'agones.dev/sdk-agis-players': '3/24' },
-      },
-      status: { state: 'Ready', address: '10.1.2.3', ports: [{ name: 'game', port: 7777 }, { name: 'rcon', port: 7778 }] },
-    })).toEqual({
-      name: 'agis-cs2-abcde', serverId: 'srv-1', ownerId: 'owner-1', state: 'Ready', address: '10.1.2.3', port: 7777,
-      ports: [{ name: 'game', port: 7777 }, { name: 'rcon', port: 7778 }], players: { online: 3, max: 24 }, resourceVersion: '42',
+    expect(
+      toGameServerInfo({
+        metadata: {
+          name: 'agis-cs2-abcde',
+          resourceVersion: '42',
+          labels: { 'agis.io/server-id': 'srv-1', 'agis.io/owner': 'owner-1' },
+          annotations: { 'agones.dev/sdk-agis-players': '3/24' },
+        },
+        status: {
+          state: 'Ready',
+          address: '10.1.2.3',
+          ports: [
+            { name: 'game', port: 7777 },
+            { name: 'rcon', port: 7778 },
+          ],
+        },
+      }),
+    ).toEqual({
+      name: 'agis-cs2-abcde',
+      serverId: 'srv-1',
+      ownerId: 'owner-1',
+      state: 'Ready',
+      address: '10.1.2.3',
+      port: 7777,
+      ports: [
+        { name: 'game', port: 7777 },
+        { name: 'rcon', port: 7778 },
+      ],
+      players: { online: 3, max: 24 },
+      resourceVersion: '42',
     });
   });
 
@@ -109,10 +150,21 @@ describe('toGameServerInfo', () => {
 
   it('gives nulls for a GameServer that has no status yet, foreign labels or an unknown state', () => {
     expect(toGameServerInfo({ metadata: { name: 'x' } })).toEqual({
-      name: 'x', serverId: null, ownerId: null, state: null, address: null, port: null, ports: [], players: null, resourceVersion: undefined,
+      name: 'x',
+      serverId: null,
+      ownerId: null,
+      state: null,
+      address: null,
+      port: null,
+      ports: [],
+      players: null,
+      resourceVersion: undefined,
     });
-    expect(toGameServerInfo({ metadata: { name: 'x' }, status: { state: 'Exploded', address: '', ports: [{ port: 0 }] } }))
-      .toMatchObject({ state: null, address: null, port: null });
+    expect(toGameServerInfo({ metadata: { name: 'x' }, status: { state: 'Exploded', address: '', ports: [{ port: 0 }] } })).toMatchObject({
+      state: null,
+      address: null,
+      port: null,
+    });
   });
 
   it('refuses an object without a name', () => {

@@ -1,7 +1,14 @@
 import { randomInt } from 'node:crypto';
 import { PLAYERS_ANNOTATION } from '../sidecar/readiness-loop';
 import {
-  type GameServerInfo, type GameServerPort, type GameServerSpec, type GameServerState, LABEL_MANAGED_BY, LABEL_OWNER, LABEL_SERVER_ID, type WorldVolumeSpec,
+  type GameServerInfo,
+  type GameServerPort,
+  type GameServerSpec,
+  type GameServerState,
+  LABEL_MANAGED_BY,
+  LABEL_OWNER,
+  LABEL_SERVER_ID,
+  type WorldVolumeSpec,
 } from './agones.client';
 import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
 import { type GameServerResource } from './agones.types';
@@ -18,8 +25,17 @@ const SIDECAR_RESOURCES = { cpu: '100m', memory: '128Mi' };
 export const MANAGED_SELECTOR = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
 
 const STATES: ReadonlySet<string> = new Set<GameServerState>([
-  'PortAllocation', 'Creating', 'Starting', 'Scheduled', 'RequestReady', 'Ready',
-  'Reserved', 'Allocated', 'Shutdown', 'Error', 'Unhealthy',
+  'PortAllocation',
+  'Creating',
+  'Starting',
+  'Scheduled',
+  'RequestReady',
+  'Ready',
+  'Reserved',
+  'Allocated',
+  'Shutdown',
+  'Error',
+  'Unhealthy',
 ]);
 
 // Kubernetes names are at most 63 characters and generateName appends 5 more.
@@ -29,7 +45,11 @@ const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** `agis-<gameType>-`, reduced to what a Kubernetes object name accepts. */
 export function namePrefix(gameType: string): string {
-  const type = gameType.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'game';
+  const type =
+    gameType
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'game';
   return `agis-${type}`.slice(0, PREFIX_MAX - 1).replace(/-+$/, '') + '-';
 }
 
@@ -89,7 +109,13 @@ export function buildGameServerManifest(spec: GameServerSpec, options: ManifestO
     metadata: { generateName: namePrefix(spec.gameType), labels },
     spec: {
       container: GAME_CONTAINER,
-      ports: spec.ports.map((p) => ({ name: p.name, portPolicy: 'Dynamic', containerPort: p.containerPort, protocol: p.protocol, container: GAME_CONTAINER })),
+      ports: spec.ports.map((p) => ({
+        name: p.name,
+        portPolicy: 'Dynamic',
+        containerPort: p.containerPort,
+        protocol: p.protocol,
+        container: GAME_CONTAINER,
+      })),
       // Agones' own defaults, written out so a cluster-wide default change cannot surprise us.
       health: { disabled: false, initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 3 },
       template: {

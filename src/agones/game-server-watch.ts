@@ -7,8 +7,12 @@ import { statusOf } from './kubernetes-errors';
 
 /** The slice of @kubernetes/client-node's Watch this loop uses. */
 export interface WatchTransport {
-  watch(path: string, query: Record<string, string | number | boolean | undefined>,
-    onLine: (type: string, object: unknown) => void, done: (err: unknown) => void): Promise<AbortController>;
+  watch(
+    path: string,
+    query: Record<string, string | number | boolean | undefined>,
+    onLine: (type: string, object: unknown) => void,
+    done: (err: unknown) => void,
+  ): Promise<AbortController>;
 }
 
 export interface GameServerWatchOptions {
@@ -144,11 +148,16 @@ export class GameServerWatch {
 
     let controller: AbortController;
     try {
-      controller = await this.options.transport.watch(this.options.path, {
-        labelSelector: this.options.labelSelector,
-        resourceVersion: this.resourceVersion || undefined,
-        allowWatchBookmarks: true,
-      }, onLine, done);
+      controller = await this.options.transport.watch(
+        this.options.path,
+        {
+          labelSelector: this.options.labelSelector,
+          resourceVersion: this.resourceVersion || undefined,
+          allowWatchBookmarks: true,
+        },
+        onLine,
+        done,
+      );
     } catch (err) {
       // Thrown before any request was made (e.g. unreadable credentials), so done() was never called.
       clearTimeout(deadline);
@@ -172,7 +181,7 @@ export class GameServerWatch {
   private failed(err: unknown): void {
     this.options.metrics.record('watch', 'error');
     const status = statusOf(err);
-    const reason = status !== undefined ? `HTTP ${status}` : ((err as Error).message || String(err));
+    const reason = status !== undefined ? `HTTP ${status}` : (err as Error).message || String(err);
     this.options.logger.warn(`GameServer watch stream failed (${reason}); reconnecting from resourceVersion ${this.resourceVersion}`);
     this.retry(() => this.connect());
   }

@@ -5,7 +5,13 @@ import { AgonesClient, GameServerEvent, GameServerInfo, GameServerSpec, LABEL_SE
 import { AgonesMetrics, AgonesOp } from './agones.metrics';
 import { GameServerListResource, GameServerResource } from './agones.types';
 import {
-  buildGameServerManifest, buildVolumeClaim, GAME_CONTAINER, MANAGED_SELECTOR, ManifestOptions, toGameServerInfo, volumeName,
+  buildGameServerManifest,
+  buildVolumeClaim,
+  GAME_CONTAINER,
+  MANAGED_SELECTOR,
+  ManifestOptions,
+  toGameServerInfo,
+  volumeName,
 } from './game-server-manifest';
 import { diagnosePod } from './pod-diagnosis';
 import { GameServerWatch } from './game-server-watch';
@@ -47,7 +53,11 @@ export class KubernetesAgones extends AgonesClient implements OnModuleDestroy {
   private readonly timeoutMs: number;
   private readonly watches = new Set<GameServerWatch>();
 
-  constructor(config: AppConfig, private readonly metrics: AgonesMetrics, kc: k8s.KubeConfig = loadKubeConfig(config)) {
+  constructor(
+    config: AppConfig,
+    private readonly metrics: AgonesMetrics,
+    kc: k8s.KubeConfig = loadKubeConfig(config),
+  ) {
     super();
     this.api = kc.makeApiClient(k8s.CustomObjectsApi);
     this.core = kc.makeApiClient(k8s.CoreV1Api);
@@ -60,16 +70,24 @@ export class KubernetesAgones extends AgonesClient implements OnModuleDestroy {
 
   create(spec: GameServerSpec): Promise<GameServerInfo> {
     return this.call('create', `create a GameServer for server ${spec.serverId}`, async (options) => {
-      const created = await this.api.createNamespacedCustomObject({ ...this.target, body: buildGameServerManifest(spec, this.manifest) }, options) as GameServerResource;
+      const created = (await this.api.createNamespacedCustomObject(
+        { ...this.target, body: buildGameServerManifest(spec, this.manifest) },
+        options,
+      )) as GameServerResource;
       return toGameServerInfo(created);
     });
   }
 
   get(name: string): Promise<GameServerInfo | null> {
-    return this.call('get', `read GameServer ${name}`, async (options) => {
-      const found = await this.api.getNamespacedCustomObject({ ...this.target, name }, options) as GameServerResource;
-      return toGameServerInfo(found);
-    }, () => null);
+    return this.call(
+      'get',
+      `read GameServer ${name}`,
+      async (options) => {
+        const found = (await this.api.getNamespacedCustomObject({ ...this.target, name }, options)) as GameServerResource;
+        return toGameServerInfo(found);
+      },
+      () => null,
+    );
   }
 
   async list(): Promise<GameServerInfo[]> {
@@ -78,9 +96,14 @@ export class KubernetesAgones extends AgonesClient implements OnModuleDestroy {
 
   delete(name: string): Promise<void> {
     // A GameServer that is already gone is exactly what delete wants.
-    return this.call('delete', `delete GameServer ${name}`, async (options) => {
-      await this.api.deleteNamespacedCustomObject({ ...this.target, name }, options);
-    }, () => undefined);
+    return this.call(
+      'delete',
+      `delete GameServer ${name}`,
+      async (options) => {
+        await this.api.deleteNamespacedCustomObject({ ...this.target, name }, options);
+      },
+      () => undefined,
+    );
   }
 
   watch(onEvent: (event: GameServerEvent) => void): () => void {
@@ -118,9 +141,14 @@ export class KubernetesAgones extends AgonesClient implements OnModuleDestroy {
 
   deleteVolume(serverId: string): Promise<void> {
     const namespace = this.target.namespace;
-    return this.call('volume_delete', `delete the world volume of server ${serverId}`, async (options) => {
-      await this.core.deleteNamespacedPersistentVolumeClaim({ name: volumeName(serverId), namespace }, options);
-    }, () => undefined);
+    return this.call(
+      'volume_delete',
+      `delete the world volume of server ${serverId}`,
+      async (options) => {
+        await this.core.deleteNamespacedPersistentVolumeClaim({ name: volumeName(serverId), namespace }, options);
+      },
+      () => undefined,
+    );
   }
 
   listVolumes(): Promise<string[]> {
@@ -134,26 +162,38 @@ export class KubernetesAgones extends AgonesClient implements OnModuleDestroy {
   logs(name: string, tail: number): Promise<string[]> {
     const namespace = this.target.namespace;
     // Agones names the pod after its GameServer (GameServer.Pod() in agones pkg/apis/agones/v1/gameserver.go).
-    return this.call('logs', `read the log of GameServer ${name}`, async (options) => {
-      let text: string;
-      try {
-        text = await this.core.readNamespacedPodLog({ name, namespace, container: GAME_CONTAINER, tailLines: tail, limitBytes: tail * 1024 }, options);
-      } catch (err) {
-        // 400 "container ... is waiting to start": the game has written nothing yet.
-        if (statusOf(err) === 400) {
-          return [];
+    return this.call(
+      'logs',
+      `read the log of GameServer ${name}`,
+      async (options) => {
+        let text: string;
+        try {
+          text = await this.core.readNamespacedPodLog(
+            { name, namespace, container: GAME_CONTAINER, tailLines: tail, limitBytes: tail * 1024 },
+            options,
+          );
+        } catch (err) {
+          // 400 "container ... is waiting to start": the game has written nothing yet.
+          if (statusOf(err) === 400) {
+            return [];
+          }
+          throw err;
         }
-        throw err;
-      }
-      return splitLog(text, tail);
-    }, () => []);
+        return splitLog(text, tail);
+      },
+      () => [],
+    );
   }
 
   async diagnose(name: string): Promise<string | null> {
     const namespace = this.target.namespace;
     const gameServer = await this.get(name);
-    const pod = await this.call('diagnose', `read the pod of GameServer ${name}`,
-      (options) => this.core.readNamespacedPod({ name, namespace }, options), () => null);
+    const pod = await this.call(
+      'diagnose',
+      `read the pod of GameServer ${name}`,
+      (options) => this.core.readNamespacedPod({ name, namespace }, options),
+      () => null,
+    );
     return diagnosePod(gameServer, pod);
   }
 
@@ -164,7 +204,10 @@ export class KubernetesAgones extends AgonesClient implements OnModuleDestroy {
 
   private listWithVersion(): Promise<{ items: GameServerInfo[]; resourceVersion: string }> {
     return this.call('list', 'list GameServers', async (options) => {
-      const list = await this.api.listNamespacedCustomObject({ ...this.target, labelSelector: MANAGED_SELECTOR }, options) as GameServerListResource;
+      const list = (await this.api.listNamespacedCustomObject(
+        { ...this.target, labelSelector: MANAGED_SELECTOR },
+        options,
+      )) as GameServerListResource;
       if (!Array.isArray(list?.items)) {
         throw new TypeError('GameServer list without items');
       }
@@ -208,12 +251,14 @@ export function splitLog(text: string, tail: number): string[] {
 function withSignal(signal: AbortSignal): k8s.ConfigurationOptions {
   return {
     middlewareMergeStrategy: 'append',
-    middleware: [{
-      pre: (context) => {
-        context.setSignal(signal);
-        return new k8s.Observable(Promise.resolve(context));
+    middleware: [
+      {
+        pre: (context) => {
+          context.setSignal(signal);
+          return new k8s.Observable(Promise.resolve(context));
+        },
+        post: (context) => new k8s.Observable(Promise.resolve(context)),
       },
-      post: (context) => new k8s.Observable(Promise.resolve(context)),
-    }],
+    ],
   };
 }

@@ -4,12 +4,13 @@ import { statusOf, toUpstreamError } from './kubernetes-errors';
 // Shaped like @kubernetes/client-node's ApiException: numeric code, Status body as JSON text, a noisy message.
 function apiException(code: number, body: unknown): Error {
   return Object.assign(new Error(`HTTP-Code: ${code}\nMessage: x\nBody: ${JSON.stringify(body)}\nHeaders: {"authorization":"Bearer t"}`), {
-    code, body: typeof body === 'string' ? body : JSON.stringify(body),
+    code,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
 
 describe('statusOf', () => {
-  it('reads ApiException.code and Watch errors\' statusCode, and ignores string codes', () => {
+  it("reads ApiException.code and Watch errors' statusCode, and ignores string codes", () => {
     expect(statusOf(apiException(404, {}))).toBe(404);
     expect(statusOf(Object.assign(new Error('Gone'), { statusCode: 410 }))).toBe(410);
     expect(statusOf(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBeUndefined();
@@ -47,7 +48,9 @@ describe('toUpstreamError', () => {
   });
 
   it('maps anything else to UPSTREAM_FAILED and passes DomainErrors through', () => {
-    expect(toUpstreamError('x', new TypeError('GameServer without metadata.name'), 1).message).toBe('Kubernetes API gave an unusable answer when trying to x');
+    expect(toUpstreamError('x', new TypeError('GameServer without metadata.name'), 1).message).toBe(
+      'Kubernetes API gave an unusable answer when trying to x',
+    );
     const domain = new DomainError(ErrorCode.CONFLICT, 'c');
     expect(toUpstreamError('x', domain, 1)).toBe(domain);
   });

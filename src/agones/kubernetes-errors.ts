@@ -40,13 +40,15 @@ export function toUpstreamError(action: string, err: unknown, timeoutMs: number)
   const status = statusOf(err);
   if (status !== undefined) {
     const detail = statusMessage(err);
-    return new DomainError(ErrorCode.UPSTREAM_FAILED,
-      `Kubernetes API answered ${status} when trying to ${action}${detail ? `: ${detail}` : ''}`, { status });
+    return new DomainError(ErrorCode.UPSTREAM_FAILED, `Kubernetes API answered ${status} when trying to ${action}${detail ? `: ${detail}` : ''}`, {
+      status,
+    });
   }
   const name = (err as { name?: unknown } | null)?.name;
   if (name === 'AbortError' || name === 'TimeoutError') {
-    return new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE,
-      `Kubernetes API did not answer within ${timeoutMs} ms when trying to ${action}`, { timeoutMs });
+    return new DomainError(ErrorCode.UPSTREAM_UNAVAILABLE, `Kubernetes API did not answer within ${timeoutMs} ms when trying to ${action}`, {
+      timeoutMs,
+    });
   }
   const { code, type } = (err ?? {}) as { code?: unknown; type?: unknown };
   // node-fetch marks every socket-level failure as type "system".

@@ -8,9 +8,18 @@ import { AgonesMetrics, AGONES_REQUESTS_TOTAL } from './agones.metrics';
 import { LocalAgones } from './local-agones.adapter';
 
 const spec: GameServerSpec = {
-  serverId: '5b0d7a3e-8f3c-4a51-9f57-2f4a7c1f0b11', ownerId: 'a1c3e5f7-0000-4000-8000-000000000001', gameType: 'minecraft',
-  image: 'itzg/minecraft-server:latest', ports: [{ name: 'game', containerPort: 25565, protocol: 'TCP' }, { name: 'rcon', containerPort: 25575, protocol: 'TCP' }],
-  resources: { cpu: '1', memory: '2Gi' }, env: { EULA: 'TRUE' }, dataPath: '/data', readiness: { check: 'protocol-minecraftvanilla', port: 25565 },
+  serverId: '5b0d7a3e-8f3c-4a51-9f57-2f4a7c1f0b11',
+  ownerId: 'a1c3e5f7-0000-4000-8000-000000000001',
+  gameType: 'minecraft',
+  image: 'itzg/minecraft-server:latest',
+  ports: [
+    { name: 'game', containerPort: 25565, protocol: 'TCP' },
+    { name: 'rcon', containerPort: 25575, protocol: 'TCP' },
+  ],
+  resources: { cpu: '1', memory: '2Gi' },
+  env: { EULA: 'TRUE' },
+  dataPath: '/data',
+  readiness: { check: 'protocol-minecraftvanilla', port: 25565 },
 };
 
 async function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, ms = 3000): Promise<T> {
@@ -63,7 +72,12 @@ describe('LocalAgones', () => {
     expect(ready.port).toBeLessThanOrEqual(8000);
 
     await until(() => (events.length >= 4 ? true : undefined), 'four events');
-    expect(events.map((e) => `${e.type}:${e.gameServer.state}`)).toEqual(['ADDED:Creating', 'MODIFIED:Scheduled', 'MODIFIED:RequestReady', 'MODIFIED:Ready']);
+    expect(events.map((e) => `${e.type}:${e.gameServer.state}`)).toEqual([
+      'ADDED:Creating',
+      'MODIFIED:Scheduled',
+      'MODIFIED:RequestReady',
+      'MODIFIED:Ready',
+    ]);
     expect(events[3].gameServer).toMatchObject({ name: created.name, address: '127.0.0.1', port: ready.port });
     // Every port gets its own host port; players are simulated once Ready.
     expect(ready.ports.map((p) => p.name)).toEqual(['game', 'rcon']);
@@ -72,7 +86,7 @@ describe('LocalAgones', () => {
     expect((await agones.logs(created.name, 100)).at(-1)).toMatch(/ready for players$/);
   });
 
-  it('keeps a server\'s world folder across GameServers until the volume is deleted', async () => {
+  it("keeps a server's world folder across GameServers until the volume is deleted", async () => {
     await agones.ensureVolume({ serverId: spec.serverId, ownerId: spec.ownerId, size: '10Gi' });
     const world = join(dataDir, 'worlds', spec.serverId);
     writeFileSync(join(world, 'level.dat'), 'my castle');

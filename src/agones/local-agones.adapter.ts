@@ -42,7 +42,10 @@ export class LocalAgones extends AgonesClient implements OnModuleDestroy {
   private readonly worldsDir: string;
   private version = 0;
 
-  constructor(config: AppConfig, private readonly metrics: AgonesMetrics) {
+  constructor(
+    config: AppConfig,
+    private readonly metrics: AgonesMetrics,
+  ) {
     super();
     this.stepMs = config.LOCAL_AGONES_STEP_MS;
     this.worldsDir = join(config.DATA_DIR, 'worlds');
@@ -70,7 +73,14 @@ export class LocalAgones extends AgonesClient implements OnModuleDestroy {
       spec,
       log: [],
       info: {
-        name, serverId: spec.serverId, ownerId: spec.ownerId, state: PROGRESSION[0], address: null, port: null, ports: [], players: null,
+        name,
+        serverId: spec.serverId,
+        ownerId: spec.ownerId,
+        state: PROGRESSION[0],
+        address: null,
+        port: null,
+        ports: [],
+        players: null,
         resourceVersion: this.nextVersion(),
       },
     };
@@ -167,10 +177,21 @@ export class LocalAgones extends AgonesClient implements OnModuleDestroy {
       // Agones reports the node address and host ports once the pod is scheduled, i.e. from the first step on.
       const ports = sim.spec.ports.map((p, i) => ({ name: p.name, port: sim.hostPorts[i] }));
       const players = next === 'Ready' ? { online: 0, max: 20 } : null;
-      sim.info = { ...sim.info, state: next, address: LOCAL_ADDRESS, port: ports[0]?.port ?? null, ports, players, resourceVersion: this.nextVersion() };
-      this.write(sim, next === 'Ready'
-        ? `Listening on ${ports.map((p) => `${LOCAL_ADDRESS}:${p.port} (${p.name})`).join(', ')}: ready for players`
-        : `GameServer ${next}`);
+      sim.info = {
+        ...sim.info,
+        state: next,
+        address: LOCAL_ADDRESS,
+        port: ports[0]?.port ?? null,
+        ports,
+        players,
+        resourceVersion: this.nextVersion(),
+      };
+      this.write(
+        sim,
+        next === 'Ready'
+          ? `Listening on ${ports.map((p) => `${LOCAL_ADDRESS}:${p.port} (${p.name})`).join(', ')}: ready for players`
+          : `GameServer ${next}`,
+      );
       this.emit('MODIFIED', sim.info);
       this.scheduleNextStep(sim);
     }, this.stepMs);

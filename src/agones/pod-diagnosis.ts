@@ -3,7 +3,15 @@ import type { GameServerInfo } from './agones.client';
 import { GAME_CONTAINER, SIDECAR_CONTAINER } from './game-server-manifest';
 
 // Waiting reasons kubelet reports for a container that cannot run (Kubernetes "Pod Lifecycle", container states).
-const STUCK = new Set(['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'CrashLoopBackOff', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
+const STUCK = new Set([
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'InvalidImageName',
+  'CrashLoopBackOff',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+]);
 const MAX = 300;
 
 const cut = (text: string) => (text.length > MAX ? `${text.slice(0, MAX - 1)}…` : text);
@@ -29,7 +37,7 @@ export function diagnosePod(gameServer: GameServerInfo | null, pod: V1Pod | null
   if (gameServer.state === 'Unhealthy') {
     reasons.unshift('Unhealthy: the game stopped answering its readiness check or its container restarted');
   } else if (gameServer.state === 'Error') {
-    reasons.unshift('Agones could not create the GameServer\'s pod');
+    reasons.unshift("Agones could not create the GameServer's pod");
   }
   if (reasons.length === 0 && !pod && gameServer.state !== 'Ready') {
     return `No pod yet (GameServer state ${gameServer.state ?? 'unknown'})`;
@@ -43,7 +51,9 @@ function containerProblem(who: string, status: V1ContainerStatus | undefined): s
   }
   const waiting = status.state?.waiting;
   const last = status.lastState?.terminated ?? status.state?.terminated;
-  const exited = last ? `exited with code ${last.exitCode}${last.message ? `: ${last.message.trim()}` : last.reason ? ` (${last.reason})` : ''}` : null;
+  const exited = last
+    ? `exited with code ${last.exitCode}${last.message ? `: ${last.message.trim()}` : last.reason ? ` (${last.reason})` : ''}`
+    : null;
   if (waiting?.reason && STUCK.has(waiting.reason)) {
     return `${who} cannot run: ${waiting.reason}${waiting.message ? ` (${waiting.message})` : ''}${exited ? `; it ${exited}` : ''}`;
   }

@@ -16,8 +16,17 @@ export class ApiKeyTouchService implements BackgroundJob, OnApplicationBootstrap
   private pending = new Map<string, { userId: string; at: Date }>();
   private readonly job: PeriodicJob;
 
-  constructor(private readonly keys: ApiKeysRepository, private readonly users: UsersService, config: AppConfig) {
-    this.job = new PeriodicJob({ what: 'Recording API key usage', everyMs: config.API_KEY_TOUCH_INTERVAL_MS, logger: this.logger, run: () => this.write() });
+  constructor(
+    private readonly keys: ApiKeysRepository,
+    private readonly users: UsersService,
+    config: AppConfig,
+  ) {
+    this.job = new PeriodicJob({
+      what: 'Recording API key usage',
+      everyMs: config.API_KEY_TOUCH_INTERVAL_MS,
+      logger: this.logger,
+      run: () => this.write(),
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -72,4 +81,3 @@ export class ApiKeyTouchService implements BackgroundJob, OnApplicationBootstrap
     }
   }
 }
-

@@ -15,7 +15,10 @@ import { ApiKeysService } from './api-keys.service';
   imports: [UsersModule, ActivityModule],
   controllers: [ApiKeysController],
   providers: [
-    ApiKeysService, ApiKeysRepository, ApiKeyTouchService, ApiKeysCommands,
+    ApiKeysService,
+    ApiKeysRepository,
+    ApiKeyTouchService,
+    ApiKeysCommands,
     { provide: Authenticator, useExisting: ApiKeysService },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
   ],

@@ -5,15 +5,31 @@ import { Tx } from '../database/transactions';
 import { ApiKeyCredentials, ApiKeyRecord, NewApiKey } from './api-keys.types';
 
 interface KeyRow {
-  id: string; prefix: string; user_id: string; name: string; scopes: string[]; allowed_ips: string[];
-  expires_at: Date | null; last_used_at: Date | null; revoked_at: Date | null; created_at: Date;
+  id: string;
+  prefix: string;
+  user_id: string;
+  name: string;
+  scopes: string[];
+  allowed_ips: string[];
+  expires_at: Date | null;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+  created_at: Date;
 }
 
 const COLUMNS = 'id, prefix, user_id, name, scopes, allowed_ips, expires_at, last_used_at, revoked_at, created_at';
 
 const toRecord = (r: KeyRow): ApiKeyRecord => ({
-  id: r.id, prefix: r.prefix, userId: r.user_id, name: r.name, scopes: r.scopes, allowedIps: r.allowed_ips,
-  expiresAt: r.expires_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at, createdAt: r.created_at,
+  id: r.id,
+  prefix: r.prefix,
+  userId: r.user_id,
+  name: r.name,
+  scopes: r.scopes,
+  allowedIps: r.allowed_ips,
+  expiresAt: r.expires_at,
+  lastUsedAt: r.last_used_at,
+  revokedAt: r.revoked_at,
+  createdAt: r.created_at,
 });
 
 /** SQL of api_keys. */
@@ -23,17 +39,32 @@ export class ApiKeysRepository {
 
   /** The key behind a presented token, read on every authenticated request: one statement straight on the pool (see queryRows). */
   async credentialsOf(keyId: string): Promise<ApiKeyCredentials | null> {
-    const [row] = await queryRows<{ secret_hash: string; user_id: string; scopes: string[]; allowed_ips: string[]; expires_at: Date | null; revoked_at: Date | null }>(
-      this.db, 'SELECT secret_hash, user_id, scopes, allowed_ips, expires_at, revoked_at FROM api_keys WHERE id = $1', [keyId]);
-    return row ? {
-      secretHash: row.secret_hash, userId: row.user_id, scopes: row.scopes, allowedIps: row.allowed_ips, expiresAt: row.expires_at, revokedAt: row.revoked_at,
-    } : null;
+    const [row] = await queryRows<{
+      secret_hash: string;
+      user_id: string;
+      scopes: string[];
+      allowed_ips: string[];
+      expires_at: Date | null;
+      revoked_at: Date | null;
+    }>(this.db, 'SELECT secret_hash, user_id, scopes, allowed_ips, expires_at, revoked_at FROM api_keys WHERE id = $1', [keyId]);
+    return row
+      ? {
+          secretHash: row.secret_hash,
+          userId: row.user_id,
+          scopes: row.scopes,
+          allowedIps: row.allowed_ips,
+          expiresAt: row.expires_at,
+          revokedAt: row.revoked_at,
+        }
+      : null;
   }
 
   /** Keys of the user that still work (neither revoked nor expired), by the database clock. */
   async countActiveIn(tx: Tx, userId: string): Promise<number> {
     const [{ count }]: Array<{ count: number }> = await tx.query(
-      'SELECT count(*)::int AS count FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())', [userId]);
+      'SELECT count(*)::int AS count FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())',
+      [userId],
+    );
     return count;
   }
 
@@ -41,16 +72,21 @@ export class ApiKeysRepository {
     const rows: KeyRow[] = await tx.query(
       `INSERT INTO api_keys (id, prefix, secret_hash, user_id, name, scopes, allowed_ips, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
-      [key.id, key.prefix, key.secretHash, key.userId, key.name, key.scopes, key.allowedIps, key.expiresAt]);
+      [key.id, key.prefix, key.secretHash, key.userId, key.name, key.scopes, key.allowedIps, key.expiresAt],
+    );
     return toRecord(rows[0]);
   }
 
   /** One page of the user's keys, newest first. */
   async pageOf(userId: string, offset: number, limit: number): Promise<{ items: ApiKeyRecord[]; total: number }> {
-    const [rows, [{ total }]] = await Promise.all([
-      this.db.query(`SELECT ${COLUMNS} FROM api_keys WHERE user_id = $1 ORDER BY created_at DESC, id ASC OFFSET $2 LIMIT $3`, [userId, offset, limit]),
+    const [rows, [{ total }]] = (await Promise.all([
+      this.db.query(`SELECT ${COLUMNS} FROM api_keys WHERE user_id = $1 ORDER BY created_at DESC, id ASC OFFSET $2 LIMIT $3`, [
+        userId,
+        offset,
+        limit,
+      ]),
       this.db.query('SELECT count(*)::int AS total FROM api_keys WHERE user_id = $1', [userId]),
-    ]) as [KeyRow[], Array<{ total: number }>];
+    ])) as [KeyRow[], Array<{ total: number }>];
     return { items: rows.map(toRecord), total };
   }
 
@@ -64,7 +100,9 @@ export class ApiKeysRepository {
   async revokeIn(tx: Tx, keyId: string, userId: string): Promise<boolean> {
     // TypeORM answers an UPDATE with [rows, affected].
     const [, revoked]: [unknown[], number] = await tx.query(
-      'UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL', [keyId, userId]);
+      'UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL',
+      [keyId, userId],
+    );
     return revoked > 0;
   }
 
@@ -73,6 +111,7 @@ export class ApiKeysRepository {
     await this.db.query(
       `UPDATE api_keys k SET last_used_at = GREATEST(k.last_used_at, v.used_at)
        FROM unnest($1::text[], $2::timestamptz[]) AS v(id, used_at) WHERE k.id = v.id`,
-      [uses.map((u) => u.keyId), uses.map((u) => u.at.toISOString())]);
+      [uses.map((u) => u.keyId), uses.map((u) => u.at.toISOString())],
+    );
   }
 }

@@ -78,14 +78,25 @@ export class ApiKeysService implements Authenticator {
     return this.transactions.run(async (tx) => {
       // Lock the owner so concurrent creations cannot exceed the per-user cap.
       await this.users.lockIn(tx, actor.userId);
-      if (await this.keys.countActiveIn(tx, actor.userId) >= API_KEYS_PER_USER_MAX) {
+      if ((await this.keys.countActiveIn(tx, actor.userId)) >= API_KEYS_PER_USER_MAX) {
         throw new DomainError(ErrorCode.LIMIT_REACHED, `You already have ${API_KEYS_PER_USER_MAX} active API keys; revoke one first`);
       }
       const minted = mintToken();
       const saved = await this.keys.insertIn(tx, {
-        id: minted.id, prefix: minted.prefix, secretHash: minted.secretHash, userId: actor.userId, name, scopes, expiresAt, allowedIps,
+        id: minted.id,
+        prefix: minted.prefix,
+        secretHash: minted.secretHash,
+        userId: actor.userId,
+        name,
+        scopes,
+        expiresAt,
+        allowedIps,
       });
-      await this.activity.recordIn(tx, actor, { action: 'key.created', target: { type: 'api-key', id: minted.id }, details: { name, scopes, allowedIps } });
+      await this.activity.recordIn(tx, actor, {
+        action: 'key.created',
+        target: { type: 'api-key', id: minted.id },
+        details: { name, scopes, allowedIps },
+      });
       return { ...toView(saved), key: minted.token };
     });
   }
@@ -122,12 +133,19 @@ export class ApiKeysService implements Authenticator {
    * Operator path (CLI, first-run demo): mint a key with exactly `scopes` for a Discord user, creating the
    * user if needed. Without a username an existing user keeps theirs (a new one is named after their id).
    */
-  async mintForDiscordUser(discordId: string, username: string | undefined, scopes: string[], name: string, expiresInDays?: number): Promise<CreatedApiKeyView> {
+  async mintForDiscordUser(
+    discordId: string,
+    username: string | undefined,
+    scopes: string[],
+    name: string,
+    expiresInDays?: number,
+  ): Promise<CreatedApiKeyView> {
     if (scopes.length === 0) {
       throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Name at least one scope for the key');
     }
-    const user = (username === undefined ? await this.users.findByDiscordId(discordId) : null)
-      ?? await this.users.ensureUser(discordId, username ?? discordId);
+    const user =
+      (username === undefined ? await this.users.findByDiscordId(discordId) : null) ??
+      (await this.users.ensureUser(discordId, username ?? discordId));
     const operator: Actor = { userId: user.id, scopes: ['admin'], via: { kind: 'system', name: 'operator' } };
     return this.create(operator, { name, scopes, expiresInDays });
   }

@@ -5,7 +5,12 @@ export const API_KEYS_PER_USER_MAX = 25;
 export const API_KEY_NAME_MAX = 64;
 export const API_KEY_TTL_DAYS_MAX = 3650;
 
-export interface CreateApiKeyInput { name: string; scopes: string[]; expiresInDays?: number; allowedIps?: string[] }
+export interface CreateApiKeyInput {
+  name: string;
+  scopes: string[];
+  expiresInDays?: number;
+  allowedIps?: string[];
+}
 
 /** A row of api_keys (the secret itself is never stored). */
 export interface ApiKeyRecord {

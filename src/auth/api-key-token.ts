@@ -3,7 +3,12 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 const TOKEN = /^agis_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
-export interface MintedToken { id: string; prefix: string; secretHash: string; token: string }
+export interface MintedToken {
+  id: string;
+  prefix: string;
+  secretHash: string;
+  token: string;
+}
 
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');

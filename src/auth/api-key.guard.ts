@@ -12,7 +12,10 @@ import { Authenticator } from './authenticator';
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector, private readonly keys: Authenticator) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly keys: Authenticator,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     // necord runs global guards too: Discord interactions authenticate differently.
@@ -29,8 +32,9 @@ export class ApiKeyGuard implements CanActivate {
     const required = this.reflector.getAllAndOverride<string[]>(REQUIRED_SCOPES, targets) ?? [];
     const missing = required.filter((s) => !hasScope(actor, s));
     if (missing.length) {
-      throw new DomainError(ErrorCode.FORBIDDEN, `This API key lacks the scope${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`,
-        { requiredScopes: required });
+      throw new DomainError(ErrorCode.FORBIDDEN, `This API key lacks the scope${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, {
+        requiredScopes: required,
+      });
     }
     return true;
   }

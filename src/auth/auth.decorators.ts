@@ -11,13 +11,15 @@ export const REQUIRED_SCOPES = 'agis:scopes';
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
 /** Requires a key holding every listed scope (`admin` holds all); documents 401/403. */
-export const RequireScopes = (...scopes: Scope[]) => applyDecorators(
-  SetMetadata(REQUIRED_SCOPES, scopes),
-  ApiBearerAuth(),
-  // Machine-readable in the OpenAPI document (clients, the authorization-matrix and fuzz tests).
-  ApiExtension('x-required-scopes', scopes),
-  ApiErrors(401, 403),
-);
+export const RequireScopes = (...scopes: Scope[]) =>
+  applyDecorators(
+    SetMetadata(REQUIRED_SCOPES, scopes),
+    ApiBearerAuth(),
+    // Machine-readable in the OpenAPI document (clients, the authorization-matrix and fuzz tests).
+    ApiExtension('x-required-scopes', scopes),
+    ApiErrors(401, 403),
+  );
 
-export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor =>
-  ctx.switchToHttp().getRequest<{ actor: Actor }>().actor);
+export const CurrentActor = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): Actor => ctx.switchToHttp().getRequest<{ actor: Actor }>().actor,
+);

@@ -2,8 +2,12 @@ import { ipAllowed, normalizeAllowList } from './ip-allow-list';
 
 describe('API key IP allow-lists', () => {
   it('normalises addresses and CIDRs (IPv4, IPv6, mapped IPv4) and drops duplicates', () => {
-    expect(normalizeAllowList(['10.1.2.3/8', '2001:0DB8::0001', '::ffff:192.0.2.7', '192.0.2.7', '2001:db8::5/32']))
-      .toEqual(['10.0.0.0/8', '2001:db8::1', '192.0.2.7', '2001:db8::/32']);
+    expect(normalizeAllowList(['10.1.2.3/8', '2001:0DB8::0001', '::ffff:192.0.2.7', '192.0.2.7', '2001:db8::5/32'])).toEqual([
+      '10.0.0.0/8',
+      '2001:db8::1',
+      '192.0.2.7',
+      '2001:db8::/32',
+    ]);
   });
 
   it.each([['1.2.3'], ['0x7f.0.0.1'], ['10.0.0.0/33'], ['::1/129'], ['host.example'], ['1.2.3.4/8/1'], ['']])('refuses %p', (entry) => {

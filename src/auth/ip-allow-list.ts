@@ -29,9 +29,10 @@ function normalizeEntry(entry: string): string | null {
   if (!/^\d{1,3}$/.test(bits) || Number(bits) > max) {
     return null;
   }
-  const network = ip.kind() === 'ipv4'
-    ? ipaddr.IPv4.networkAddressFromCIDR(`${ip.toString()}/${bits}`)
-    : ipaddr.IPv6.networkAddressFromCIDR(`${ip.toString()}/${bits}`);
+  const network =
+    ip.kind() === 'ipv4'
+      ? ipaddr.IPv4.networkAddressFromCIDR(`${ip.toString()}/${bits}`)
+      : ipaddr.IPv6.networkAddressFromCIDR(`${ip.toString()}/${bits}`);
   return `${network.toString()}/${bits}`;
 }
 
@@ -42,8 +43,11 @@ export function normalizeAllowList(entries: readonly string[]): string[] {
   }
   const bad = entries.filter((e) => typeof e !== 'string' || e.length > ALLOWED_IP_ENTRY_MAX || normalizeEntry(e) === null);
   if (bad.length) {
-    throw new DomainError(ErrorCode.VALIDATION_FAILED, `allowedIps entries must be IPv4/IPv6 addresses or CIDRs: ${bad.slice(0, 5).map(String).join(', ')}`,
-      [{ field: 'allowedIps', messages: bad.slice(0, 5).map((e) => `${String(e)} is not an IP address or CIDR`) }]);
+    throw new DomainError(
+      ErrorCode.VALIDATION_FAILED,
+      `allowedIps entries must be IPv4/IPv6 addresses or CIDRs: ${bad.slice(0, 5).map(String).join(', ')}`,
+      [{ field: 'allowedIps', messages: bad.slice(0, 5).map((e) => `${String(e)} is not an IP address or CIDR`) }],
+    );
   }
   return [...new Set(entries.map((e) => normalizeEntry(e)!))];
 }

@@ -1,9 +1,14 @@
 /** Every scope an API key may carry; `admin` implies all others. */
 export const SCOPES = [
-  'servers:read', 'servers:write', 'servers:power',
-  'schedules:read', 'schedules:write',
-  'profile:read', 'credits:write',
-  'keys:manage', 'webhooks:manage',
+  'servers:read',
+  'servers:write',
+  'servers:power',
+  'schedules:read',
+  'schedules:write',
+  'profile:read',
+  'credits:write',
+  'keys:manage',
+  'webhooks:manage',
   'admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];

@@ -6,13 +6,27 @@ export type Role = (typeof ROLES)[number];
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true
-  : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
+  value === undefined || value === ''
+    ? undefined
+    : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase())
+      ? true
+      : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase())
+        ? false
+        : value;
 const toList = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : String(value).split(',').map((s) => s.trim()).filter(Boolean);
+  value === undefined || value === ''
+    ? undefined
+    : String(value)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 
 /** Describes one env var for the README table and for error messages. */
-export interface SettingDoc { env: string; default: string; description: string }
+export interface SettingDoc {
+  env: string;
+  default: string;
+  description: string;
+}
 export const SETTINGS: SettingDoc[] = [];
 function doc(env: string, def: string, description: string): PropertyDecorator {
   SETTINGS.push({ env, default: def, description });
@@ -25,43 +39,66 @@ function doc(env: string, def: string, description: string): PropertyDecorator {
  */
 export class AppConfig {
   @doc('PORT', '3000', 'HTTP port of the API')
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
   @doc('HOST', '0.0.0.0', 'Interface the HTTP server binds to')
   @IsString()
   HOST = '0.0.0.0';
 
-  @doc('TRUST_PROXY', 'loopback', 'Proxies whose X-Forwarded-For is believed (client IP for rate limits and key allow-lists): Express trust-proxy values such as loopback, uniquelocal or CIDRs')
+  @doc(
+    'TRUST_PROXY',
+    'loopback',
+    'Proxies whose X-Forwarded-For is believed (client IP for rate limits and key allow-lists): Express trust-proxy values such as loopback, uniquelocal or CIDRs',
+  )
   @IsString()
   TRUST_PROXY = 'loopback';
 
   @doc('PUBLIC_URL', 'http://localhost:$PORT', 'Base URL printed for Swagger and links')
-  @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'PUBLIC_URL must be an http(s) URL' })
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'PUBLIC_URL must be an http(s) URL' })
   PUBLIC_URL?: string;
 
   @doc('DATABASE_URL', '(embedded)', 'PostgreSQL URL; when unset an embedded PostgreSQL runs in $DATA_DIR/pg')
-  @IsOptional() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
-  @doc('DATA_DIR', './.data', 'Folder for local state: the embedded PostgreSQL (pg/, owned by one agis process, recorded in pg.lock) and the generated webhook key')
+  @doc(
+    'DATA_DIR',
+    './.data',
+    'Folder for local state: the embedded PostgreSQL (pg/, owned by one agis process, recorded in pg.lock) and the generated webhook key',
+  )
   @IsString()
   DATA_DIR = './.data';
 
   @doc('DATABASE_POOL_SIZE', '10', 'Maximum connections in the pool')
-  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DATABASE_POOL_SIZE = 10;
 
-  @doc('AGIS_ROLES', 'api,bot,scheduler', 'Comma list of roles this process runs: api (REST API and /api/docs), bot, scheduler; without api only /healthz, /readyz and /metrics are served')
-  @Transform(toList) @IsIn(ROLES, { each: true, message: `AGIS_ROLES entries must be among: ${ROLES.join(', ')}` })
+  @doc(
+    'AGIS_ROLES',
+    'api,bot,scheduler',
+    'Comma list of roles this process runs: api (REST API and /api/docs), bot, scheduler; without api only /healthz, /readyz and /metrics are served',
+  )
+  @Transform(toList)
+  @IsIn(ROLES, { each: true, message: `AGIS_ROLES entries must be among: ${ROLES.join(', ')}` })
   AGIS_ROLES: Role[] = ['api', 'bot', 'scheduler'];
 
   @doc('DISCORD_TOKEN', '(unset: bot off)', 'Discord bot token; the bot role starts only when set')
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   DISCORD_TOKEN?: string;
 
   @doc('REDIS_URL', '(unset: memory)', 'Redis URL for shared rate-limit counters')
-  @IsOptional() @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL?: string;
 
   @doc('LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent')
@@ -73,15 +110,20 @@ export class AppConfig {
   NODE_ENV = 'development';
 
   @doc('DEMO_SEED', 'true', 'On an empty database, create a demo user and print a demo API key')
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   DEMO_SEED = true;
 
   @doc('API_KEY_TOUCH_INTERVAL_MS', '15000', 'How often last_used_at of API keys is flushed to the database')
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   API_KEY_TOUCH_INTERVAL_MS = 15000;
 
   @doc('SHUTDOWN_GRACE_MS', '10000', 'How long in-flight requests may finish on SIGTERM')
-  @Transform(toInt) @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   SHUTDOWN_GRACE_MS = 10000;
 
   // --- Agones / game servers ---
@@ -90,187 +132,313 @@ export class AppConfig {
   AGONES_MODE: 'local' | 'kubernetes' = 'local';
 
   @doc('AGONES_NAMESPACE', 'default', 'Namespace where GameServers are created')
-  @IsString() @Matches(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'AGONES_NAMESPACE must be a Kubernetes namespace name' })
+  @IsString()
+  @Matches(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'AGONES_NAMESPACE must be a Kubernetes namespace name' })
   AGONES_NAMESPACE = 'default';
 
   @doc('KUBECONFIG', '(in-cluster)', 'Path to a kubeconfig; unset uses the in-cluster service account')
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   KUBECONFIG?: string;
 
   @doc('AGONES_TIMEOUT_MS', '10000', 'Timeout of one Kubernetes API call')
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   AGONES_TIMEOUT_MS = 10000;
 
-  @doc('AGONES_SIDECAR_IMAGE', 'agis:0.1.0', 'AGONES_MODE=kubernetes: image of the readiness sidecar in every GameServer pod (this service\'s own image, which carries dist/src/sidecar.js)')
-  @IsString() @Matches(/^\S{1,255}$/, { message: 'AGONES_SIDECAR_IMAGE must be a container image reference' })
+  @doc(
+    'AGONES_SIDECAR_IMAGE',
+    'agis:0.1.0',
+    "AGONES_MODE=kubernetes: image of the readiness sidecar in every GameServer pod (this service's own image, which carries dist/src/sidecar.js)",
+  )
+  @IsString()
+  @Matches(/^\S{1,255}$/, { message: 'AGONES_SIDECAR_IMAGE must be a container image reference' })
   AGONES_SIDECAR_IMAGE = 'agis:0.1.0';
 
-  @doc('AGONES_STORAGE_CLASS', '(cluster default)', 'AGONES_MODE=kubernetes: storage class of the world volumes (one PersistentVolumeClaim per server)')
-  @IsOptional() @IsString() @Matches(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: 'AGONES_STORAGE_CLASS must be a storage class name' })
+  @doc(
+    'AGONES_STORAGE_CLASS',
+    '(cluster default)',
+    'AGONES_MODE=kubernetes: storage class of the world volumes (one PersistentVolumeClaim per server)',
+  )
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: 'AGONES_STORAGE_CLASS must be a storage class name' })
   AGONES_STORAGE_CLASS?: string;
 
   @doc('LOCAL_AGONES_STEP_MS', '800', 'AGONES_MODE=local: delay between simulated GameServer states (Creating → Scheduled → RequestReady → Ready)')
-  @Transform(toInt) @IsInt() @Min(1) @Max(600000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(600000)
   LOCAL_AGONES_STEP_MS = 800;
 
   @doc('GAME_CATALOG_FILE', '(built-in)', 'JSON file overriding game types (cost, image, ports, resources)')
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   GAME_CATALOG_FILE?: string;
 
   @doc('BILLING_TICK_MS', '60000', 'How often running servers are billed for the next hour')
-  @Transform(toInt) @IsInt() @Min(50)
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
   BILLING_TICK_MS = 60000;
 
   @doc('RECONCILE_INTERVAL_MS', '300000', 'How often GameServers and database records are reconciled')
-  @Transform(toInt) @IsInt() @Min(50)
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
   RECONCILE_INTERVAL_MS = 300000;
 
   @doc('EVENTS_POLL_MS', '1000', 'How often an open GET /api/v1/events stream looks for new events')
-  @Transform(toInt) @IsInt() @Min(50) @Max(60000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60000)
   EVENTS_POLL_MS = 1000;
 
   @doc('EVENTS_HEARTBEAT_MS', '15000', 'A quiet event stream sends a comment this often so proxies keep it open')
-  @Transform(toInt) @IsInt() @Min(100) @Max(300000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(300000)
   EVENTS_HEARTBEAT_MS = 15000;
 
-  @doc('DIRECT_MESSAGES_TICK_MS', '2000', 'Bot role: how often owners\' direct messages (server ready, stopped, failed) are sent')
-  @Transform(toInt) @IsInt() @Min(50) @Max(60000)
+  @doc('DIRECT_MESSAGES_TICK_MS', '2000', "Bot role: how often owners' direct messages (server ready, stopped, failed) are sent")
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60000)
   DIRECT_MESSAGES_TICK_MS = 2000;
 
   @doc('EVENTS_RETENTION_DAYS', '7', 'Events older than this are purged from the event log (a stream cannot resume past them)')
-  @Transform(toInt) @IsInt() @Min(1) @Max(365)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365)
   EVENTS_RETENTION_DAYS = 7;
 
-  @doc('SERVER_BOOT_TIMEOUT_SECONDS', '600', 'How long a start may take to become Ready (games may set their own readiness.bootSeconds); past it the start ends in error and its hour is refunded')
-  @Transform(toInt) @IsInt() @Min(30) @Max(7200)
+  @doc(
+    'SERVER_BOOT_TIMEOUT_SECONDS',
+    '600',
+    'How long a start may take to become Ready (games may set their own readiness.bootSeconds); past it the start ends in error and its hour is refunded',
+  )
+  @Transform(toInt)
+  @IsInt()
+  @Min(30)
+  @Max(7200)
   SERVER_BOOT_TIMEOUT_SECONDS = 600;
 
   @doc('START_DEADLINE_CHECK_MS', '15000', 'How often the scheduler role looks for starts past their boot deadline')
-  @Transform(toInt) @IsInt() @Min(50) @Max(600000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(600000)
   START_DEADLINE_CHECK_MS = 15000;
 
   // --- Scheduling ---
   @doc('SCHEDULER_TICK_MS', '1000', 'How often the schedule executor looks for due schedules')
-  @Transform(toInt) @IsInt() @Min(10) @Max(60000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(60000)
   SCHEDULER_TICK_MS = 1000;
 
-  @doc('SCHEDULER_LEASE_MS', '60000', 'How long a claimed schedule stays claimed; a crashed replica\'s claims expire after this')
-  @Transform(toInt) @IsInt() @Min(500)
+  @doc('SCHEDULER_LEASE_MS', '60000', "How long a claimed schedule stays claimed; a crashed replica's claims expire after this")
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
   SCHEDULER_LEASE_MS = 60000;
 
   @doc('SCHEDULER_BATCH_SIZE', '100', 'At most this many due schedules claimed per query (also capped by SCHEDULER_CONCURRENCY)')
-  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   SCHEDULER_BATCH_SIZE = 100;
 
   @doc('SCHEDULER_CONCURRENCY', '16', 'Schedule actions run in parallel per replica')
-  @Transform(toInt) @IsInt() @Min(1) @Max(256)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(256)
   SCHEDULER_CONCURRENCY = 16;
 
   @doc('SCHEDULER_LATE_AFTER_MS', '60000', 'A run starting this long after its due time is recorded as late')
-  @Transform(toInt) @IsInt() @Min(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
   SCHEDULER_LATE_AFTER_MS = 60000;
 
   // --- Economy: leaderboards and ad rewards ---
-  @doc('LEADERBOARD_CACHE_MS', '5000', 'How long the top 100 of each leaderboard is served from memory (the caller\'s own value is always fresh)')
-  @Transform(toInt) @IsInt() @Min(0) @Max(600000)
+  @doc('LEADERBOARD_CACHE_MS', '5000', "How long the top 100 of each leaderboard is served from memory (the caller's own value is always fresh)")
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600000)
   LEADERBOARD_CACHE_MS = 5000;
 
   @doc('LEADERBOARD_RANK_SNAPSHOT_MS', '30000', 'How often the rank checkpoints behind "your rank" are re-read (deep ranks may lag by this much)')
-  @Transform(toInt) @IsInt() @Min(0) @Max(3600000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600000)
   LEADERBOARD_RANK_SNAPSHOT_MS = 30000;
 
-  @doc('REWARDS_SECRET_OFFERWALL', '(unset: provider off)', 'HMAC-SHA256 secret of the offerwall ad network\'s callbacks')
-  @IsOptional() @IsString()
+  @doc('REWARDS_SECRET_OFFERWALL', '(unset: provider off)', "HMAC-SHA256 secret of the offerwall ad network's callbacks")
+  @IsOptional()
+  @IsString()
   REWARDS_SECRET_OFFERWALL?: string;
 
-  @doc('REWARDS_SECRET_SURVEY', '(unset: provider off)', 'HMAC-SHA256 secret of the survey ad network\'s callbacks')
-  @IsOptional() @IsString()
+  @doc('REWARDS_SECRET_SURVEY', '(unset: provider off)', "HMAC-SHA256 secret of the survey ad network's callbacks")
+  @IsOptional()
+  @IsString()
   REWARDS_SECRET_SURVEY?: string;
 
-  @doc('REWARDS_SECRET_VIDEO', '(unset: provider off)', 'HMAC-SHA256 secret of the video ad network\'s callbacks')
-  @IsOptional() @IsString()
+  @doc('REWARDS_SECRET_VIDEO', '(unset: provider off)', "HMAC-SHA256 secret of the video ad network's callbacks")
+  @IsOptional()
+  @IsString()
   REWARDS_SECRET_VIDEO?: string;
 
   @doc('REWARDS_MAX_PER_HOUR', '10', 'Ad conversions credited per user per hour; later ones are marked fraud (velocity)')
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   REWARDS_MAX_PER_HOUR = 10;
 
   @doc('REWARDS_MAX_AMOUNT', '5000', 'Largest GC reward of one conversion; above it the conversion is marked fraud (amount_ceiling)')
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   REWARDS_MAX_AMOUNT = 5000;
 
   // --- Discord ---
   @doc('DISCORD_DEV_GUILD_ID', '(unset: global)', 'Register slash commands in this guild only (development)')
-  @IsOptional() @Matches(/^\d{5,20}$/, { message: 'DISCORD_DEV_GUILD_ID must be a guild snowflake' })
+  @IsOptional()
+  @Matches(/^\d{5,20}$/, { message: 'DISCORD_DEV_GUILD_ID must be a guild snowflake' })
   DISCORD_DEV_GUILD_ID?: string;
 
   @doc('DISCORD_API_URL', 'https://discord.com/api', 'Discord REST base (tests point it at a fake)')
-  @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'DISCORD_API_URL must be an http(s) URL' })
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'DISCORD_API_URL must be an http(s) URL' })
   DISCORD_API_URL?: string;
 
   // --- Hardening: webhooks, rate limits, CORS ---
-  @doc('WEBHOOK_SECRET_KEY', '(unset: key file in $DATA_DIR)', 'Key (at least 32 characters) that encrypts webhook signing secrets at rest (AES-256-GCM); every replica must share it. Required when NODE_ENV=production and DATABASE_URL is set. Unset: a random key generated once in $DATA_DIR/webhook-secret.key (mode 0600)')
-  @IsOptional() @IsString() @MinLength(32, { message: 'WEBHOOK_SECRET_KEY must be at least 32 characters' })
+  @doc(
+    'WEBHOOK_SECRET_KEY',
+    '(unset: key file in $DATA_DIR)',
+    'Key (at least 32 characters) that encrypts webhook signing secrets at rest (AES-256-GCM); every replica must share it. Required when NODE_ENV=production and DATABASE_URL is set. Unset: a random key generated once in $DATA_DIR/webhook-secret.key (mode 0600)',
+  )
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'WEBHOOK_SECRET_KEY must be at least 32 characters' })
   WEBHOOK_SECRET_KEY?: string;
 
-  @doc('WEBHOOK_SECRET_KEY_PREVIOUS', '(unset)', 'The key used before WEBHOOK_SECRET_KEY during a rotation: secrets it sealed still open, and are re-sealed with WEBHOOK_SECRET_KEY at boot')
-  @IsOptional() @IsString() @MinLength(32, { message: 'WEBHOOK_SECRET_KEY_PREVIOUS must be at least 32 characters' })
+  @doc(
+    'WEBHOOK_SECRET_KEY_PREVIOUS',
+    '(unset)',
+    'The key used before WEBHOOK_SECRET_KEY during a rotation: secrets it sealed still open, and are re-sealed with WEBHOOK_SECRET_KEY at boot',
+  )
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'WEBHOOK_SECRET_KEY_PREVIOUS must be at least 32 characters' })
   WEBHOOK_SECRET_KEY_PREVIOUS?: string;
 
-  @doc('WEBHOOKS_ALLOW_PRIVATE', 'false', 'Allow webhook URLs that resolve to private, loopback, link-local or unique-local addresses (trusted networks and tests only)')
-  @Transform(toBool) @IsBoolean()
+  @doc(
+    'WEBHOOKS_ALLOW_PRIVATE',
+    'false',
+    'Allow webhook URLs that resolve to private, loopback, link-local or unique-local addresses (trusted networks and tests only)',
+  )
+  @Transform(toBool)
+  @IsBoolean()
   WEBHOOKS_ALLOW_PRIVATE = false;
 
   @doc('WEBHOOKS_ALLOWED_CIDRS', '(none)', 'Comma list of CIDRs webhook URLs may resolve to even though they are private, e.g. 10.20.0.0/16')
-  @Transform(toList) @IsString({ each: true }) @Matches(/^[0-9a-fA-F:.]+\/\d{1,3}$/, { each: true, message: 'WEBHOOKS_ALLOWED_CIDRS entries must be CIDRs like 10.0.0.0/8' })
+  @Transform(toList)
+  @IsString({ each: true })
+  @Matches(/^[0-9a-fA-F:.]+\/\d{1,3}$/, { each: true, message: 'WEBHOOKS_ALLOWED_CIDRS entries must be CIDRs like 10.0.0.0/8' })
   WEBHOOKS_ALLOWED_CIDRS: string[] = [];
 
   @doc('WEBHOOKS_TICK_MS', '1000', 'How often the webhook dispatcher (scheduler role) looks for due deliveries')
-  @Transform(toInt) @IsInt() @Min(10) @Max(60000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(60000)
   WEBHOOKS_TICK_MS = 1000;
 
   @doc('WEBHOOKS_CONCURRENCY', '8', 'Webhook deliveries sent in parallel per replica')
-  @Transform(toInt) @IsInt() @Min(1) @Max(256)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(256)
   WEBHOOKS_CONCURRENCY = 8;
 
   @doc('WEBHOOKS_TIMEOUT_MS', '10000', 'Timeout of one webhook POST; a delivery stays claimed for this plus 30 s')
-  @Transform(toInt) @IsInt() @Min(100) @Max(120000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120000)
   WEBHOOKS_TIMEOUT_MS = 10000;
 
   @doc('WEBHOOKS_BACKOFF_BASE_MS', '10000', 'Delay before the first retry of a failed delivery; doubles per attempt (with jitter)')
-  @Transform(toInt) @IsInt() @Min(10)
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
   WEBHOOKS_BACKOFF_BASE_MS = 10000;
 
   @doc('WEBHOOKS_BACKOFF_MAX_MS', '3600000', 'Longest delay between two attempts of a delivery')
-  @Transform(toInt) @IsInt() @Min(10)
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
   WEBHOOKS_BACKOFF_MAX_MS = 3600000;
 
   @doc('WEBHOOKS_RETRY_WINDOW_MS', '86400000', 'A delivery is retried until it is this old, then marked failed')
-  @Transform(toInt) @IsInt() @Min(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
   WEBHOOKS_RETRY_WINDOW_MS = 86400000;
 
-  @doc('WEBHOOKS_DISABLE_AFTER_FAILURES', '20', 'A webhook is disabled after this many failed attempts in a row (its pending deliveries are marked failed)')
-  @Transform(toInt) @IsInt() @Min(1)
+  @doc(
+    'WEBHOOKS_DISABLE_AFTER_FAILURES',
+    '20',
+    'A webhook is disabled after this many failed attempts in a row (its pending deliveries are marked failed)',
+  )
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   WEBHOOKS_DISABLE_AFTER_FAILURES = 20;
 
   @doc('CREDITS_LOW_THRESHOLD', '100', 'A spend that takes a balance from at least this many GC to below it emits the credits.low webhook event')
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   CREDITS_LOW_THRESHOLD = 100;
 
   @doc('RATE_LIMIT_PER_MINUTE', '300', 'Requests per minute per API key (per client IP without a key) on /api/v1')
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   RATE_LIMIT_PER_MINUTE = 300;
 
-  @doc('RATE_LIMIT_CREATE_PER_MINUTE', '30', 'Creations of servers, schedules, API keys and webhooks per minute per API key (on top of RATE_LIMIT_PER_MINUTE)')
-  @Transform(toInt) @IsInt() @Min(1)
+  @doc(
+    'RATE_LIMIT_CREATE_PER_MINUTE',
+    '30',
+    'Creations of servers, schedules, API keys and webhooks per minute per API key (on top of RATE_LIMIT_PER_MINUTE)',
+  )
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   RATE_LIMIT_CREATE_PER_MINUTE = 30;
 
   @doc('RATE_LIMIT_REDIS_PREFIX', 'agis:ratelimit:', 'Prefix of the rate-limit counters in Redis (REDIS_URL)')
-  @IsString() @Matches(/^[\w:.-]{1,64}$/, { message: 'RATE_LIMIT_REDIS_PREFIX must be 1-64 letters, digits, _ : . -' })
+  @IsString()
+  @Matches(/^[\w:.-]{1,64}$/, { message: 'RATE_LIMIT_REDIS_PREFIX must be 1-64 letters, digits, _ : . -' })
   RATE_LIMIT_REDIS_PREFIX = 'agis:ratelimit:';
 
   @doc('CORS_ORIGINS', '(unset: CORS off)', 'Comma list of browser origins allowed to call the API cross-origin, e.g. https://panel.example.com')
-  @Transform(toList) @IsString({ each: true }) @Matches(/^https?:\/\/[^/\s]+$/, { each: true, message: 'CORS_ORIGINS entries must be origins like https://panel.example.com' })
+  @Transform(toList)
+  @IsString({ each: true })
+  @Matches(/^https?:\/\/[^/\s]+$/, { each: true, message: 'CORS_ORIGINS entries must be origins like https://panel.example.com' })
   CORS_ORIGINS: string[] = [];
 
   hasRole(role: Role): boolean {
@@ -293,13 +461,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const known = Object.fromEntries(SETTINGS.map((s) => [s.env, env[s.env]]).filter(([, v]) => v !== undefined && v !== ''));
   const config = plainToInstance(AppConfig, known);
   Object.assign(config, overrides);
-  const problems = validateSync(config, { forbidUnknownValues: false }).map((e) =>
-    `${e.property}=${JSON.stringify(env[e.property] ?? (e.value as unknown))}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  const problems = validateSync(config, { forbidUnknownValues: false }).map(
+    (e) => `${e.property}=${JSON.stringify(env[e.property] ?? (e.value as unknown))}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+  );
   if (config.NODE_ENV === 'production' && config.DATABASE_URL && !config.WEBHOOK_SECRET_KEY && config.AGIS_ROLES.length > 0) {
     // A key file on one machine cannot serve replicas sharing an external database. (Operator commands
     // run with no role, such as migrations, never seal a secret.)
-    problems.push('WEBHOOK_SECRET_KEY=undefined: required when NODE_ENV=production and DATABASE_URL is set ' +
-      '(at least 32 characters, the same on every replica; e.g. openssl rand -base64 32)');
+    problems.push(
+      'WEBHOOK_SECRET_KEY=undefined: required when NODE_ENV=production and DATABASE_URL is set ' +
+        '(at least 32 characters, the same on every replica; e.g. openssl rand -base64 32)',
+    );
   }
   if (problems.length > 0) {
     throw new ConfigError(problems);

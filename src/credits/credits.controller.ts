@@ -13,7 +13,10 @@ import { DailyBonusService } from './daily-bonus.service';
 @ApiTags('users')
 @Controller('users/me')
 export class CreditsController {
-  constructor(private readonly credits: CreditsService, private readonly daily: DailyBonusService) {}
+  constructor(
+    private readonly credits: CreditsService,
+    private readonly daily: DailyBonusService,
+  ) {}
 
   @Get('transactions')
   @ApiOperation({ summary: 'Your GameCredits ledger, newest first' })
@@ -24,7 +27,9 @@ export class CreditsController {
   }
 
   @Post('daily')
-  @ApiOperation({ summary: 'Claim the daily bonus: 50 GC (premium 100), once per sliding 24 h; 409 with retryAfterSeconds and nextClaimAt otherwise' })
+  @ApiOperation({
+    summary: 'Claim the daily bonus: 50 GC (premium 100), once per sliding 24 h; 409 with retryAfterSeconds and nextClaimAt otherwise',
+  })
   @RequireScopes('credits:write')
   @ApiEnvelope(DailyBonusView)
   @ApiErrors(409)

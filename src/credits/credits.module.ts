@@ -12,7 +12,11 @@ import { WTG_TRANSACTIONS_TOTAL, WtgLedgerService } from './wtg-ledger.service';
 const metrics = [
   makeCounterProvider({ name: 'agis_credit_transactions_total', help: 'Ledger rows written, by reason', labelNames: ['reason'] }),
   makeCounterProvider({ name: 'agis_credits_spent_total', help: 'GameCredits spent (hourly server charges and other spends)' }),
-  makeCounterProvider({ name: WTG_TRANSACTIONS_TOTAL, help: 'WTG coin ledger rows written, by reason (wtg_purchase, wtg_conversion)', labelNames: ['reason'] }),
+  makeCounterProvider({
+    name: WTG_TRANSACTIONS_TOTAL,
+    help: 'WTG coin ledger rows written, by reason (wtg_purchase, wtg_conversion)',
+    labelNames: ['reason'],
+  }),
 ];
 
 /** The economy: GC and WTG ledgers (credit_transactions, wtg_transactions) over the balances on users, and the daily bonus. */

@@ -31,9 +31,14 @@ export class CreditsService {
     private readonly config: AppConfig,
   ) {
     this.ledger = new Ledger(rows, users, transactions, {
-      table: 'credit_transactions', balance: 'credits', unit: 'Credit',
-      insufficient: (required, balance) => new DomainError(ErrorCode.INSUFFICIENT_CREDITS,
-        `Not enough GameCredits: ${required} GC needed, ${balance} GC available`, { required, balance }),
+      table: 'credit_transactions',
+      balance: 'credits',
+      unit: 'Credit',
+      insufficient: (required, balance) =>
+        new DomainError(ErrorCode.INSUFFICIENT_CREDITS, `Not enough GameCredits: ${required} GC needed, ${balance} GC available`, {
+          required,
+          balance,
+        }),
       afterMove: (tx, userId, delta, balanceAfter, reason) => this.afterMove(tx, userId, delta, balanceAfter, reason),
     });
   }

@@ -41,7 +41,14 @@ export class CreditTransactionView {
 }
 
 /** One ledger line in a history page (GC or WTG). */
-export interface LedgerLine { id: string; amount: number; balanceAfter: number; reason: string; reference: string | null; createdAt: string }
+export interface LedgerLine {
+  id: string;
+  amount: number;
+  balanceAfter: number;
+  reason: string;
+  reference: string | null;
+  createdAt: string;
+}
 
 export class DailyBonusView {
   @ApiProperty({ example: 50, description: 'GC granted (50, or 100 for premium)' }) amount: number;

@@ -19,7 +19,11 @@ export const DAILY_WINDOW_HOURS = 24;
  */
 @Injectable()
 export class DailyBonusService {
-  constructor(private readonly transactions: Transactions, private readonly users: UsersService, private readonly credits: CreditsService) {}
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly users: UsersService,
+    private readonly credits: CreditsService,
+  ) {}
 
   async claim(actor: Actor): Promise<DailyBonusView> {
     return this.transactions.run(async (tx) => {
@@ -29,13 +33,15 @@ export class DailyBonusService {
         if (!next) {
           throw new DomainError(ErrorCode.USER_NOT_FOUND, 'User not found');
         }
-        throw new DomainError(ErrorCode.ALREADY_CLAIMED,
-          `Daily bonus already claimed; next claim in ${formatDuration(next.retryAfterSeconds)}`,
-          { retryAfterSeconds: next.retryAfterSeconds, nextClaimAt: next.nextClaimAt.toISOString() });
+        throw new DomainError(ErrorCode.ALREADY_CLAIMED, `Daily bonus already claimed; next claim in ${formatDuration(next.retryAfterSeconds)}`, {
+          retryAfterSeconds: next.retryAfterSeconds,
+          nextClaimAt: next.nextClaimAt.toISOString(),
+        });
       }
       const amount = slot.tier === 'premium' ? DAILY_BONUS_GC.premium : DAILY_BONUS_GC.free;
-      const entry = await this.credits.grantIn(tx, actor.userId, amount, DAILY_BONUS_REASON,
-        { idempotencyKey: `daily:${actor.userId}:${slot.claimedAt.toISOString()}` });
+      const entry = await this.credits.grantIn(tx, actor.userId, amount, DAILY_BONUS_REASON, {
+        idempotencyKey: `daily:${actor.userId}:${slot.claimedAt.toISOString()}`,
+      });
       const nextClaimAt = new Date(slot.claimedAt.getTime() + DAILY_WINDOW_HOURS * 3_600_000);
       return { amount, balance: entry.balanceAfter, claimedAt: slot.claimedAt.toISOString(), nextClaimAt: nextClaimAt.toISOString() };
     });

@@ -9,7 +9,14 @@ export type LedgerTable = 'credit_transactions' | 'wtg_transactions';
 /** A ledger row as stored (an entry without the `replayed` flag). */
 export type LedgerRecord = Omit<LedgerEntry, 'replayed'>;
 
-export interface NewLedgerRow { userId: string; amount: number; balanceAfter: number; reason: string; reference: string | null; key: string | null }
+export interface NewLedgerRow {
+  userId: string;
+  amount: number;
+  balanceAfter: number;
+  reason: string;
+  reference: string | null;
+  key: string | null;
+}
 
 interface LedgerRow {
   id: string;
@@ -25,8 +32,14 @@ interface LedgerRow {
 const COLUMNS = 'id::text AS id, user_id, amount, balance_after, reason, reference, idempotency_key, created_at';
 
 const toRecord = (r: LedgerRow): LedgerRecord => ({
-  id: r.id, userId: r.user_id, amount: Number(r.amount), balanceAfter: Number(r.balance_after), reason: r.reason,
-  reference: r.reference, idempotencyKey: r.idempotency_key, createdAt: r.created_at,
+  id: r.id,
+  userId: r.user_id,
+  amount: Number(r.amount),
+  balanceAfter: Number(r.balance_after),
+  reason: r.reason,
+  reference: r.reference,
+  idempotencyKey: r.idempotency_key,
+  createdAt: r.created_at,
 });
 
 /** SQL of the ledger rows (GC or WTG); every write joins the movement's transaction. The balances live on users. */
@@ -47,15 +60,16 @@ export class LedgerRepository {
     const rows: LedgerRow[] = await tx.query(
       `INSERT INTO ${table} (user_id, amount, balance_after, reason, reference, idempotency_key)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING ${COLUMNS}`,
-      [row.userId, row.amount, row.balanceAfter, row.reason, row.reference, row.key]);
+      [row.userId, row.amount, row.balanceAfter, row.reason, row.reference, row.key],
+    );
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
   async listForUser(table: LedgerTable, userId: string, offset: number, limit: number): Promise<{ rows: LedgerRecord[]; total: number }> {
-    const [rows, [{ total }]] = await Promise.all([
+    const [rows, [{ total }]] = (await Promise.all([
       this.db.query(`SELECT ${COLUMNS} FROM ${table} WHERE user_id = $1 ORDER BY id DESC OFFSET $2 LIMIT $3`, [userId, offset, limit]),
       this.db.query(`SELECT count(*)::int AS total FROM ${table} WHERE user_id = $1`, [userId]),
-    ]) as [LedgerRow[], Array<{ total: number }>];
+    ])) as [LedgerRow[], Array<{ total: number }>];
     return { rows: rows.map(toRecord), total };
   }
 }

@@ -66,9 +66,18 @@ export class Ledger {
   async history(userId: string, page: { page?: number; perPage?: number }): Promise<Paginated<LedgerLine>> {
     const { offset, limit } = pageWindow(page);
     const { rows, total } = await this.rows.listForUser(this.spec.table, userId, offset, limit);
-    return paginate(rows.map((r) => ({
-      id: r.id, amount: r.amount, balanceAfter: r.balanceAfter, reason: r.reason, reference: r.reference, createdAt: r.createdAt.toISOString(),
-    })), total, page);
+    return paginate(
+      rows.map((r) => ({
+        id: r.id,
+        amount: r.amount,
+        balanceAfter: r.balanceAfter,
+        reason: r.reason,
+        reference: r.reference,
+        createdAt: r.createdAt.toISOString(),
+      })),
+      total,
+      page,
+    );
   }
 
   private async moveIn(tx: Tx, userId: string, delta: number, reason: string, opts: LedgerOptions): Promise<LedgerEntry> {
@@ -123,8 +132,11 @@ export class Ledger {
   /** The earlier row for this key; a key reused for a different movement is a caller bug worth surfacing. */
   private replay(row: LedgerRecord, userId: string, delta: number, reason: string): LedgerEntry {
     if (row.userId !== userId || row.amount !== delta || row.reason !== reason) {
-      throw new DomainError(ErrorCode.IDEMPOTENCY_MISMATCH, `${this.spec.unit} ledger key ${row.idempotencyKey} was already used for another movement`,
-        { reference: row.reference });
+      throw new DomainError(
+        ErrorCode.IDEMPOTENCY_MISMATCH,
+        `${this.spec.unit} ledger key ${row.idempotencyKey} was already used for another movement`,
+        { reference: row.reference },
+      );
     }
     return { ...row, replayed: true };
   }

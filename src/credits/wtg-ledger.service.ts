@@ -20,12 +20,18 @@ export const WTG_TRANSACTIONS_TOTAL = 'agis_wtg_transactions_total';
 export class WtgLedgerService {
   private readonly ledger: Ledger;
 
-  constructor(rows: LedgerRepository, users: UsersService, transactions: Transactions,
-    @InjectMetric(WTG_TRANSACTIONS_TOTAL) private readonly movements: Counter<string>) {
+  constructor(
+    rows: LedgerRepository,
+    users: UsersService,
+    transactions: Transactions,
+    @InjectMetric(WTG_TRANSACTIONS_TOTAL) private readonly movements: Counter<string>,
+  ) {
     this.ledger = new Ledger(rows, users, transactions, {
-      table: 'wtg_transactions', balance: 'wtgCoins', unit: 'WTG',
-      insufficient: (required, balance) => new DomainError(ErrorCode.INSUFFICIENT_WTG,
-        `Not enough WTG coins: ${required} needed, ${balance} available`, { required, balance }),
+      table: 'wtg_transactions',
+      balance: 'wtgCoins',
+      unit: 'WTG',
+      insufficient: (required, balance) =>
+        new DomainError(ErrorCode.INSUFFICIENT_WTG, `Not enough WTG coins: ${required} needed, ${balance} available`, { required, balance }),
     });
   }
 

@@ -16,7 +16,7 @@ export class DatabasePoolMetrics implements OnModuleInit, OnModuleDestroy {
     const db = this.db;
     new Gauge({
       name: CONNECTIONS_ACTIVE,
-      help: 'Database connections of this process\'s pool in use (total minus idle)',
+      help: "Database connections of this process's pool in use (total minus idle)",
       collect() {
         const pool = (db.driver as PostgresDriver).master as { totalCount?: number; idleCount?: number } | undefined;
         this.set(Math.max(0, (pool?.totalCount ?? 0) - (pool?.idleCount ?? 0)));

@@ -9,8 +9,11 @@ import { join } from 'node:path';
  * is refused (EmbeddedDatabaseInUse). Operator commands (`share`) connect to the server of a running app,
  * or start one for their own duration. Returns the embedded server so the caller can stop it on shutdown.
  */
-export async function resolveDatabase(config: AppConfig, log: (msg: string) => void, mode: 'own' | 'share' = 'own'):
-  Promise<{ url: string; embedded?: EmbeddedDatabase }> {
+export async function resolveDatabase(
+  config: AppConfig,
+  log: (msg: string) => void,
+  mode: 'own' | 'share' = 'own',
+): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
   if (config.DATABASE_URL) {
     return { url: config.DATABASE_URL };
   }

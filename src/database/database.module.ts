@@ -19,22 +19,24 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       global: true,
-      imports: [TypeOrmModule.forRootAsync({
-        imports: [MetricsModule],
-        inject: [DatabaseQueryMetrics],
-        useFactory: (queryMetrics: DatabaseQueryMetrics) => {
-          const base = dataSourceOptions(url, config.DATABASE_POOL_SIZE);
-          return {
-            ...base,
-            // The pool builds its connections from this class, so every statement is timed (database metrics).
-            extra: { ...base.extra, Client: timedPgClient(queryMetrics.observe) },
-            autoLoadEntities: true,
-            migrationsRun: false,
-            retryAttempts: 3,
-            retryDelay: 500,
-          };
-        },
-      })],
+      imports: [
+        TypeOrmModule.forRootAsync({
+          imports: [MetricsModule],
+          inject: [DatabaseQueryMetrics],
+          useFactory: (queryMetrics: DatabaseQueryMetrics) => {
+            const base = dataSourceOptions(url, config.DATABASE_POOL_SIZE);
+            return {
+              ...base,
+              // The pool builds its connections from this class, so every statement is timed (database metrics).
+              extra: { ...base.extra, Client: timedPgClient(queryMetrics.observe) },
+              autoLoadEntities: true,
+              migrationsRun: false,
+              retryAttempts: 3,
+              retryDelay: 500,
+            };
+          },
+        }),
+      ],
       providers: [MigrationRunner, Transactions, DatabasePoolMetrics],
       exports: [Transactions],
     };

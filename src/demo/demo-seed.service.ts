@@ -12,7 +12,11 @@ export const DEMO_GRANT_GC = 1000;
 /** First run: with no users at all, create a demo user with some credits and one key to try the API. */
 @Injectable()
 export class DemoSeedService {
-  constructor(private readonly users: UsersService, private readonly keys: ApiKeysService, private readonly credits: CreditsService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly keys: ApiKeysService,
+    private readonly credits: CreditsService,
+  ) {}
 
   async seedIfEmpty(): Promise<string | undefined> {
     if ((await this.users.count()) > 0) {

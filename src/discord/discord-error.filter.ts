@@ -45,8 +45,10 @@ export class DiscordErrorFilter implements ExceptionFilter {
     if (exception instanceof DiscordAPIError && exception.status >= 400 && exception.status < 500) {
       // Our own reply broke one of Discord's rules (a limit, usually): say so instead of a bare failure.
       this.logger.error({ err: exception, ref: id, command, discord: exception.rawError }, `Discord refused a reply (ref ${id})`);
-      return new DomainError(ErrorCode.UPSTREAM_FAILED,
-        `Discord refused to show this answer (${exception.code} ${truncate(exception.message.split('\n')[0], 60)}); it was logged as ref ${id}.`);
+      return new DomainError(
+        ErrorCode.UPSTREAM_FAILED,
+        `Discord refused to show this answer (${exception.code} ${truncate(exception.message.split('\n')[0], 60)}); it was logged as ref ${id}.`,
+      );
     }
     this.logger.error({ err: exception, ref: id, command }, `Unhandled error in a Discord handler (ref ${id})`);
     return internalError(id);

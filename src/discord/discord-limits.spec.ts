@@ -4,7 +4,9 @@ import { FittedEmbed } from './embeds';
 describe('Discord limits', () => {
   it('cuts every part of an embed to its own limit and the whole to 6,000 characters', () => {
     const fitted = fitEmbed({
-      title: 't'.repeat(300), description: 'd'.repeat(5000), footer: { text: 'f'.repeat(3000) },
+      title: 't'.repeat(300),
+      description: 'd'.repeat(5000),
+      footer: { text: 'f'.repeat(3000) },
       fields: Array.from({ length: 30 }, (_, i) => ({ name: `n${i}`.repeat(200), value: 'v'.repeat(2000) })),
     });
     expect(fitted.title?.length).toBeLessThanOrEqual(256);
@@ -18,7 +20,10 @@ describe('Discord limits', () => {
   });
 
   it('shortens the longest texts first and leaves short ones whole', () => {
-    const fitted = fitEmbed({ title: 'Your schedules', fields: Array.from({ length: 10 }, (_, i) => ({ name: `schedule ${i}`, value: 'v'.repeat(1000) })) });
+    const fitted = fitEmbed({
+      title: 'Your schedules',
+      fields: Array.from({ length: 10 }, (_, i) => ({ name: `schedule ${i}`, value: 'v'.repeat(1000) })),
+    });
     expect(fitted.title).toBe('Your schedules');
     expect(fitted.fields?.map((f) => f.name)).toEqual(Array.from({ length: 10 }, (_, i) => `schedule ${i}`));
     expect(fitted.fields?.[0].value).toMatch(/^v+…$/);
@@ -27,7 +32,9 @@ describe('Discord limits', () => {
   });
 
   it('builds embeds that fit whatever is set on them, where discord.js alone would throw', () => {
-    const embed = new FittedEmbed().setTitle('t'.repeat(1000)).setDescription('d'.repeat(9000))
+    const embed = new FittedEmbed()
+      .setTitle('t'.repeat(1000))
+      .setDescription('d'.repeat(9000))
       .addFields(Array.from({ length: 40 }, () => ({ name: 'n', value: 'v'.repeat(1500) })));
     const json = embed.toJSON();
     expect(json.fields).toHaveLength(25);

@@ -28,8 +28,13 @@ export const CHOICE_VALUE_MAX = 100;
 
 /** Characters Discord counts towards the 6,000 total of an embed. */
 export function embedLength(e: APIEmbed): number {
-  return (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0) + (e.author?.name.length ?? 0)
-    + (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+  return (
+    (e.title?.length ?? 0) +
+    (e.description?.length ?? 0) +
+    (e.footer?.text.length ?? 0) +
+    (e.author?.name.length ?? 0) +
+    (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0)
+  );
 }
 
 /**
@@ -53,7 +58,9 @@ export function fitEmbed(embed: APIEmbed, total = EMBEDS_TOTAL_MAX): APIEmbed {
   }
   if (e.fields) {
     e.fields = e.fields.slice(0, EMBED_FIELDS_MAX).map((f) => ({
-      ...f, name: truncate(f.name, EMBED_FIELD_NAME_MAX), value: truncate(f.value, EMBED_FIELD_VALUE_MAX),
+      ...f,
+      name: truncate(f.name, EMBED_FIELD_NAME_MAX),
+      value: truncate(f.value, EMBED_FIELD_VALUE_MAX),
     }));
   }
   // Over the total: cut every text longer than one common length, the largest length that fits, so
@@ -77,19 +84,52 @@ export function fitEmbed(embed: APIEmbed, total = EMBEDS_TOTAL_MAX): APIEmbed {
 function textsOf(e: APIEmbed): Array<{ text: string; set: (t: string) => void }> {
   const parts: Array<{ text: string; set: (t: string) => void }> = [];
   if (e.description) {
-    parts.push({ text: e.description, set: (t) => { e.description = t; } });
+    parts.push({
+      text: e.description,
+      set: (t) => {
+        e.description = t;
+      },
+    });
   }
   if (e.title) {
-    parts.push({ text: e.title, set: (t) => { e.title = t; } });
+    parts.push({
+      text: e.title,
+      set: (t) => {
+        e.title = t;
+      },
+    });
   }
   if (e.footer) {
-    parts.push({ text: e.footer.text, set: (t) => { e.footer = { ...e.footer, text: t }; } });
+    parts.push({
+      text: e.footer.text,
+      set: (t) => {
+        e.footer = { ...e.footer, text: t };
+      },
+    });
   }
   if (e.author) {
-    parts.push({ text: e.author.name, set: (t) => { e.author = { ...e.author, name: t }; } });
+    parts.push({
+      text: e.author.name,
+      set: (t) => {
+        e.author = { ...e.author, name: t };
+      },
+    });
   }
   for (const f of e.fields ?? []) {
-    parts.push({ text: f.value, set: (t) => { f.value = t; } }, { text: f.name, set: (t) => { f.name = t; } });
+    parts.push(
+      {
+        text: f.value,
+        set: (t) => {
+          f.value = t;
+        },
+      },
+      {
+        text: f.name,
+        set: (t) => {
+          f.name = t;
+        },
+      },
+    );
   }
   return parts;
 }

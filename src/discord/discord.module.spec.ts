@@ -5,8 +5,8 @@ import { discordClientOptions, DiscordModule, runsDiscordBot } from './discord.m
 
 const config = (env: Record<string, string>) => loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/x', ...env });
 /** Whether the app imports DiscordModule (as the class or as DiscordModule.forRoot(…)). */
-const importsDiscord = (env: Record<string, string>) => (AppModule.forRoot(config(env)).imports ?? [])
-  .some((m) => m === DiscordModule || (m as DynamicModule).module === DiscordModule);
+const importsDiscord = (env: Record<string, string>) =>
+  (AppModule.forRoot(config(env)).imports ?? []).some((m) => m === DiscordModule || (m as DynamicModule).module === DiscordModule);
 
 describe('Discord wiring', () => {
   it.each([
@@ -24,7 +24,9 @@ describe('Discord wiring', () => {
   });
 
   it('registers commands in the development guild when one is set, through the configured REST base', () => {
-    const options = discordClientOptions(config({ DISCORD_TOKEN: 't', DISCORD_DEV_GUILD_ID: '123456789012345678', DISCORD_API_URL: 'http://127.0.0.1:1/api' }));
+    const options = discordClientOptions(
+      config({ DISCORD_TOKEN: 't', DISCORD_DEV_GUILD_ID: '123456789012345678', DISCORD_API_URL: 'http://127.0.0.1:1/api' }),
+    );
     expect(options).toMatchObject({ token: 't', development: ['123456789012345678'], rest: { api: 'http://127.0.0.1:1/api' } });
   });
 

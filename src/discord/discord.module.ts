@@ -26,8 +26,10 @@ export function discordClientOptions(config: AppConfig): NecordModuleOptions {
 const botMetrics = [
   makeCounterProvider({ name: BOT_COMMANDS_TOTAL, help: 'Discord commands handled, by command and outcome', labelNames: ['command', 'status'] }),
   makeHistogramProvider({
-    name: BOT_COMMAND_DURATION, help: 'Time from receiving a Discord command to finishing its handler',
-    labelNames: ['command'], buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    name: BOT_COMMAND_DURATION,
+    help: 'Time from receiving a Discord command to finishing its handler',
+    labelNames: ['command'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   }),
 ];
 
@@ -50,7 +52,8 @@ export class DiscordModule {
       module: DiscordModule,
       imports: [NecordModule.forRootAsync({ inject: [AppConfig], useFactory: discordClientOptions }), ...options.imports],
       providers: [
-        ...botMetrics, DiscordClientLogger,
+        ...botMetrics,
+        DiscordClientLogger,
         { provide: DiscordUsers, useExisting: options.users },
         { provide: APP_INTERCEPTOR, useClass: DiscordInteractionInterceptor },
       ],

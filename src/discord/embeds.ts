@@ -1,6 +1,14 @@
 import { type APIEmbed, type APIEmbedField, EmbedBuilder, type EmbedFooterOptions, type RestOrArray } from 'discord.js';
 import { truncate } from '../common/values/echo';
-import { EMBED_DESCRIPTION_MAX, EMBED_FIELD_NAME_MAX, EMBED_FIELD_VALUE_MAX, EMBED_FIELDS_MAX, EMBED_FOOTER_MAX, EMBED_TITLE_MAX, fitEmbed } from './discord-limits';
+import {
+  EMBED_DESCRIPTION_MAX,
+  EMBED_FIELD_NAME_MAX,
+  EMBED_FIELD_VALUE_MAX,
+  EMBED_FIELDS_MAX,
+  EMBED_FOOTER_MAX,
+  EMBED_TITLE_MAX,
+  fitEmbed,
+} from './discord-limits';
 
 /** Embed colours: one meaning each, so a glance at the sidebar tells success from failure. */
 export const COLORS = {
@@ -32,9 +40,13 @@ export class FittedEmbed extends EmbedBuilder {
     const list = (Array.isArray(fields[0]) ? fields[0] : fields) as APIEmbedField[];
     const room = Math.max(0, EMBED_FIELDS_MAX - (this.data.fields?.length ?? 0));
     // Discord refuses an empty field name or value ("This field is required").
-    return super.addFields(list.slice(0, room).map((f) => ({
-      ...f, name: truncate(f.name, EMBED_FIELD_NAME_MAX) || '—', value: truncate(f.value, EMBED_FIELD_VALUE_MAX) || '—',
-    })));
+    return super.addFields(
+      list.slice(0, room).map((f) => ({
+        ...f,
+        name: truncate(f.name, EMBED_FIELD_NAME_MAX) || '—',
+        value: truncate(f.value, EMBED_FIELD_VALUE_MAX) || '—',
+      })),
+    );
   }
 
   override toJSON(): APIEmbed {
@@ -63,7 +75,10 @@ export function statusLine(status: DisplayStatus): string {
 
 /** A status-coloured embed for one server-like thing. */
 export function statusEmbed(title: string, status: DisplayStatus): EmbedBuilder {
-  return new FittedEmbed().setTitle(title).setColor(STATUS_STYLE[status].color).addFields({ name: 'Status', value: statusLine(status), inline: true });
+  return new FittedEmbed()
+    .setTitle(title)
+    .setColor(STATUS_STYLE[status].color)
+    .addFields({ name: 'Status', value: statusLine(status), inline: true });
 }
 
 export function successEmbed(title: string, description?: string): EmbedBuilder {
@@ -78,7 +93,10 @@ export function infoEmbed(title: string, description?: string): EmbedBuilder {
 
 /** The message is shown as is (cut to a description's 4,096 characters): the same text the REST API returns. */
 export function errorEmbed(message: string): EmbedBuilder {
-  return new FittedEmbed().setColor(COLORS.error).setTitle('❌ Error').setDescription(message || 'Error');
+  return new FittedEmbed()
+    .setColor(COLORS.error)
+    .setTitle('❌ Error')
+    .setDescription(message || 'Error');
 }
 
 export function warningEmbed(title: string, description: string): EmbedBuilder {

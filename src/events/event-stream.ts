@@ -18,13 +18,19 @@ export interface EventStreamOptions {
 export class EventStream {
   private readonly logger = new Logger(EventStream.name);
 
-  constructor(private readonly res: Response, private readonly opts: EventStreamOptions) {}
+  constructor(
+    private readonly res: Response,
+    private readonly opts: EventStreamOptions,
+  ) {}
 
   async run(start: EventCursor, pull: (cursor: EventCursor) => Promise<EventPage>): Promise<void> {
     const { res } = this;
     let closed = false;
     let wake: (() => void) | undefined;
-    res.on('close', () => { closed = true; wake?.(); });
+    res.on('close', () => {
+      closed = true;
+      wake?.();
+    });
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -57,7 +63,10 @@ export class EventStream {
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(this.opts.pollMs, Math.max(0, endAt - Date.now())));
-        wake = () => { clearTimeout(timer); resolve(); };
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
       });
     }
     if (!closed) {

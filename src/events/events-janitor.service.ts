@@ -16,7 +16,10 @@ export class EventsJanitor implements BackgroundJob {
   private readonly logger = new Logger(EventsJanitor.name);
   private readonly job = new PeriodicJob({ what: 'Purging old events', everyMs: HOUR_MS, logger: this.logger, run: () => this.purge() });
 
-  constructor(private readonly events: EventsRepository, private readonly config: AppConfig) {}
+  constructor(
+    private readonly events: EventsRepository,
+    private readonly config: AppConfig,
+  ) {}
 
   start(): void {
     this.job.start();

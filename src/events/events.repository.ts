@@ -4,12 +4,31 @@ import { Tx } from '../database/transactions';
 import { EventCursor } from './events.types';
 
 /** One row of user_events as readers see it. */
-export interface StoredEvent { id: string; txId: string; userId: string; event: string; payload: Record<string, unknown>; createdAt: Date }
+export interface StoredEvent {
+  id: string;
+  txId: string;
+  userId: string;
+  event: string;
+  payload: Record<string, unknown>;
+  createdAt: Date;
+}
 
-interface EventRow { id: string; tx_id: string; user_id: string; event: string; payload: Record<string, unknown>; created_at: Date }
+interface EventRow {
+  id: string;
+  tx_id: string;
+  user_id: string;
+  event: string;
+  payload: Record<string, unknown>;
+  created_at: Date;
+}
 
 const toStoredEvent = (r: EventRow): StoredEvent => ({
-  id: r.id, txId: r.tx_id, userId: r.user_id, event: r.event, payload: r.payload, createdAt: r.created_at,
+  id: r.id,
+  txId: r.tx_id,
+  userId: r.user_id,
+  event: r.event,
+  payload: r.payload,
+  createdAt: r.created_at,
 });
 
 /**
@@ -25,8 +44,12 @@ export class EventsRepository {
   constructor(private readonly db: DataSource) {}
 
   async insertIn(tx: Tx, userId: string, event: string, payload: Record<string, unknown>, dmPending: boolean): Promise<void> {
-    await tx.query('INSERT INTO user_events (user_id, event, payload, dm_status) VALUES ($1, $2, $3::jsonb, $4)',
-      [userId, event, JSON.stringify(payload), dmPending ? 'pending' : 'none']);
+    await tx.query('INSERT INTO user_events (user_id, event, payload, dm_status) VALUES ($1, $2, $3::jsonb, $4)', [
+      userId,
+      event,
+      JSON.stringify(payload),
+      dmPending ? 'pending' : 'none',
+    ]);
   }
 
   /** Where a new reader starts: after everything already finished. */
@@ -43,7 +66,8 @@ export class EventsRepository {
          AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
          AND (tx_id, id) > ($3::text::xid8, $4::bigint)
        ORDER BY tx_id, id LIMIT $5`,
-      [userId, prefix, cursor.tx, cursor.id, limit]);
+      [userId, prefix, cursor.tx, cursor.id, limit],
+    );
     return rows.map(toStoredEvent);
   }
 
@@ -60,7 +84,8 @@ export class EventsRepository {
                     WHERE (dm_status = 'pending' OR (dm_status = 'sending' AND dm_lease_until < now()))
                     ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
        RETURNING id::text, tx_id::text, user_id, event, payload, created_at`,
-      [limit, leaseMs]);
+      [limit, leaseMs],
+    );
     return rows.map(toStoredEvent);
   }
 

@@ -8,10 +8,20 @@ import { CURSOR_PATTERN, DmKind, EventCursor, formatCursor, SERVER_EVENT_PREFIX,
 
 const PAGE = 100;
 
-export interface EventPage { events: UserEvent[]; next: EventCursor; full: boolean }
+export interface EventPage {
+  events: UserEvent[];
+  next: EventCursor;
+  full: boolean;
+}
 
 /** One direct message to send: what happened to which server, and whether its owner wants to be told. */
-export interface DirectMessage { id: string; kind: DmKind; discordId: string; enabled: boolean; server: Record<string, unknown> }
+export interface DirectMessage {
+  id: string;
+  kind: DmKind;
+  discordId: string;
+  enabled: boolean;
+  server: Record<string, unknown>;
+}
 
 /** A claimed message not finished by then (a bot that died while sending) is claimed again. */
 const DM_LEASE_MS = 60_000;
@@ -40,7 +50,10 @@ export function dmKindOf(event: string, payload: Record<string, unknown>): DmKin
  */
 @Injectable()
 export class EventsService {
-  constructor(private readonly repo: EventsRepository, private readonly users: UsersService) {}
+  constructor(
+    private readonly repo: EventsRepository,
+    private readonly users: UsersService,
+  ) {}
 
   /** Records the event in the caller's transaction: it is in the log exactly when the change it reports committed. */
   recordIn(tx: Tx, userId: string, event: string, payload: Record<string, unknown>): Promise<void> {
@@ -54,8 +67,9 @@ export class EventsService {
     }
     const m = CURSOR_PATTERN.exec(lastEventId);
     if (!m) {
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Last-Event-ID must be an event id this stream sent (digits-digits)',
-        [{ field: 'Last-Event-ID', messages: ['not an event id'] }]);
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Last-Event-ID must be an event id this stream sent (digits-digits)', [
+        { field: 'Last-Event-ID', messages: ['not an event id'] },
+      ]);
     }
     return { tx: m[1], id: m[2] };
   }
@@ -71,7 +85,15 @@ export class EventsService {
       const kind = dmKindOf(r.event, r.payload);
       const contact = contacts.get(r.userId);
       return kind && contact
-        ? [{ id: r.id, kind, discordId: contact.discordId, enabled: contact.directMessages, server: (r.payload.server ?? {}) as Record<string, unknown> }]
+        ? [
+            {
+              id: r.id,
+              kind,
+              discordId: contact.discordId,
+              enabled: contact.directMessages,
+              server: (r.payload.server ?? {}) as Record<string, unknown>,
+            },
+          ]
         : [];
     });
   }

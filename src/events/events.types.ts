@@ -7,7 +7,10 @@ export interface UserEvent {
 }
 
 /** Where a stream resumes: after this event (transaction id, event id); see EventsRepository.after. */
-export interface EventCursor { tx: string; id: string }
+export interface EventCursor {
+  tx: string;
+  id: string;
+}
 
 /** The events a server's owner is pushed (SSE) — their own servers' lifecycle. */
 export const SERVER_EVENT_PREFIX = 'server.';

@@ -8,7 +8,11 @@ import { LeaderboardService } from './leaderboard.service';
 import { Board } from '../users/user-rankings.types';
 import { LEADERBOARD_LIMIT_DEFAULT, LeaderboardView } from './leaderboard.types';
 
-export const LeaderboardCommand = createCommandGroupDecorator({ name: 'leaderboard', description: 'Top players by GameCredits or by servers, with your rank', ...COMMAND_REACH });
+export const LeaderboardCommand = createCommandGroupDecorator({
+  name: 'leaderboard',
+  description: 'Top players by GameCredits or by servers, with your rank',
+  ...COMMAND_REACH,
+});
 
 const TITLE: Record<Board, string> = { credits: '🏆 Richest players', servers: '🏆 Biggest hosts' };
 const MEDALS = ['🥇', '🥈', '🥉'];
@@ -39,6 +43,8 @@ function boardEmbed(view: LeaderboardView, callerDiscordId: string | undefined):
     const line = `${MEDALS[e.rank - 1] ?? `**${e.rank}.**`} ${e.username} · ${format(e.value)}`;
     return e.discordId === callerDiscordId ? `${line} ← you` : line;
   });
-  return infoEmbed(TITLE[view.board], lines.join('\n') || 'Nobody is on this board yet.')
-    .addFields({ name: 'Your rank', value: `#${view.you.rank.toLocaleString('en-US')} · ${format(view.you.value)}` });
+  return infoEmbed(TITLE[view.board], lines.join('\n') || 'Nobody is on this board yet.').addFields({
+    name: 'Your rank',
+    value: `#${view.you.rank.toLocaleString('en-US')} · ${format(view.you.value)}`,
+  });
 }

@@ -7,7 +7,11 @@ import { UsersService } from '../users/users.service';
 import { LEADERBOARD_LIMIT_DEFAULT, LEADERBOARD_LIMIT_MAX, LeaderboardCallerView, LeaderboardEntryView, LeaderboardView } from './leaderboard.types';
 import { CHECKPOINT_EVERY, lastCheckpointBefore } from './rank-checkpoints';
 
-interface Cached<T> { value: T; readAt: Date; expires: number }
+interface Cached<T> {
+  value: T;
+  readAt: Date;
+  expires: number;
+}
 
 /**
  * Leaderboards by GC balance and by servers owned, in the order value desc, older account, lower id.
@@ -22,7 +26,10 @@ export class LeaderboardService {
   private readonly tops = new SingleFlightCache<Board, LeaderboardEntryView[]>();
   private readonly checkpoints = new SingleFlightCache<Board, Checkpoint[]>();
 
-  constructor(private readonly users: UsersService, private readonly config: AppConfig) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly config: AppConfig,
+  ) {}
 
   async board(actor: Actor, board: Board, input: { limit?: number }): Promise<LeaderboardView> {
     const limit = input.limit ?? LEADERBOARD_LIMIT_DEFAULT;
@@ -30,8 +37,14 @@ export class LeaderboardService {
       throw new DomainError(ErrorCode.VALIDATION_FAILED, `limit must be a whole number from 1 to ${LEADERBOARD_LIMIT_MAX}`);
     }
     const [top, you] = await Promise.all([
-      this.tops.get(board, this.config.LEADERBOARD_CACHE_MS, async () => (await this.users.rankingTop(board, LEADERBOARD_LIMIT_MAX))
-        .map((r, i) => ({ rank: i + 1, discordId: r.discordId, username: r.username, value: r.value }))),
+      this.tops.get(board, this.config.LEADERBOARD_CACHE_MS, async () =>
+        (await this.users.rankingTop(board, LEADERBOARD_LIMIT_MAX)).map((r, i) => ({
+          rank: i + 1,
+          discordId: r.discordId,
+          username: r.username,
+          value: r.value,
+        })),
+      ),
       this.rankOf(board, actor.userId),
     ]);
     return { board, entries: top.value.slice(0, limit), you, generatedAt: top.readAt.toISOString() };
@@ -63,7 +76,12 @@ class SingleFlightCache<K, V> {
   private readonly entries = new Map<K, Cached<V>>();
   private readonly loading = new Map<K, Promise<Cached<V>>>();
 
-  async get(key: K, ttlMs: number, load: () => Promise<V>, opts: { staleWhileRefreshing?: boolean; onError?: (err: unknown) => void } = {}): Promise<Cached<V>> {
+  async get(
+    key: K,
+    ttlMs: number,
+    load: () => Promise<V>,
+    opts: { staleWhileRefreshing?: boolean; onError?: (err: unknown) => void } = {},
+  ): Promise<Cached<V>> {
     const cached = this.entries.get(key);
     if (cached && cached.expires > Date.now()) {
       return cached;
@@ -77,12 +95,14 @@ class SingleFlightCache<K, V> {
   }
 
   private start(key: K, ttlMs: number, load: () => Promise<V>): Promise<Cached<V>> {
-    const pending = load().then((value) => {
-      const readAt = new Date();
-      const fresh = { value, readAt, expires: readAt.getTime() + ttlMs };
-      this.entries.set(key, fresh);
-      return fresh;
-    }).finally(() => this.loading.delete(key));
+    const pending = load()
+      .then((value) => {
+        const readAt = new Date();
+        const fresh = { value, readAt, expires: readAt.getTime() + ttlMs };
+        this.entries.set(key, fresh);
+        return fresh;
+      })
+      .finally(() => this.loading.delete(key));
     this.loading.set(key, pending);
     return pending;
   }

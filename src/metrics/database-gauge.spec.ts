@@ -8,7 +8,10 @@ describe('DatabaseGauge', () => {
 
   it('reports the last good values and warns when a read fails', async () => {
     const log = logger();
-    const read = jest.fn().mockResolvedValueOnce([{ labels: { state: 'on' }, value: 3 }]).mockRejectedValueOnce(new Error('database down'));
+    const read = jest
+      .fn()
+      .mockResolvedValueOnce([{ labels: { state: 'on' }, value: 3 }])
+      .mockRejectedValueOnce(new Error('database down'));
     const gauge = new DatabaseGauge({ name: 'test_gauge_outage', help: 'h', labelNames: ['state'], read, logger: log });
     expect(await scrape('test_gauge_outage')).toEqual([[{ state: 'on' }, 3]]);
     expect(await scrape('test_gauge_outage')).toEqual([[{ state: 'on' }, 3]]);
@@ -19,7 +22,10 @@ describe('DatabaseGauge', () => {
 
   it('shares one read between concurrent scrapes and within reuseMs', async () => {
     let n = 0;
-    const read = jest.fn(async () => { n += 1; return n; });
+    const read = jest.fn(async () => {
+      n += 1;
+      return n;
+    });
     const gauge = new DatabaseGauge({ name: 'test_gauge_reuse', help: 'h', read, logger: logger(), reuseMs: 60_000 });
     await Promise.all([scrape('test_gauge_reuse'), scrape('test_gauge_reuse')]);
     expect(await scrape('test_gauge_reuse')).toEqual([[{}, 1]]);

@@ -54,7 +54,8 @@ export class DatabaseGauge<L extends string = string> {
     if (Date.now() - this.lastReadAt < (this.opts.reuseMs ?? 0)) {
       return Promise.resolve();
     }
-    this.pending ??= this.opts.read()
+    this.pending ??= this.opts
+      .read()
       .then((values) => {
         gauge.reset();
         if (typeof values === 'number') {
@@ -67,7 +68,9 @@ export class DatabaseGauge<L extends string = string> {
         this.lastReadAt = Date.now();
       })
       .catch((err: unknown) => this.opts.logger.warn({ err }, `Could not read ${this.opts.name} from the database; reporting the last values`))
-      .finally(() => { this.pending = undefined; });
+      .finally(() => {
+        this.pending = undefined;
+      });
     return this.pending;
   }
 }

@@ -9,7 +9,9 @@ const OPERATIONS = 'agis_database_operations_total';
 
 export const databaseMetricProviders = [
   makeHistogramProvider({
-    name: QUERY_DURATION, help: 'SQL statement duration by operation (select, insert, update, delete, other)', labelNames: ['op'],
+    name: QUERY_DURATION,
+    help: 'SQL statement duration by operation (select, insert, update, delete, other)',
+    labelNames: ['op'],
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   }),
   makeCounterProvider({ name: OPERATIONS, help: 'SQL statements run, by operation (select, insert, update, delete, other)', labelNames: ['op'] }),

@@ -5,10 +5,16 @@ import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { MetricsController } from './metrics.controller';
 
 const httpMetrics = [
-  makeCounterProvider({ name: 'http_requests_total', help: 'HTTP requests by method, route template and status', labelNames: ['method', 'route', 'status'] }),
+  makeCounterProvider({
+    name: 'http_requests_total',
+    help: 'HTTP requests by method, route template and status',
+    labelNames: ['method', 'route', 'status'],
+  }),
   makeHistogramProvider({
-    name: 'http_request_duration_seconds', help: 'HTTP request duration by method, route template and status',
-    labelNames: ['method', 'route', 'status'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by method, route template and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   }),
 ];
 
@@ -22,10 +28,7 @@ const httpMetrics = [
 @Global()
 @Module({
   imports: [PrometheusModule.register({ controller: MetricsController, path: '/metrics', defaultMetrics: { enabled: true } })],
-  providers: [
-    ...httpMetrics, HttpMetricsMiddleware,
-    ...databaseMetricProviders, DatabaseQueryMetrics,
-  ],
+  providers: [...httpMetrics, HttpMetricsMiddleware, ...databaseMetricProviders, DatabaseQueryMetrics],
   exports: [PrometheusModule, HttpMetricsMiddleware, DatabaseQueryMetrics],
 })
 export class MetricsModule {}

@@ -16,8 +16,19 @@ describe('sqlOperation (the op label of the database metrics)', () => {
     expect(sqlOperation(sql)).toBe(op);
   });
 
-  it.each(['START TRANSACTION', 'COMMIT', 'ROLLBACK TO SAVEPOINT s1', 'CREATE INDEX i ON t (c)', 'SET search_path = x',
-    'SELECT_NOT_A_KEYWORD', 'VALUES (1)', '', '   ', '-- only a comment', undefined])('%j -> other', (sql) => {
+  it.each([
+    'START TRANSACTION',
+    'COMMIT',
+    'ROLLBACK TO SAVEPOINT s1',
+    'CREATE INDEX i ON t (c)',
+    'SET search_path = x',
+    'SELECT_NOT_A_KEYWORD',
+    'VALUES (1)',
+    '',
+    '   ',
+    '-- only a comment',
+    undefined,
+  ])('%j -> other', (sql) => {
     expect(sqlOperation(sql)).toBe('other');
   });
 });

@@ -21,7 +21,7 @@ export function sqlOperation(sql: string | undefined): DbOperation {
     return 'other';
   }
   if (first !== 'with') {
-    return MAIN_STATEMENTS.has(first) ? first as DbOperation : 'other';
+    return MAIN_STATEMENTS.has(first) ? (first as DbOperation) : 'other';
   }
   for (const word of words) {
     const lower = word.toLowerCase();
@@ -48,7 +48,7 @@ function* topLevelWords(sql: string): Generator<string> {
     } else if (c === '/' && sql[i + 1] === '*') {
       const end = sql.indexOf('*/', i + 2);
       i = end < 0 ? sql.length : end + 2;
-    } else if (c === '\'' || c === '"') {
+    } else if (c === "'" || c === '"') {
       const end = sql.indexOf(c, i + 1);
       i = end < 0 ? sql.length : end + 1;
     } else if (c === '(') {

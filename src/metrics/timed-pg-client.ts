@@ -4,7 +4,11 @@ import { Client } from 'pg';
 export type QueryObserver = (sql: string | undefined, seconds: number) => void;
 
 type Callback = (err: unknown, res: unknown) => void;
-interface Submittable { submit: unknown; handleReadyForQuery?: (...a: unknown[]) => unknown; handleError?: (...a: unknown[]) => unknown }
+interface Submittable {
+  submit: unknown;
+  handleReadyForQuery?: (...a: unknown[]) => unknown;
+  handleError?: (...a: unknown[]) => unknown;
+}
 
 const baseQuery = Client.prototype.query as (...args: unknown[]) => unknown;
 
@@ -42,7 +46,10 @@ export function timedPgClient(observe: QueryObserver): typeof Client {
         for (const hook of ['handleReadyForQuery', 'handleError'] as const) {
           const original = sub[hook];
           if (typeof original === 'function') {
-            sub[hook] = function (this: unknown, ...a: unknown[]) { done(); return original.apply(this, a); };
+            sub[hook] = function (this: unknown, ...a: unknown[]) {
+              done();
+              return original.apply(this, a);
+            };
           }
         }
         return baseQuery.apply(this, args) as never;
@@ -50,12 +57,21 @@ export function timedPgClient(observe: QueryObserver): typeof Client {
       const callbackAt = args.findIndex((a, i) => i > 0 && typeof a === 'function');
       if (callbackAt > 0) {
         const callback = args[callbackAt] as Callback;
-        args[callbackAt] = (err: unknown, res: unknown) => { done(); callback(err, res); };
+        args[callbackAt] = (err: unknown, res: unknown) => {
+          done();
+          callback(err, res);
+        };
         return baseQuery.apply(this, args) as never;
       }
       const inConfig = (config as { callback?: unknown } | null)?.callback;
       if (typeof inConfig === 'function') {
-        args[0] = { ...(config as object), callback: (err: unknown, res: unknown) => { done(); (inConfig as Callback)(err, res); } };
+        args[0] = {
+          ...(config as object),
+          callback: (err: unknown, res: unknown) => {
+            done();
+            (inConfig as Callback)(err, res);
+          },
+        };
         return baseQuery.apply(this, args) as never;
       }
       const result = baseQuery.apply(this, args) as Promise<unknown>;

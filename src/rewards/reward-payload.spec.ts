@@ -5,7 +5,8 @@ const valid = { conversionId: 'cv-1', discordId: '123456789012345678', amount: 1
 describe('parseRewardPayload', () => {
   it('reads the fields, defaults the type from the provider and ignores provider-specific extras', () => {
     expect(parseRewardPayload('video', { ...valid, placement: 'home', sub_id: 7 })).toEqual({
-      ok: true, payload: { conversionId: 'cv-1', discordId: '123456789012345678', amount: 150, type: 'video', occurredAt: null },
+      ok: true,
+      payload: { conversionId: 'cv-1', discordId: '123456789012345678', amount: 150, type: 'video', occurredAt: null },
     });
     expect(parseRewardPayload('offerwall', valid)).toMatchObject({ ok: true, payload: { type: 'offer' } });
     expect(parseRewardPayload('offerwall', { ...valid, type: 'install' })).toMatchObject({ ok: true, payload: { type: 'install' } });
@@ -19,7 +20,15 @@ describe('parseRewardPayload', () => {
   });
 
   it('cannot use a body without a well-formed conversion id', () => {
-    for (const body of [{}, null, [], 'x', { ...valid, conversionId: '' }, { ...valid, conversionId: 'a b' }, { ...valid, conversionId: 'x'.repeat(129) }]) {
+    for (const body of [
+      {},
+      null,
+      [],
+      'x',
+      { ...valid, conversionId: '' },
+      { ...valid, conversionId: 'a b' },
+      { ...valid, conversionId: 'x'.repeat(129) },
+    ]) {
       expect(parseRewardPayload('video', body)).toMatchObject({ ok: false, conversionId: null });
     }
   });

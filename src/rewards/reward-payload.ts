@@ -49,7 +49,7 @@ export function parseRewardPayload(provider: RewardProvider, body: unknown): Par
   if (amount === null) {
     problems.push('amount must be a positive whole number of GC');
   }
-  const type = b.type === undefined ? DEFAULT_TYPE[provider] : (REWARD_TYPES as readonly unknown[]).includes(b.type) ? b.type as RewardType : null;
+  const type = b.type === undefined ? DEFAULT_TYPE[provider] : (REWARD_TYPES as readonly unknown[]).includes(b.type) ? (b.type as RewardType) : null;
   if (type === null) {
     problems.push(`type must be one of ${REWARD_TYPES.join(', ')}`);
   }
@@ -68,7 +68,13 @@ function parseTimestamp(value: unknown): Date | null | undefined {
   if (value === undefined || value === null) {
     return null;
   }
-  const ms = typeof value === 'number' && Number.isFinite(value) && value > 0 ? (value < 1e12 ? value * 1000 : value)
-    : typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : NaN;
+  const ms =
+    typeof value === 'number' && Number.isFinite(value) && value > 0
+      ? value < 1e12
+        ? value * 1000
+        : value
+      : typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)
+        ? Date.parse(value)
+        : NaN;
   return Number.isFinite(ms) ? new Date(ms) : undefined;
 }

@@ -18,14 +18,19 @@ export class RewardsController {
   @Public()
   @ApiOperation({
     summary: `Ad-network conversion callback (${REWARD_PROVIDERS.join(', ')}), signed with the provider's secret`,
-    description: 'Body `{conversionId, discordId, amount, type?, timestamp?, ...}`; extra provider fields are ignored. ' +
+    description:
+      'Body `{conversionId, discordId, amount, type?, timestamp?, ...}`; extra provider fields are ignored. ' +
       'The signature is checked over the raw bytes before the body is read: a missing or wrong one is 401, whatever the body. ' +
       'A repeated conversion answers 200 with the first result and credits nothing. Fraud and invalid payloads answer 200 with status fraud/rejected; ' +
       'a body without a usable conversionId, or not JSON, is 400. A provider without a configured secret is 404.',
   })
   @ApiParam({ name: 'provider', enum: REWARD_PROVIDERS })
-  @ApiHeader({ name: 'X-Agis-Signature', required: true, schema: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
-    description: 'Hex HMAC-SHA256 of the raw request body with the provider secret' })
+  @ApiHeader({
+    name: 'X-Agis-Signature',
+    required: true,
+    schema: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
+    description: 'Hex HMAC-SHA256 of the raw request body with the provider secret',
+  })
   @ApiBody({ schema: REWARD_CALLBACK_SCHEMA })
   @ApiEnvelope(RewardCallbackView)
   @ApiErrors(400, 401, 404, 413)

@@ -19,14 +19,24 @@ const TOP_EARNERS_REFRESH_MS = 30_000;
 
 /** Every label is bounded: providers and types are closed lists, and users appear only as a rank 1..10. */
 export const rewardsMetricProviders = [
-  makeCounterProvider({ name: CONVERSIONS, help: 'Ad-network conversions by provider, type and status (completed, fraud, rejected)', labelNames: ['provider', 'type', 'status'] }),
+  makeCounterProvider({
+    name: CONVERSIONS,
+    help: 'Ad-network conversions by provider, type and status (completed, fraud, rejected)',
+    labelNames: ['provider', 'type', 'status'],
+  }),
   makeCounterProvider({ name: REWARDS, help: 'GameCredits credited for ad conversions', labelNames: ['provider', 'type'] }),
   makeHistogramProvider({
-    name: LATENCY, help: 'Seconds from the conversion (provider timestamp, else request start) to our decision', labelNames: ['provider'],
+    name: LATENCY,
+    help: 'Seconds from the conversion (provider timestamp, else request start) to our decision',
+    labelNames: ['provider'],
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300, 900],
   }),
   makeCounterProvider({ name: FRAUD, help: 'Ad conversions marked fraud, by rule', labelNames: ['provider', 'reason'] }),
-  makeGaugeProvider({ name: TOP_EARNERS, help: 'GC from ad rewards in the last 24 h of the N-th top earner (rank 1-10, no user labels)', labelNames: ['rank'] }),
+  makeGaugeProvider({
+    name: TOP_EARNERS,
+    help: 'GC from ad rewards in the last 24 h of the N-th top earner (rank 1-10, no user labels)',
+    labelNames: ['rank'],
+  }),
 ];
 
 /**
@@ -37,7 +47,10 @@ export const rewardsMetricProviders = [
 export class RewardsMetrics implements BackgroundJob, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RewardsMetrics.name);
   private readonly topEarnersJob = new PeriodicJob({
-    what: 'Top-earners gauge refresh', everyMs: TOP_EARNERS_REFRESH_MS, runAtStart: true, logger: this.logger,
+    what: 'Top-earners gauge refresh',
+    everyMs: TOP_EARNERS_REFRESH_MS,
+    runAtStart: true,
+    logger: this.logger,
     run: () => this.refreshTopEarners(),
   });
 
@@ -77,7 +90,14 @@ export class RewardsMetrics implements BackgroundJob, OnApplicationBootstrap, On
     return this.topEarnersJob.stop();
   }
 
-  recordOutcome(o: { provider: string; type: string; status: ConversionStatus; reason: string | null; credited: number; latencySeconds: number }): void {
+  recordOutcome(o: {
+    provider: string;
+    type: string;
+    status: ConversionStatus;
+    reason: string | null;
+    credited: number;
+    latencySeconds: number;
+  }): void {
     this.conversions.inc({ provider: o.provider, type: o.type, status: o.status });
     this.latency.observe({ provider: o.provider }, o.latencySeconds);
     if (o.status === 'completed') {

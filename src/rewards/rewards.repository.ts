@@ -22,8 +22,17 @@ const COLUMNS = `id::text AS id, provider, conversion_id, discord_id, user_id, t
   credit_transaction_id::text AS credit_transaction_id, created_at`;
 
 const toRecord = (r: ConversionRow): ConversionRecord => ({
-  id: r.id, provider: r.provider, conversionId: r.conversion_id, discordId: r.discord_id, userId: r.user_id, type: r.type,
-  amount: Number(r.amount), status: r.status, reason: r.reason, latencyMs: r.latency_ms, creditTransactionId: r.credit_transaction_id,
+  id: r.id,
+  provider: r.provider,
+  conversionId: r.conversion_id,
+  discordId: r.discord_id,
+  userId: r.user_id,
+  type: r.type,
+  amount: Number(r.amount),
+  status: r.status,
+  reason: r.reason,
+  latencyMs: r.latency_ms,
+  creditTransactionId: r.credit_transaction_id,
   createdAt: r.created_at,
 });
 
@@ -47,7 +56,9 @@ export class RewardsRepository {
 
   async findIn(tx: Tx, provider: string, conversionId: string, discordId: string): Promise<ConversionRecord | null> {
     const rows: ConversionRow[] = await tx.query(
-      `SELECT ${COLUMNS} FROM ad_conversions WHERE provider = $1 AND conversion_id = $2 AND discord_id = $3`, [provider, conversionId, discordId]);
+      `SELECT ${COLUMNS} FROM ad_conversions WHERE provider = $1 AND conversion_id = $2 AND discord_id = $3`,
+      [provider, conversionId, discordId],
+    );
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
@@ -55,14 +66,16 @@ export class RewardsRepository {
   async usedByAnotherUserIn(tx: Tx, provider: string, conversionId: string, discordId: string): Promise<boolean> {
     const rows: unknown[] = await tx.query(
       `SELECT 1 FROM ad_conversions WHERE provider = $1 AND conversion_id = $2 AND discord_id <> $3 AND status IN ('completed', 'fraud') LIMIT 1`,
-      [provider, conversionId, discordId]);
+      [provider, conversionId, discordId],
+    );
     return rows.length > 0;
   }
 
   async completedLastHourIn(tx: Tx, userId: string): Promise<number> {
     const [{ n }]: Array<{ n: number }> = await tx.query(
       `SELECT count(*)::int AS n FROM ad_conversions WHERE user_id = $1 AND status = 'completed' AND created_at > now() - interval '1 hour'`,
-      [userId]);
+      [userId],
+    );
     return n;
   }
 
@@ -70,7 +83,8 @@ export class RewardsRepository {
     const rows: ConversionRow[] = await tx.query(
       `INSERT INTO ad_conversions (provider, conversion_id, discord_id, user_id, type, amount, status, reason, latency_ms, occurred_at, credit_transaction_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${COLUMNS}`,
-      [c.provider, c.conversionId, c.discordId, c.userId, c.type, c.amount, c.status, c.reason, c.latencyMs, c.occurredAt, c.creditTransactionId]);
+      [c.provider, c.conversionId, c.discordId, c.userId, c.type, c.amount, c.status, c.reason, c.latencyMs, c.occurredAt, c.creditTransactionId],
+    );
     return toRecord(rows[0]);
   }
 
@@ -79,7 +93,9 @@ export class RewardsRepository {
     const rows: Array<{ total: string }> = await this.db.query(
       `SELECT sum(amount)::text AS total FROM ad_conversions
        WHERE status = 'completed' AND created_at > now() - interval '24 hours'
-       GROUP BY user_id ORDER BY sum(amount) DESC LIMIT $1`, [limit]);
+       GROUP BY user_id ORDER BY sum(amount) DESC LIMIT $1`,
+      [limit],
+    );
     return rows.map((r) => Number(r.total));
   }
 }

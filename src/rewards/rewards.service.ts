@@ -55,8 +55,17 @@ export class RewardsService {
       }
       if (!parsed.ok) {
         const fresh = await this.repo.insertIn(tx, {
-          provider, conversionId, discordId, userId: null, type: DEFAULT_TYPE[provider], amount: 0, status: 'rejected',
-          reason: INVALID_PAYLOAD, latencyMs: elapsedMs(started), occurredAt: null, creditTransactionId: null,
+          provider,
+          conversionId,
+          discordId,
+          userId: null,
+          type: DEFAULT_TYPE[provider],
+          amount: 0,
+          status: 'rejected',
+          reason: INVALID_PAYLOAD,
+          latencyMs: elapsedMs(started),
+          occurredAt: null,
+          creditTransactionId: null,
         });
         return { row: fresh, replayed: false };
       }
@@ -66,8 +75,14 @@ export class RewardsService {
       this.report(row, parsed.ok ? [] : parsed.problems);
     }
     return {
-      provider: row.provider, conversionId: row.conversionId, discordId: row.discordId, type: row.type, status: row.status,
-      reason: row.reason, credited: row.status === 'completed' ? row.amount : 0, replayed,
+      provider: row.provider,
+      conversionId: row.conversionId,
+      discordId: row.discordId,
+      type: row.type,
+      status: row.status,
+      reason: row.reason,
+      credited: row.status === 'completed' ? row.amount : 0,
+      replayed,
     };
   }
 
@@ -78,15 +93,22 @@ export class RewardsService {
     }
     const secret = this.secretOf(input.provider);
     if (!secret) {
-      this.logger.warn({ provider: input.provider }, `Reward callback for a provider without a secret (set REWARDS_SECRET_${input.provider.toUpperCase()})`);
+      this.logger.warn(
+        { provider: input.provider },
+        `Reward callback for a provider without a secret (set REWARDS_SECRET_${input.provider.toUpperCase()})`,
+      );
       throw new DomainError(ErrorCode.NOT_FOUND, `Reward provider ${input.provider} is not enabled on this server`);
     }
     if (!verifyRewardSignature(secret, input.rawBody, input.signature)) {
       this.metrics.recordRefused(input.provider);
-      this.logger.warn({ provider: input.provider, ip: input.ip, bodyBytes: input.rawBody.length, signaturePresent: Boolean(input.signature) },
-        'Reward callback refused: bad signature');
-      throw new DomainError(ErrorCode.UNAUTHENTICATED,
-        'Invalid signature: X-Agis-Signature must be the hex HMAC-SHA256 of the raw request body with the provider secret');
+      this.logger.warn(
+        { provider: input.provider, ip: input.ip, bodyBytes: input.rawBody.length, signaturePresent: Boolean(input.signature) },
+        'Reward callback refused: bad signature',
+      );
+      throw new DomainError(
+        ErrorCode.UNAUTHENTICATED,
+        'Invalid signature: X-Agis-Signature must be the hex HMAC-SHA256 of the raw request body with the provider secret',
+      );
     }
     return input.provider;
   }
@@ -97,29 +119,58 @@ export class RewardsService {
     if (user) {
       await this.repo.lockUserIn(tx, user.id);
     }
-    const reason = detectFraud({
-      userKnown: user !== null,
-      usedByAnotherUser: await this.repo.usedByAnotherUserIn(tx, provider, p.conversionId, p.discordId),
-      amount: p.amount,
-      completedLastHour: user ? await this.repo.completedLastHourIn(tx, user.id) : 0,
-    }, { maxAmount: this.config.REWARDS_MAX_AMOUNT, maxPerHour: this.config.REWARDS_MAX_PER_HOUR });
+    const reason = detectFraud(
+      {
+        userKnown: user !== null,
+        usedByAnotherUser: await this.repo.usedByAnotherUserIn(tx, provider, p.conversionId, p.discordId),
+        amount: p.amount,
+        completedLastHour: user ? await this.repo.completedLastHourIn(tx, user.id) : 0,
+      },
+      { maxAmount: this.config.REWARDS_MAX_AMOUNT, maxPerHour: this.config.REWARDS_MAX_PER_HOUR },
+    );
     const base: Omit<NewConversion, 'status' | 'reason' | 'creditTransactionId' | 'latencyMs'> = {
-      provider, conversionId: p.conversionId, discordId: p.discordId, userId: user?.id ?? null, type: p.type, amount: p.amount, occurredAt: p.occurredAt,
+      provider,
+      conversionId: p.conversionId,
+      discordId: p.discordId,
+      userId: user?.id ?? null,
+      type: p.type,
+      amount: p.amount,
+      occurredAt: p.occurredAt,
     };
     if (reason || !user) {
-      return this.repo.insertIn(tx, { ...base, status: 'fraud', reason: reason ?? 'unknown_user', creditTransactionId: null, latencyMs: latencyMs(p, started) });
+      return this.repo.insertIn(tx, {
+        ...base,
+        status: 'fraud',
+        reason: reason ?? 'unknown_user',
+        creditTransactionId: null,
+        latencyMs: latencyMs(p, started),
+      });
     }
-    const credit = await this.credits.grantIn(tx, user.id, p.amount, AD_REWARD_REASON,
-      { idempotencyKey: `reward:${provider}:${p.conversionId}`, reference: `${provider}:${p.conversionId}` });
+    const credit = await this.credits.grantIn(tx, user.id, p.amount, AD_REWARD_REASON, {
+      idempotencyKey: `reward:${provider}:${p.conversionId}`,
+      reference: `${provider}:${p.conversionId}`,
+    });
     await this.users.countAdConversionIn(tx, user.id);
     return this.repo.insertIn(tx, { ...base, status: 'completed', reason: null, creditTransactionId: credit.id, latencyMs: latencyMs(p, started) });
   }
 
   private report(row: ConversionRecord, problems: string[]): void {
     this.metrics.recordOutcome({
-      provider: row.provider, type: row.type, status: row.status, reason: row.reason, credited: row.amount, latencySeconds: row.latencyMs / 1000,
+      provider: row.provider,
+      type: row.type,
+      status: row.status,
+      reason: row.reason,
+      credited: row.amount,
+      latencySeconds: row.latencyMs / 1000,
     });
-    const fields = { provider: row.provider, conversionId: row.conversionId, discordId: row.discordId, amount: row.amount, status: row.status, reason: row.reason };
+    const fields = {
+      provider: row.provider,
+      conversionId: row.conversionId,
+      discordId: row.discordId,
+      amount: row.amount,
+      status: row.status,
+      reason: row.reason,
+    };
     if (row.status === 'completed') {
       this.logger.log(fields, 'Ad reward credited');
     } else {

@@ -53,7 +53,9 @@ export class RewardCallbackView {
 
 /** The callback body as documented: what a usable conversion looks like (`parseRewardPayload` is the check). */
 export const REWARD_CALLBACK_SCHEMA = {
-  type: 'object', required: ['conversionId', 'discordId', 'amount'], additionalProperties: true,
+  type: 'object',
+  required: ['conversionId', 'discordId', 'amount'],
+  additionalProperties: true,
   properties: {
     conversionId: { type: 'string', pattern: CONVERSION_ID_PATTERN.source, example: 'cv-8f2a' },
     discordId: { type: 'string', pattern: DISCORD_ID_PATTERN.source, example: '123456789012345678' },

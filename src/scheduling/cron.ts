@@ -16,14 +16,16 @@ export function assertTimeZone(timezone: string): void {
     }
     new Intl.DateTimeFormat('en-US', { timeZone: timezone });
   } catch {
-    throw new DomainError(ErrorCode.VALIDATION_FAILED, `Unknown time zone '${echo(timezone)}': use an IANA name such as Europe/Paris or UTC`,
-      [{ field: 'timezone', messages: ['must be an IANA time zone'] }]);
+    throw new DomainError(ErrorCode.VALIDATION_FAILED, `Unknown time zone '${echo(timezone)}': use an IANA name such as Europe/Paris or UTC`, [
+      { field: 'timezone', messages: ['must be an IANA time zone'] },
+    ]);
   }
 }
 
 function invalid(cron: string, why: string): DomainError {
-  return new DomainError(ErrorCode.INVALID_CRON, `Invalid cron expression '${echo(cron, CRON_MAX_LENGTH)}': ${why}`,
-    [{ field: 'cron', messages: [why] }]);
+  return new DomainError(ErrorCode.INVALID_CRON, `Invalid cron expression '${echo(cron, CRON_MAX_LENGTH)}': ${why}`, [
+    { field: 'cron', messages: [why] },
+  ]);
 }
 
 /**
@@ -36,15 +38,21 @@ export function assertCron(cron: string): void {
     throw invalid(echo(cron, 20), `longer than ${CRON_MAX_LENGTH} characters`);
   }
   if (fields.length !== 5) {
-    throw invalid(cron, `expected 5 fields (${FIELD_NAMES.join(', ')}), got ${fields.length}` +
-      (fields.length === 6 ? ' (seconds are not supported)' : ''));
+    throw invalid(
+      cron,
+      `expected 5 fields (${FIELD_NAMES.join(', ')}), got ${fields.length}` + (fields.length === 6 ? ' (seconds are not supported)' : ''),
+    );
   }
   try {
     CronExpressionParser.parse(fields.join(' '), { strict: false }).next();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    throw invalid(cron, /Invalid explicit day of month|Out of range|No valid|next/i.test(message) && !/Constraint/.test(message)
-      ? 'it never matches a real date' : message);
+    throw invalid(
+      cron,
+      /Invalid explicit day of month|Out of range|No valid|next/i.test(message) && !/Constraint/.test(message)
+        ? 'it never matches a real date'
+        : message,
+    );
   }
 }
 

@@ -11,22 +11,43 @@ import { SchedulesService } from './schedules.service';
 
 /** Offered before the caller types anything: the zones most players are in. */
 const COMMON_TIME_ZONES = [
-  'UTC', 'Europe/London', 'Europe/Paris', 'Europe/Berlin', 'Europe/Madrid', 'Europe/Warsaw', 'Europe/Moscow',
-  'America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles', 'America/Sao_Paulo',
-  'Asia/Tokyo', 'Asia/Seoul', 'Asia/Shanghai', 'Asia/Kolkata', 'Asia/Singapore', 'Australia/Sydney', 'Pacific/Auckland',
+  'UTC',
+  'Europe/London',
+  'Europe/Paris',
+  'Europe/Berlin',
+  'Europe/Madrid',
+  'Europe/Warsaw',
+  'Europe/Moscow',
+  'America/New_York',
+  'America/Chicago',
+  'America/Denver',
+  'America/Los_Angeles',
+  'America/Sao_Paulo',
+  'Asia/Tokyo',
+  'Asia/Seoul',
+  'Asia/Shanghai',
+  'Asia/Kolkata',
+  'Asia/Singapore',
+  'Australia/Sydney',
+  'Pacific/Auckland',
 ];
 
 /** Zones whose name contains what was typed (`paris`, `new york`), common ones first; any IANA name is still accepted. */
 export function timeZoneChoices(typed: string): Choice[] {
   const q = typed.trim().toLowerCase().replace(/\s+/g, '_');
-  const zones = q ? [...new Set([...COMMON_TIME_ZONES, ...Intl.supportedValuesOf('timeZone')])].filter((z) => z.toLowerCase().includes(q)) : COMMON_TIME_ZONES;
+  const zones = q
+    ? [...new Set([...COMMON_TIME_ZONES, ...Intl.supportedValuesOf('timeZone')])].filter((z) => z.toLowerCase().includes(q))
+    : COMMON_TIME_ZONES;
   return zones.slice(0, CHOICES_MAX).map((z) => choice(z, z));
 }
 
 /** Suggests the caller's servers (`server:`), time zones (`timezone:`) and the caller's schedules (`id:`). */
 @Injectable()
 export class ScheduleAutocomplete extends AutocompleteInterceptor {
-  constructor(private readonly schedules: SchedulesService, private readonly servers: ServersService) {
+  constructor(
+    private readonly schedules: SchedulesService,
+    private readonly servers: ServersService,
+  ) {
     super();
   }
 
@@ -54,7 +75,10 @@ export class ScheduleAutocomplete extends AutocompleteInterceptor {
     ]);
     const names = new Map(servers.items.map((s) => [s.id, s.name]));
     return schedules.items
-      .map((s) => ({ id: s.id, label: `${s.action} ${names.get(s.serverId) ?? s.serverId} · ${s.cron} (${s.timezone})${s.enabled ? '' : ' · disabled'}` }))
+      .map((s) => ({
+        id: s.id,
+        label: `${s.action} ${names.get(s.serverId) ?? s.serverId} · ${s.cron} (${s.timezone})${s.enabled ? '' : ' · disabled'}`,
+      }))
       .filter((s) => s.label.toLowerCase().includes(q) || s.id.startsWith(q))
       .slice(0, CHOICES_MAX)
       .map((s) => choice(s.label, s.id));

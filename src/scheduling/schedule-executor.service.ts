@@ -57,9 +57,12 @@ export class ScheduleExecutor implements BackgroundJob {
     const latenessMs = startedAt.getTime() - claim.scheduledFor.getTime();
     const result = await this.runner.perform(claim);
     try {
-      const recorded = await this.schedules.recordCronRun(this.worker, claim,
+      const recorded = await this.schedules.recordCronRun(
+        this.worker,
+        claim,
         { ...result, startedAt, late: latenessMs > this.config.SCHEDULER_LATE_AFTER_MS },
-        (s) => nextRun(s.cron, s.timezone, new Date(Math.max(Date.now(), claim.scheduledFor.getTime()))));
+        (s) => nextRun(s.cron, s.timezone, new Date(Math.max(Date.now(), claim.scheduledFor.getTime()))),
+      );
       if (recorded) {
         this.metrics.executed(claim.action, result.status);
         this.metrics.late(latenessMs / 1000);

@@ -5,7 +5,11 @@ import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { ServersService } from '../servers/servers.service';
 import { FinishedRun, ScheduleAction } from './schedules.types';
 
-export interface ActionTarget { serverId: string; ownerId: string; action: ScheduleAction }
+export interface ActionTarget {
+  serverId: string;
+  ownerId: string;
+  action: ScheduleAction;
+}
 
 /**
  * Performs a schedule's action through ServersService as the schedule's owner, so a scheduled start
@@ -19,14 +23,21 @@ export class ScheduleRunner {
 
   async perform(target: ActionTarget): Promise<Pick<FinishedRun, 'status' | 'error'>> {
     const actor: Actor = {
-      userId: target.ownerId, scopes: ['servers:read', 'servers:power'],
+      userId: target.ownerId,
+      scopes: ['servers:read', 'servers:power'],
       via: { kind: 'system', name: 'scheduler' },
     };
     try {
       switch (target.action) {
-        case 'start': await this.servers.start(actor, target.serverId); break;
-        case 'stop': await this.servers.stop(actor, target.serverId); break;
-        case 'restart': await this.servers.restart(actor, target.serverId); break;
+        case 'start':
+          await this.servers.start(actor, target.serverId);
+          break;
+        case 'stop':
+          await this.servers.stop(actor, target.serverId);
+          break;
+        case 'restart':
+          await this.servers.restart(actor, target.serverId);
+          break;
       }
       return { status: 'success', error: null };
     } catch (err) {

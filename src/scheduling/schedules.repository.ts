@@ -1,35 +1,72 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Tx } from '../database/transactions';
-import {
-  ClaimedSchedule, ExecutionStatus, FinishedRun, Schedule, ScheduleAction, ScheduleDefinition, ScheduleExecution,
-} from './schedules.types';
+import { ClaimedSchedule, ExecutionStatus, FinishedRun, Schedule, ScheduleAction, ScheduleDefinition, ScheduleExecution } from './schedules.types';
 
-const SCHEDULE_COLUMNS = 'id, server_id, owner_id, action, cron, timezone, enabled, next_run_at, last_run_at, last_status, last_error, ' +
+const SCHEDULE_COLUMNS =
+  'id, server_id, owner_id, action, cron, timezone, enabled, next_run_at, last_run_at, last_status, last_error, ' +
   'claimed_until, claimed_by, created_at, updated_at';
 // id is a bigserial: node-postgres hands int8 over as a string, which is what ScheduleExecution.id holds.
 const EXECUTION_COLUMNS = 'id, schedule_id, trigger, scheduled_for, started_at, finished_at, status, late, error';
 
 interface ScheduleRow {
-  id: string; server_id: string; owner_id: string; action: ScheduleAction; cron: string; timezone: string; enabled: boolean;
-  next_run_at: Date | null; last_run_at: Date | null; last_status: Schedule['lastStatus']; last_error: string | null;
-  claimed_until: Date | null; claimed_by: string | null; created_at: Date; updated_at: Date;
+  id: string;
+  server_id: string;
+  owner_id: string;
+  action: ScheduleAction;
+  cron: string;
+  timezone: string;
+  enabled: boolean;
+  next_run_at: Date | null;
+  last_run_at: Date | null;
+  last_status: Schedule['lastStatus'];
+  last_error: string | null;
+  claimed_until: Date | null;
+  claimed_by: string | null;
+  created_at: Date;
+  updated_at: Date;
 }
 
 interface ExecutionRow {
-  id: string; schedule_id: string; trigger: 'cron' | 'manual'; scheduled_for: Date; started_at: Date; finished_at: Date | null;
-  status: ExecutionStatus; late: boolean; error: string | null;
+  id: string;
+  schedule_id: string;
+  trigger: 'cron' | 'manual';
+  scheduled_for: Date;
+  started_at: Date;
+  finished_at: Date | null;
+  status: ExecutionStatus;
+  late: boolean;
+  error: string | null;
 }
 
 const toSchedule = (r: ScheduleRow): Schedule => ({
-  id: r.id, serverId: r.server_id, ownerId: r.owner_id, action: r.action, cron: r.cron, timezone: r.timezone, enabled: r.enabled,
-  nextRunAt: r.next_run_at, lastRunAt: r.last_run_at, lastStatus: r.last_status, lastError: r.last_error,
-  claimedUntil: r.claimed_until, claimedBy: r.claimed_by, createdAt: r.created_at, updatedAt: r.updated_at,
+  id: r.id,
+  serverId: r.server_id,
+  ownerId: r.owner_id,
+  action: r.action,
+  cron: r.cron,
+  timezone: r.timezone,
+  enabled: r.enabled,
+  nextRunAt: r.next_run_at,
+  lastRunAt: r.last_run_at,
+  lastStatus: r.last_status,
+  lastError: r.last_error,
+  claimedUntil: r.claimed_until,
+  claimedBy: r.claimed_by,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
 });
 
 const toExecution = (r: ExecutionRow): ScheduleExecution => ({
-  id: r.id, scheduleId: r.schedule_id, trigger: r.trigger, scheduledFor: r.scheduled_for, startedAt: r.started_at,
-  finishedAt: r.finished_at, status: r.status, late: r.late, error: r.error,
+  id: r.id,
+  scheduleId: r.schedule_id,
+  trigger: r.trigger,
+  scheduledFor: r.scheduled_for,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  status: r.status,
+  late: r.late,
+  error: r.error,
 });
 
 /** SQL of the scheduling module: claims, slot records and the next-run bookkeeping. */
@@ -43,8 +80,9 @@ export class SchedulesRepository {
    */
   async claimDue(worker: string, limit: number, leaseMs: number): Promise<ClaimedSchedule[]> {
     // TypeORM answers an UPDATE ... RETURNING with [rows, affectedCount].
-    const [rows]: [Array<{ id: string; server_id: string; owner_id: string; action: ScheduleAction; next_run_at: Date }>, number] = await this.db.query(
-      `WITH due AS (
+    const [rows]: [Array<{ id: string; server_id: string; owner_id: string; action: ScheduleAction; next_run_at: Date }>, number] =
+      await this.db.query(
+        `WITH due AS (
          SELECT id FROM server_schedules
          WHERE enabled AND next_run_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
          ORDER BY next_run_at
@@ -54,9 +92,14 @@ export class SchedulesRepository {
        SET claimed_until = now() + make_interval(secs => $3::double precision / 1000), claimed_by = $1
        FROM due WHERE s.id = due.id
        RETURNING s.id, s.server_id, s.owner_id, s.action, s.next_run_at`,
-      [worker, limit, leaseMs]);
+        [worker, limit, leaseMs],
+      );
     return rows.map((r) => ({
-      id: r.id, serverId: r.server_id, ownerId: r.owner_id, action: r.action, scheduledFor: r.next_run_at,
+      id: r.id,
+      serverId: r.server_id,
+      ownerId: r.owner_id,
+      action: r.action,
+      scheduledFor: r.next_run_at,
     }));
   }
 
@@ -75,14 +118,17 @@ export class SchedulesRepository {
       `INSERT INTO schedule_executions (schedule_id, trigger, scheduled_for, started_at, finished_at, status, late, error)
        VALUES ($1, 'cron', $2, $3, now(), $4, $5, $6)
        ON CONFLICT (schedule_id, scheduled_for) WHERE trigger = 'cron' DO NOTHING RETURNING id`,
-      [claim.id, claim.scheduledFor, run.startedAt, run.status, run.late, run.error]);
+      [claim.id, claim.scheduledFor, run.startedAt, run.status, run.late, run.error],
+    );
     return inserted.length > 0;
   }
 
   async insertManualExecution(scheduleId: string, at: Date): Promise<ScheduleExecution> {
     const [row]: ExecutionRow[] = await this.db.query(
       `INSERT INTO schedule_executions (schedule_id, trigger, scheduled_for, started_at, status, late, error)
-       VALUES ($1, 'manual', $2, $2, 'running', false, NULL) RETURNING ${EXECUTION_COLUMNS}`, [scheduleId, at]);
+       VALUES ($1, 'manual', $2, $2, 'running', false, NULL) RETURNING ${EXECUTION_COLUMNS}`,
+      [scheduleId, at],
+    );
     return toExecution(row);
   }
 
@@ -90,7 +136,8 @@ export class SchedulesRepository {
   async finishExecution(tx: Tx, executionId: string, run: FinishedRun): Promise<string | null> {
     const [rows]: [Array<{ schedule_id: string }>, number] = await tx.query(
       'UPDATE schedule_executions SET status = $2, error = $3, finished_at = now() WHERE id = $1 RETURNING schedule_id',
-      [executionId, run.status, run.error]);
+      [executionId, run.status, run.error],
+    );
     return rows[0]?.schedule_id ?? null;
   }
 
@@ -102,11 +149,14 @@ export class SchedulesRepository {
          claimed_by = CASE WHEN $6 THEN NULL ELSE claimed_by END,
          updated_at = now()
        WHERE id = $1`,
-      [schedule.id, run.startedAt, run.status, run.error, schedule.enabled ? opts.nextRunAt : null, opts.releaseClaim]);
+      [schedule.id, run.startedAt, run.status, run.error, schedule.enabled ? opts.nextRunAt : null, opts.releaseClaim],
+    );
   }
 
   async countForServer(tx: Tx, serverId: string): Promise<number> {
-    const [{ count }]: Array<{ count: number }> = await tx.query('SELECT count(*)::int AS count FROM server_schedules WHERE server_id = $1', [serverId]);
+    const [{ count }]: Array<{ count: number }> = await tx.query('SELECT count(*)::int AS count FROM server_schedules WHERE server_id = $1', [
+      serverId,
+    ]);
     return count;
   }
 
@@ -119,7 +169,8 @@ export class SchedulesRepository {
     const [row]: ScheduleRow[] = await tx.query(
       `INSERT INTO server_schedules (server_id, owner_id, action, cron, timezone, enabled, next_run_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${SCHEDULE_COLUMNS}`,
-      [owner.serverId, owner.ownerId, def.action, def.cron, def.timezone, def.enabled, def.nextRunAt ?? null]);
+      [owner.serverId, owner.ownerId, def.action, def.cron, def.timezone, def.enabled, def.nextRunAt ?? null],
+    );
     return toSchedule(row);
   }
 
@@ -128,7 +179,9 @@ export class SchedulesRepository {
     await tx.query(
       `UPDATE server_schedules SET action = $2, cron = $3, timezone = $4, enabled = $5,
          next_run_at = CASE WHEN $6 THEN $7::timestamptz ELSE next_run_at END, updated_at = now()
-       WHERE id = $1`, [id, def.action, def.cron, def.timezone, def.enabled, moveNextRun, def.nextRunAt ?? null]);
+       WHERE id = $1`,
+      [id, def.action, def.cron, def.timezone, def.enabled, moveNextRun, def.nextRunAt ?? null],
+    );
   }
 
   /** Deletes the schedule (its executions cascade); false when it was already gone. */
@@ -138,8 +191,10 @@ export class SchedulesRepository {
   }
 
   async findOwned(ownerId: string, id: string): Promise<Schedule | null> {
-    const [row]: ScheduleRow[] = await this.db.query(
-      `SELECT ${SCHEDULE_COLUMNS} FROM server_schedules WHERE id = $1 AND owner_id = $2`, [id, ownerId]);
+    const [row]: ScheduleRow[] = await this.db.query(`SELECT ${SCHEDULE_COLUMNS} FROM server_schedules WHERE id = $1 AND owner_id = $2`, [
+      id,
+      ownerId,
+    ]);
     return row ? toSchedule(row) : null;
   }
 
@@ -147,21 +202,27 @@ export class SchedulesRepository {
   async listOwned(ownerId: string, serverId: string | null, offset: number, limit: number): Promise<[Schedule[], number]> {
     const where = serverId === null ? 'owner_id = $1' : 'owner_id = $1 AND server_id = $2';
     const params = serverId === null ? [ownerId] : [ownerId, serverId];
-    const [rows, [{ count }]] = await Promise.all([
-      this.db.query(`SELECT ${SCHEDULE_COLUMNS} FROM server_schedules WHERE ${where} ORDER BY created_at ASC, id ASC
-        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [...params, limit, offset]),
+    const [rows, [{ count }]] = (await Promise.all([
+      this.db.query(
+        `SELECT ${SCHEDULE_COLUMNS} FROM server_schedules WHERE ${where} ORDER BY created_at ASC, id ASC
+        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+        [...params, limit, offset],
+      ),
       this.db.query(`SELECT count(*)::int AS count FROM server_schedules WHERE ${where}`, params),
-    ]) as [ScheduleRow[], Array<{ count: number }>];
+    ])) as [ScheduleRow[], Array<{ count: number }>];
     return [rows.map(toSchedule), count];
   }
 
   /** One page of a schedule's executions, newest first, and how many there are. */
   async listExecutions(scheduleId: string, offset: number, limit: number): Promise<[ScheduleExecution[], number]> {
-    const [rows, [{ count }]] = await Promise.all([
-      this.db.query(`SELECT ${EXECUTION_COLUMNS} FROM schedule_executions WHERE schedule_id = $1
-        ORDER BY started_at DESC, id DESC LIMIT $2 OFFSET $3`, [scheduleId, limit, offset]),
+    const [rows, [{ count }]] = (await Promise.all([
+      this.db.query(
+        `SELECT ${EXECUTION_COLUMNS} FROM schedule_executions WHERE schedule_id = $1
+        ORDER BY started_at DESC, id DESC LIMIT $2 OFFSET $3`,
+        [scheduleId, limit, offset],
+      ),
       this.db.query('SELECT count(*)::int AS count FROM schedule_executions WHERE schedule_id = $1', [scheduleId]),
-    ]) as [ExecutionRow[], Array<{ count: number }>];
+    ])) as [ExecutionRow[], Array<{ count: number }>];
     return [rows.map(toExecution), count];
   }
 

@@ -14,8 +14,17 @@ import { ScheduleRunner } from './schedule-runner.service';
 import { SchedulerMetrics } from './scheduling.metrics';
 import { SchedulesRepository } from './schedules.repository';
 import {
-  ClaimedSchedule, CreateScheduleInput, ExecutionView, FinishedRun, NEXT_RUNS_SHOWN, Schedule, SCHEDULE_ACTIONS, ScheduleExecution,
-  SCHEDULES_PER_SERVER_MAX, ScheduleView, UpdateScheduleInput,
+  ClaimedSchedule,
+  CreateScheduleInput,
+  ExecutionView,
+  FinishedRun,
+  NEXT_RUNS_SHOWN,
+  Schedule,
+  SCHEDULE_ACTIONS,
+  ScheduleExecution,
+  SCHEDULES_PER_SERVER_MAX,
+  ScheduleView,
+  UpdateScheduleInput,
 } from './schedules.types';
 
 /** Every rule about schedules: validation, ownership, limits, next-run bookkeeping, run-now, and the record of each run. */
@@ -42,10 +51,20 @@ export class SchedulesService {
       if ((await this.repo.countForServer(tx, serverId)) >= SCHEDULES_PER_SERVER_MAX) {
         throw new DomainError(ErrorCode.LIMIT_REACHED, `A server can have at most ${SCHEDULES_PER_SERVER_MAX} schedules`);
       }
-      const created = await this.repo.insert(tx, { serverId, ownerId: actor.userId }, {
-        ...normalized, enabled, nextRunAt: enabled ? nextRun(normalized.cron, normalized.timezone, new Date()) : null,
+      const created = await this.repo.insert(
+        tx,
+        { serverId, ownerId: actor.userId },
+        {
+          ...normalized,
+          enabled,
+          nextRunAt: enabled ? nextRun(normalized.cron, normalized.timezone, new Date()) : null,
+        },
+      );
+      await this.activity.recordIn(tx, actor, {
+        action: 'schedule.created',
+        target: { type: 'schedule', id: created.id },
+        details: { serverId, ...normalized, enabled },
       });
-      await this.activity.recordIn(tx, actor, { action: 'schedule.created', target: { type: 'schedule', id: created.id }, details: { serverId, ...normalized, enabled } });
       return created;
     });
     return toView(saved);
@@ -80,8 +99,11 @@ export class SchedulesService {
         enabled,
         ...(timingChanged ? { nextRunAt: enabled ? nextRun(normalized.cron, normalized.timezone, new Date()) : null } : {}),
       });
-      await this.activity.recordIn(tx, actor, { action: 'schedule.updated', target: { type: 'schedule', id: current.id },
-        details: { serverId: current.serverId, ...normalized, enabled } });
+      await this.activity.recordIn(tx, actor, {
+        action: 'schedule.updated',
+        target: { type: 'schedule', id: current.id },
+        details: { serverId: current.serverId, ...normalized, enabled },
+      });
     });
     return this.get(actor, scheduleId);
   }
@@ -94,8 +116,11 @@ export class SchedulesService {
     const schedule = await this.load(actor, scheduleId);
     await this.transactions.run(async (tx) => {
       if (await this.repo.removeOwned(tx, actor.userId, schedule.id)) {
-        await this.activity.recordIn(tx, actor, { action: 'schedule.deleted', target: { type: 'schedule', id: schedule.id },
-          details: { serverId: schedule.serverId, action: schedule.action, cron: schedule.cron } });
+        await this.activity.recordIn(tx, actor, {
+          action: 'schedule.deleted',
+          target: { type: 'schedule', id: schedule.id },
+          details: { serverId: schedule.serverId, action: schedule.action, cron: schedule.cron },
+        });
       }
     });
     return toView(schedule);
@@ -138,7 +163,7 @@ export class SchedulesService {
       const run: FinishedRun = { ...result, startedAt: execution.startedAt, late: false };
       await this.transactions.run(async (tx) => {
         const scheduleId = await this.repo.finishExecution(tx, execution.id, run);
-        const locked = scheduleId && await this.repo.lock(tx, scheduleId);
+        const locked = scheduleId && (await this.repo.lock(tx, scheduleId));
         if (locked) {
           await this.repo.updateAfterRun(tx, locked, run, { nextRunAt: locked.nextRunAt, releaseClaim: false });
           await this.emitRun(tx, locked, 'manual', run.startedAt, run);
@@ -154,7 +179,14 @@ export class SchedulesService {
   private async emitRun(tx: Tx, schedule: Schedule, trigger: 'cron' | 'manual', scheduledFor: Date, run: FinishedRun): Promise<void> {
     await this.webhooks.enqueueIn(tx, schedule.ownerId, run.status === 'failed' ? 'schedule.failed' : 'schedule.executed', {
       schedule: { id: schedule.id, serverId: schedule.serverId, action: schedule.action, cron: schedule.cron, timezone: schedule.timezone },
-      execution: { trigger, scheduledFor: scheduledFor.toISOString(), startedAt: run.startedAt.toISOString(), status: run.status, late: run.late, error: run.error },
+      execution: {
+        trigger,
+        scheduledFor: scheduledFor.toISOString(),
+        startedAt: run.startedAt.toISOString(),
+        status: run.status,
+        late: run.late,
+        error: run.error,
+      },
     });
   }
 

@@ -65,7 +65,12 @@ export interface ScheduleDefinition {
 export const SCHEDULES_PER_SERVER_MAX = 25;
 export const NEXT_RUNS_SHOWN = 5;
 
-export interface CreateScheduleInput { action: ScheduleAction; cron: string; timezone?: string; enabled?: boolean }
+export interface CreateScheduleInput {
+  action: ScheduleAction;
+  cron: string;
+  timezone?: string;
+  enabled?: boolean;
+}
 export type UpdateScheduleInput = Partial<CreateScheduleInput>;
 
 export class ScheduleView {
@@ -74,7 +79,7 @@ export class ScheduleView {
   @ApiProperty({ enum: SCHEDULE_ACTIONS }) action: ScheduleAction;
   @ApiProperty({ example: '0 8 * * *' }) cron: string;
   @ApiProperty({ example: 'Europe/Paris' }) timezone: string;
-  @ApiProperty({ example: 'At 08:00, every day', description: 'The cron in words (in the schedule\'s time zone)' }) description: string;
+  @ApiProperty({ example: 'At 08:00, every day', description: "The cron in words (in the schedule's time zone)" }) description: string;
   @ApiProperty() enabled: boolean;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Next run (UTC); null when disabled' }) nextRunAt: string | null;
   @ApiProperty({ type: [String], description: `The next ${NEXT_RUNS_SHOWN} run times (UTC)` }) nextRuns: string[];

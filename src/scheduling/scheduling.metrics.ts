@@ -7,7 +7,8 @@ import { SchedulesRepository } from './schedules.repository';
 export const schedulerMetricProviders = [
   makeCounterProvider({ name: 'scheduler_executions_total', help: 'Schedule executions by action and status', labelNames: ['action', 'status'] }),
   makeHistogramProvider({
-    name: 'scheduler_lateness_seconds', help: 'Actual start minus scheduled time of cron runs',
+    name: 'scheduler_lateness_seconds',
+    help: 'Actual start minus scheduled time of cron runs',
     buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600],
   }),
 ];
@@ -35,7 +36,8 @@ export class SchedulerMetrics implements OnModuleInit, OnModuleDestroy {
       read: async () => {
         const counts = await this.repo.countByEnabled();
         return [true, false].map((enabled) => ({
-          labels: { enabled: String(enabled) }, value: counts.find((c) => c.enabled === enabled)?.count ?? 0,
+          labels: { enabled: String(enabled) },
+          value: counts.find((c) => c.enabled === enabled)?.count ?? 0,
         }));
       },
       logger: this.logger,

@@ -14,7 +14,15 @@ import { SchedulesService } from './schedules.service';
 @Module({
   imports: [ServersModule, WebhooksModule, ActivityModule],
   controllers: [SchedulesController],
-  providers: [SchedulesRepository, SchedulesService, ScheduleRunner, ScheduleExecutor, SchedulerMetrics, ...schedulerMetricProviders, SchedulesCommands],
+  providers: [
+    SchedulesRepository,
+    SchedulesService,
+    ScheduleRunner,
+    ScheduleExecutor,
+    SchedulerMetrics,
+    ...schedulerMetricProviders,
+    SchedulesCommands,
+  ],
   exports: [SchedulesService, ScheduleExecutor],
 })
 export class SchedulingModule {}

@@ -45,7 +45,7 @@ export class ServersController {
   }
 
   @Get(':id/logs')
-  @ApiOperation({ summary: 'The newest lines the game wrote (the game container\'s log); empty while the server has no GameServer' })
+  @ApiOperation({ summary: "The newest lines the game wrote (the game container's log); empty while the server has no GameServer" })
   @RequireScopes('servers:read')
   @ApiEnvelope(ServerLogsView)
   @ApiErrors(400, 404, 502, 503)

@@ -15,7 +15,10 @@ export class ServerMetrics implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ServerMetrics.name);
   private servers?: DatabaseGauge<Label>;
 
-  constructor(private readonly repo: ServersRepository, private readonly catalog: GameCatalogService) {}
+  constructor(
+    private readonly repo: ServersRepository,
+    private readonly catalog: GameCatalogService,
+  ) {}
 
   onModuleInit(): void {
     this.servers = new DatabaseGauge<Label>({

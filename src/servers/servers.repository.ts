@@ -6,22 +6,54 @@ import { isUuid } from '../common/values/uuid';
 import { LIVE_STATUSES, ServerStatus } from './lifecycle/server-status';
 import { Server, ServerPort } from './servers.types';
 
-const SERVER_COLUMNS = 'id, owner_id, name, game_type, status, address, port, ports, players_online, players_max, gameserver_name, ' +
+const SERVER_COLUMNS =
+  'id, owner_id, name, game_type, status, address, port, ports, players_online, players_max, gameserver_name, ' +
   'cost_per_hour, billed_until, start_seq, start_charged, start_deadline, last_error, stop_reason, created_at, updated_at';
 
 interface ServerRow {
-  id: string; owner_id: string; name: string; game_type: string; status: ServerStatus; address: string | null; port: number | null;
-  ports: ServerPort[]; players_online: number | null; players_max: number | null;
-  gameserver_name: string | null; cost_per_hour: number; billed_until: Date | null; start_seq: number; start_charged: boolean;
-  start_deadline: Date | null; last_error: string | null; stop_reason: string | null; created_at: Date; updated_at: Date;
+  id: string;
+  owner_id: string;
+  name: string;
+  game_type: string;
+  status: ServerStatus;
+  address: string | null;
+  port: number | null;
+  ports: ServerPort[];
+  players_online: number | null;
+  players_max: number | null;
+  gameserver_name: string | null;
+  cost_per_hour: number;
+  billed_until: Date | null;
+  start_seq: number;
+  start_charged: boolean;
+  start_deadline: Date | null;
+  last_error: string | null;
+  stop_reason: string | null;
+  created_at: Date;
+  updated_at: Date;
 }
 
 const toServer = (r: ServerRow): Server => ({
-  id: r.id, ownerId: r.owner_id, name: r.name, gameType: r.game_type, status: r.status, address: r.address, port: r.port,
-  ports: r.ports, playersOnline: r.players_online, playersMax: r.players_max,
-  gameserverName: r.gameserver_name, costPerHour: r.cost_per_hour, billedUntil: r.billed_until, startSeq: r.start_seq,
-  startCharged: r.start_charged, startDeadline: r.start_deadline, lastError: r.last_error, stopReason: r.stop_reason,
-  createdAt: r.created_at, updatedAt: r.updated_at,
+  id: r.id,
+  ownerId: r.owner_id,
+  name: r.name,
+  gameType: r.game_type,
+  status: r.status,
+  address: r.address,
+  port: r.port,
+  ports: r.ports,
+  playersOnline: r.players_online,
+  playersMax: r.players_max,
+  gameserverName: r.gameserver_name,
+  costPerHour: r.cost_per_hour,
+  billedUntil: r.billed_until,
+  startSeq: r.start_seq,
+  startCharged: r.start_charged,
+  startDeadline: r.start_deadline,
+  lastError: r.last_error,
+  stopReason: r.stop_reason,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
 });
 
 /** What a Ready GameServer tells about where and how full the server is. */
@@ -92,7 +124,8 @@ export class ServersRepository {
     try {
       const [created]: ServerRow[] = await tx.query(
         `INSERT INTO servers (owner_id, name, game_type, status, cost_per_hour) VALUES ($1, $2, $3, $4, $5) RETURNING ${SERVER_COLUMNS}`,
-        [row.ownerId, row.name, row.gameType, row.status, row.costPerHour]);
+        [row.ownerId, row.name, row.gameType, row.status, row.costPerHour],
+      );
       return toServer(created);
     } catch (err) {
       if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
@@ -111,14 +144,18 @@ export class ServersRepository {
     await tx.query(
       `UPDATE servers SET status = $2, start_seq = $3, start_charged = $4, billed_until = $5, ${NOT_PLACED},
          last_error = NULL, stop_reason = NULL, updated_at = now()
-       WHERE id = $1`, [id, next.status, next.startSeq, next.startCharged, next.billedUntil]);
+       WHERE id = $1`,
+      [id, next.status, next.startSeq, next.startCharged, next.billedUntil],
+    );
   }
 
   /** running/starting → stopping; the started hour is kept (nothing to refund). `lastError` tells why, when the owner did not ask. */
   async beginStop(tx: Tx, id: string, stopReason: string, lastError?: string): Promise<void> {
     await tx.query(
       `UPDATE servers SET status = 'stopping', stop_reason = $2, start_charged = false, last_error = COALESCE($3, last_error), updated_at = now()
-       WHERE id = $1`, [id, stopReason, lastError ?? null]);
+       WHERE id = $1`,
+      [id, stopReason, lastError ?? null],
+    );
   }
 
   async beginDelete(tx: Tx, id: string): Promise<void> {
@@ -134,7 +171,9 @@ export class ServersRepository {
   async endRun(tx: Tx, id: string, ended: EndedState): Promise<void> {
     await tx.query(
       `UPDATE servers SET status = $2, stop_reason = $3, last_error = $4, billed_until = $5, start_charged = false, ${NOT_PLACED}, updated_at = now()
-       WHERE id = $1`, [id, ended.status, ended.stopReason, ended.lastError, ended.billedUntil]);
+       WHERE id = $1`,
+      [id, ended.status, ended.stopReason, ended.lastError, ended.billedUntil],
+    );
   }
 
   /**
@@ -152,20 +191,27 @@ export class ServersRepository {
       params.push(filter.status);
       where += ` AND status = $${params.length}`;
     }
-    const rows = await queryRows<ServerRow>(this.db,
+    const rows = await queryRows<ServerRow>(
+      this.db,
       `SELECT ${SERVER_COLUMNS} FROM servers WHERE ${where} ORDER BY created_at DESC, id ASC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, limit, offset]);
+      [...params, limit, offset],
+    );
     const [{ count }] = await queryRows<{ count: number }>(this.db, `SELECT count(*)::int AS count FROM servers WHERE ${where}`, params);
     return [rows.map(toServer), count];
   }
 
   /** Records the GameServer a start created, unless the server was stopped, deleted or restarted meanwhile. */
   async attachGameServer(id: string, startSeq: number, name: string, deadline: Date): Promise<boolean> {
-    return affected(await this.db.query(
-      `UPDATE servers SET gameserver_name = $3, status = CASE WHEN status = 'creating' THEN 'starting' ELSE status END,
+    return (
+      affected(
+        await this.db.query(
+          `UPDATE servers SET gameserver_name = $3, status = CASE WHEN status = 'creating' THEN 'starting' ELSE status END,
          start_deadline = $4, updated_at = now()
        WHERE id = $1 AND start_seq = $2 AND status IN ('creating', 'starting') AND gameserver_name IS NULL`,
-      [id, startSeq, name, deadline])) === 1;
+          [id, startSeq, name, deadline],
+        ),
+      ) === 1
+    );
   }
 
   /** Which of these ids still have a server record (the rest of their volumes are orphans). */
@@ -184,33 +230,52 @@ export class ServersRepository {
    */
   async markReady(tx: Tx, id: string, name: string, placement: Placement): Promise<boolean> {
     const port = placement.ports[0]?.port ?? null;
-    return affected(await tx.query(
-      `UPDATE servers SET status = 'running', address = $3, port = $4, ports = $5::jsonb, players_online = $6, players_max = $7,
+    return (
+      affected(
+        await tx.query(
+          `UPDATE servers SET status = 'running', address = $3, port = $4, ports = $5::jsonb, players_online = $6, players_max = $7,
          start_charged = false, start_deadline = NULL, last_error = NULL, updated_at = now()
        WHERE id = $1 AND gameserver_name = $2 AND status IN ${LIVE}
          AND (status <> 'running' OR address IS DISTINCT FROM $3 OR port IS DISTINCT FROM $4 OR ports <> $5::jsonb
               OR players_online IS DISTINCT FROM $6 OR players_max IS DISTINCT FROM $7)`,
-      [id, name, placement.address, port, JSON.stringify(placement.ports), placement.players?.online ?? null, placement.players?.max ?? null])) === 1;
+          [id, name, placement.address, port, JSON.stringify(placement.ports), placement.players?.online ?? null, placement.players?.max ?? null],
+        ),
+      ) === 1
+    );
   }
 
   /** Starts that are still not Ready at their deadline. */
   async findPastStartDeadline(now: Date): Promise<Server[]> {
     const rows: ServerRow[] = await this.db.query(
-      `SELECT ${SERVER_COLUMNS} FROM servers WHERE status IN ('creating', 'starting') AND start_deadline <= $1`, [now]);
+      `SELECT ${SERVER_COLUMNS} FROM servers WHERE status IN ('creating', 'starting') AND start_deadline <= $1`,
+      [now],
+    );
     return rows.map(toServer);
   }
 
   /** Ends a stop begun earlier (stopping → stopped) if nothing else happened to the server since. */
   async finishStop(tx: Tx, id: string, startSeq: number): Promise<boolean> {
-    return affected(await tx.query(
-      `UPDATE servers SET status = 'stopped', ${NOT_PLACED}, updated_at = now()
-       WHERE id = $1 AND start_seq = $2 AND status = 'stopping'`, [id, startSeq])) === 1;
+    return (
+      affected(
+        await tx.query(
+          `UPDATE servers SET status = 'stopped', ${NOT_PLACED}, updated_at = now()
+       WHERE id = $1 AND start_seq = $2 AND status = 'stopping'`,
+          [id, startSeq],
+        ),
+      ) === 1
+    );
   }
 
   /** Deleting the GameServer failed: the server shows the error and keeps the name, so a retry or the reconciler can delete it. */
   async markReleaseFailed(tx: Tx, id: string, message: string): Promise<boolean> {
-    return affected(await tx.query(
-      `UPDATE servers SET status = 'error', last_error = $2, updated_at = now() WHERE id = $1 AND status IN ('stopping', 'deleting')`, [id, message])) === 1;
+    return (
+      affected(
+        await tx.query(
+          `UPDATE servers SET status = 'error', last_error = $2, updated_at = now() WHERE id = $1 AND status IN ('stopping', 'deleting')`,
+          [id, message],
+        ),
+      ) === 1
+    );
   }
 
   async removeIfDeleting(tx: Tx, id: string): Promise<boolean> {
@@ -225,7 +290,9 @@ export class ServersRepository {
   async claimDue(tx: Tx, now: Date, limit: number): Promise<Server[]> {
     const rows: ServerRow[] = await tx.query(
       `SELECT ${SERVER_COLUMNS} FROM servers WHERE status = 'running' AND billed_until <= $1
-       ORDER BY billed_until ASC LIMIT $2 FOR UPDATE SKIP LOCKED`, [now, limit]);
+       ORDER BY billed_until ASC LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [now, limit],
+    );
     return rows.map(toServer);
   }
 
@@ -235,8 +302,9 @@ export class ServersRepository {
   }
 
   async countByGameAndStatus(): Promise<Array<{ gameType: string; status: ServerStatus; count: number }>> {
-    const rows: Array<{ game_type: string; status: ServerStatus; count: number }> =
-      await this.db.query('SELECT game_type, status, count(*)::int AS count FROM servers GROUP BY game_type, status');
+    const rows: Array<{ game_type: string; status: ServerStatus; count: number }> = await this.db.query(
+      'SELECT game_type, status, count(*)::int AS count FROM servers GROUP BY game_type, status',
+    );
     return rows.map((r) => ({ gameType: r.game_type, status: r.status, count: r.count }));
   }
 }

@@ -16,8 +16,21 @@ import { ServerProvisioner, StartPlan } from './lifecycle/server-provisioner.ser
 import { allowedFrom, canApply, ServerAction } from './lifecycle/server-status';
 import { ServersRepository } from './servers.repository';
 import {
-  CreateServerInput, DeletedServerView, ListServersInput, LOG_LINE_MAX, LOG_TAIL_DEFAULT, LOG_TAIL_MAX, Server, SERVER_NAME_MAX, SERVER_NAME_PATTERN,
-  ServerActionView, ServerLogsView, SERVERS_PER_USER_MAX, ServerView, StopReason, toServerView,
+  CreateServerInput,
+  DeletedServerView,
+  ListServersInput,
+  LOG_LINE_MAX,
+  LOG_TAIL_DEFAULT,
+  LOG_TAIL_MAX,
+  Server,
+  SERVER_NAME_MAX,
+  SERVER_NAME_PATTERN,
+  ServerActionView,
+  ServerLogsView,
+  SERVERS_PER_USER_MAX,
+  ServerView,
+  StopReason,
+  toServerView,
 } from './servers.types';
 
 /**
@@ -40,8 +53,9 @@ export class ServersService {
   async create(actor: Actor, input: CreateServerInput): Promise<ServerView> {
     const name = input.name.trim();
     if (!name || name.length > SERVER_NAME_MAX || !SERVER_NAME_PATTERN.test(name)) {
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, `name must be 1-${SERVER_NAME_MAX} letters, digits, spaces, dots, dashes or underscores`,
-        [{ field: 'name', messages: ['invalid server name'] }]);
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `name must be 1-${SERVER_NAME_MAX} letters, digits, spaces, dots, dashes or underscores`, [
+        { field: 'name', messages: ['invalid server name'] },
+      ]);
     }
     const game = this.catalog.require(input.gameType);
     const start = input.start ?? true;
@@ -51,14 +65,24 @@ export class ServersService {
       if ((await this.servers.countOwned(tx, actor.userId)) >= SERVERS_PER_USER_MAX) {
         throw new DomainError(ErrorCode.LIMIT_REACHED, `You already have ${SERVERS_PER_USER_MAX} servers; delete one first`);
       }
-      const server = await this.servers.insert(tx, { ownerId: actor.userId, name, gameType: game.key, status: start ? 'creating' : 'stopped', costPerHour: game.hourlyCost });
+      const server = await this.servers.insert(tx, {
+        ownerId: actor.userId,
+        name,
+        gameType: game.key,
+        status: start ? 'creating' : 'stopped',
+        costPerHour: game.hourlyCost,
+      });
       if (!server) {
         throw new DomainError(ErrorCode.CONFLICT, `You already have a server named "${name}"`, { field: 'name' });
       }
       if (start) {
         plan = await this.beginStart(tx, server, { removeOnFailure: true });
       }
-      await this.activity.recordIn(tx, actor, { action: 'server.created', target: { type: 'server', id: server.id }, details: { name, gameType: game.key, start } });
+      await this.activity.recordIn(tx, actor, {
+        action: 'server.created',
+        target: { type: 'server', id: server.id },
+        details: { name, gameType: game.key, start },
+      });
       await this.webhooks.enqueueIn(tx, actor.userId, 'server.created', { server: toServerView((await this.servers.findIn(tx, server.id))!) });
       return server.id;
     });
@@ -87,7 +111,9 @@ export class ServersService {
    */
   async logs(actor: Actor, serverId: string, tail = LOG_TAIL_DEFAULT): Promise<ServerLogsView> {
     if (!Number.isInteger(tail) || tail < 1 || tail > LOG_TAIL_MAX) {
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, `tail must be a whole number from 1 to ${LOG_TAIL_MAX}`, [{ field: 'tail', messages: ['out of range'] }]);
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `tail must be a whole number from 1 to ${LOG_TAIL_MAX}`, [
+        { field: 'tail', messages: ['out of range'] },
+      ]);
     }
     const s = await this.owned(actor, serverId);
     const lines = s.gameserverName ? await this.provisioner.logsOf(s.gameserverName, tail) : [];
@@ -131,7 +157,12 @@ export class ServersService {
       return { s: locked, seq: next };
     });
     await this.provisioner.provision({
-      serverId: s.id, ownerId: s.ownerId, gameType: s.gameType, startSeq: seq, staleGameServer: s.gameserverName, removeOnFailure: false,
+      serverId: s.id,
+      ownerId: s.ownerId,
+      gameType: s.gameType,
+      startSeq: seq,
+      staleGameServer: s.gameserverName,
+      removeOnFailure: false,
     });
     return this.actionView(serverId, 'running');
   }
@@ -158,11 +189,24 @@ export class ServersService {
     const startSeq = s.startSeq + 1;
     const { charge, billedUntil } = chargeForStart(s.billedUntil, new Date());
     if (charge) {
-      await this.credits.spendIn(tx, s.ownerId, s.costPerHour, CreditReason.SERVER_HOUR, { reference: s.id, idempotencyKey: startKey(s.id, startSeq) });
+      await this.credits.spendIn(tx, s.ownerId, s.costPerHour, CreditReason.SERVER_HOUR, {
+        reference: s.id,
+        idempotencyKey: startKey(s.id, startSeq),
+      });
     }
-    await this.servers.beginStart(tx, s.id, { status: s.status === 'creating' ? 'creating' : 'starting', startSeq, startCharged: charge, billedUntil });
+    await this.servers.beginStart(tx, s.id, {
+      status: s.status === 'creating' ? 'creating' : 'starting',
+      startSeq,
+      startCharged: charge,
+      billedUntil,
+    });
     return {
-      serverId: s.id, ownerId: s.ownerId, gameType: s.gameType, startSeq, staleGameServer: s.gameserverName ?? null, removeOnFailure: opts.removeOnFailure,
+      serverId: s.id,
+      ownerId: s.ownerId,
+      gameType: s.gameType,
+      startSeq,
+      staleGameServer: s.gameserverName ?? null,
+      removeOnFailure: opts.removeOnFailure,
     };
   }
 
@@ -182,8 +226,11 @@ export class ServersService {
       throw notFound(serverId);
     }
     if (!canApply(action, s.status)) {
-      throw new DomainError(ErrorCode.INVALID_TRANSITION, `Cannot ${action} a server that is ${s.status}`,
-        { action, status: s.status, allowedFrom: allowedFrom(action) });
+      throw new DomainError(ErrorCode.INVALID_TRANSITION, `Cannot ${action} a server that is ${s.status}`, {
+        action,
+        status: s.status,
+        allowedFrom: allowedFrom(action),
+      });
     }
     return s;
   }

@@ -13,7 +13,11 @@ export const LOG_TAIL_DEFAULT = 100;
 export const LOG_TAIL_MAX = 500;
 export const LOG_LINE_MAX = 1000;
 
-export interface ServerPort { name: string; port: number; protocol: string }
+export interface ServerPort {
+  name: string;
+  port: number;
+  protocol: string;
+}
 
 /** A server record as the servers table holds it (ServersRepository maps the rows). */
 export interface Server {
@@ -43,8 +47,17 @@ export interface Server {
   updatedAt: Date;
 }
 
-export interface CreateServerInput { name: string; gameType: string; start?: boolean }
-export interface ListServersInput { page?: number; perPage?: number; gameType?: string; status?: ServerStatus }
+export interface CreateServerInput {
+  name: string;
+  gameType: string;
+  start?: boolean;
+}
+export interface ListServersInput {
+  page?: number;
+  perPage?: number;
+  gameType?: string;
+  status?: ServerStatus;
+}
 
 /** Why a server stopped without its owner asking. */
 export const StopReason = {
@@ -73,11 +86,11 @@ export class ServerView {
   @ApiProperty({ enum: SERVER_STATUSES, example: 'running' }) status: ServerStatus;
   @ApiPropertyOptional({ type: String, nullable: true, example: '203.0.113.10', description: 'Where players connect once running' })
   address: string | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, example: 7034, description: 'The game\'s own port (the first of `ports`)' })
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 7034, description: "The game's own port (the first of `ports`)" })
   port: number | null;
   @ApiProperty({ type: () => [ServerPortView], description: 'Every port players or tools connect to, once running' })
   ports: ServerPortView[];
-  @ApiPropertyOptional({ type: () => PlayersView, nullable: true, description: 'Players online, where the game\'s query protocol tells' })
+  @ApiPropertyOptional({ type: () => PlayersView, nullable: true, description: "Players online, where the game's query protocol tells" })
   players: PlayersView | null;
   @ApiProperty({ example: 30, description: 'GameCredits charged per started hour' }) costPerHour: number;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Paid up to this instant; the next hour is charged then' })
@@ -92,7 +105,11 @@ export class ServerView {
 export class ServerLogsView {
   @ApiProperty({ format: 'uuid' }) serverId: string;
   @ApiProperty({ enum: SERVER_STATUSES, example: 'running' }) status: ServerStatus;
-  @ApiProperty({ type: [String], example: ['[Server thread/INFO]: Done (4.2s)! For help, type "help"'], description: 'Oldest first; empty while the server has no GameServer' })
+  @ApiProperty({
+    type: [String],
+    example: ['[Server thread/INFO]: Done (4.2s)! For help, type "help"'],
+    description: 'Oldest first; empty while the server has no GameServer',
+  })
   lines: string[];
 }
 
@@ -124,22 +141,37 @@ export class GameView {
   @ApiProperty({ example: 'itzg/minecraft-server:latest' }) image: string;
   @ApiProperty({ type: [GamePortView] }) ports: GamePortView[];
   @ApiProperty({ type: GameResourcesView }) resources: GameResourcesView;
-  @ApiProperty({ example: '10Gi', description: 'Size of each server\'s world volume (kept across stops)' }) storage: string;
+  @ApiProperty({ example: '10Gi', description: "Size of each server's world volume (kept across stops)" }) storage: string;
 }
 
 export function toServerView(s: Server): ServerView {
   return {
-    id: s.id, name: s.name, gameType: s.gameType, status: s.status, address: s.address, port: s.port, ports: s.ports.map((p) => ({ ...p })),
-    players: s.playersOnline !== null && s.playersMax !== null ? { online: s.playersOnline, max: s.playersMax } : null, costPerHour: s.costPerHour,
-    billedUntil: s.billedUntil?.toISOString() ?? null, lastError: s.lastError, stopReason: s.stopReason,
-    createdAt: s.createdAt.toISOString(), updatedAt: s.updatedAt.toISOString(),
+    id: s.id,
+    name: s.name,
+    gameType: s.gameType,
+    status: s.status,
+    address: s.address,
+    port: s.port,
+    ports: s.ports.map((p) => ({ ...p })),
+    players: s.playersOnline !== null && s.playersMax !== null ? { online: s.playersOnline, max: s.playersMax } : null,
+    costPerHour: s.costPerHour,
+    billedUntil: s.billedUntil?.toISOString() ?? null,
+    lastError: s.lastError,
+    stopReason: s.stopReason,
+    createdAt: s.createdAt.toISOString(),
+    updatedAt: s.updatedAt.toISOString(),
   };
 }
 
 /** The public face of a game type: price and shape, not its environment or boot details (operators may keep tokens there). */
 export function toGameView(g: GameType): GameView {
   return {
-    key: g.key, name: g.name, hourlyCost: g.hourlyCost, image: g.image,
-    ports: g.ports.map((p) => ({ ...p })), resources: { ...g.resources }, storage: g.storage,
+    key: g.key,
+    name: g.name,
+    hourlyCost: g.hourlyCost,
+    image: g.image,
+    ports: g.ports.map((p) => ({ ...p })),
+    resources: { ...g.resources },
+    storage: g.storage,
   };
 }

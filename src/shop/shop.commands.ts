@@ -19,7 +19,11 @@ export class ShopCommands {
   }
 
   @SlashCommand({ name: 'convert', description: 'Convert WTG coins to GameCredits (1 WTG = 1,000 GC, one-way)', ...COMMAND_REACH })
-  async convertWtg(@Context() [interaction]: SlashCommandContext, @DiscordActor() actor: Actor, @Options() options: ConvertWtgOptions): Promise<void> {
+  async convertWtg(
+    @Context() [interaction]: SlashCommandContext,
+    @DiscordActor() actor: Actor,
+    @Options() options: ConvertWtgOptions,
+  ): Promise<void> {
     // The interaction id is unique per command invocation: the conversion's retry key, as Idempotency-Key is on REST.
     const done = await this.shop.convert(actor, { wtg: options.wtg, idempotencyKey: `discord:${interaction.id}` });
     const embed = successEmbed('Converted', `${formatWtg(done.wtgSpent)} → ${formatCredits(done.gcReceived)}`).addFields(
@@ -36,6 +40,7 @@ function price(cents: number, currency: string): string {
 
 function shopEmbed(shop: ShopView): EmbedBuilder {
   const lines = shop.packages.map((p) => `**${p.name}** · ${price(p.priceCents, p.currency)} · worth ${formatCredits(p.gcValue)}`);
-  return infoEmbed('🛒 Shop', lines.join('\n'))
-    .setFooter({ text: `1 WTG = ${shop.gcPerWtg.toLocaleString('en-US')} GC · convert coins with /convert` });
+  return infoEmbed('🛒 Shop', lines.join('\n')).setFooter({
+    text: `1 WTG = ${shop.gcPerWtg.toLocaleString('en-US')} GC · convert coins with /convert`,
+  });
 }

@@ -43,11 +43,18 @@ export class ShopService {
     const key = `wtg_convert:${actor.userId}:${retryKey}`;
     return this.transactions.run(async (tx) => {
       const debit = await this.wtg.spendIn(tx, actor.userId, input.wtg, WtgReason.CONVERSION, { idempotencyKey: key });
-      const credit = await this.credits.grantIn(tx, actor.userId, wtgToGc(input.wtg), WtgReason.CONVERSION,
-        { idempotencyKey: key, reference: `wtg_transaction:${debit.id}` });
+      const credit = await this.credits.grantIn(tx, actor.userId, wtgToGc(input.wtg), WtgReason.CONVERSION, {
+        idempotencyKey: key,
+        reference: `wtg_transaction:${debit.id}`,
+      });
       return {
-        wtgSpent: input.wtg, gcReceived: credit.amount, wtgBalance: debit.balanceAfter, creditsBalance: credit.balanceAfter,
-        creditTransactionId: credit.id, wtgTransactionId: debit.id, createdAt: credit.createdAt.toISOString(),
+        wtgSpent: input.wtg,
+        gcReceived: credit.amount,
+        wtgBalance: debit.balanceAfter,
+        creditsBalance: credit.balanceAfter,
+        creditTransactionId: credit.id,
+        wtgTransactionId: debit.id,
+        createdAt: credit.createdAt.toISOString(),
       };
     });
   }
@@ -65,19 +72,27 @@ export class ShopService {
       throw new DomainError(ErrorCode.USER_NOT_FOUND, `No user with Discord id ${echo(input.discordId)}`);
     }
     try {
-      const entry = await this.wtg.grant(user.id, input.coins, WtgReason.PURCHASE,
-        { idempotencyKey: `wtg_purchase:${input.reference}`, reference: input.reference });
+      const entry = await this.wtg.grant(user.id, input.coins, WtgReason.PURCHASE, {
+        idempotencyKey: `wtg_purchase:${input.reference}`,
+        reference: input.reference,
+      });
       if (!entry.replayed) {
         this.logger.log({ by: actor.userId, userId: user.id, coins: input.coins, reference: input.reference }, 'WTG coins granted');
       }
       return {
-        discordId: user.discordId, coins: entry.amount, balanceAfter: entry.balanceAfter, reference: input.reference,
-        transactionId: entry.id, replayed: entry.replayed, createdAt: entry.createdAt.toISOString(),
+        discordId: user.discordId,
+        coins: entry.amount,
+        balanceAfter: entry.balanceAfter,
+        reference: input.reference,
+        transactionId: entry.id,
+        replayed: entry.replayed,
+        createdAt: entry.createdAt.toISOString(),
       };
     } catch (err) {
       if (err instanceof DomainError && err.code === ErrorCode.IDEMPOTENCY_MISMATCH) {
-        throw new DomainError(ErrorCode.IDEMPOTENCY_MISMATCH,
-          `Reference ${input.reference} was already granted with another user or amount`, { reference: input.reference });
+        throw new DomainError(ErrorCode.IDEMPOTENCY_MISMATCH, `Reference ${input.reference} was already granted with another user or amount`, {
+          reference: input.reference,
+        });
       }
       throw err;
     }

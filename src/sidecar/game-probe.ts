@@ -13,19 +13,31 @@ export interface GameProbe {
   check(): Promise<ProbeResult>;
 }
 
-interface ProbeTarget { host: string; port: number; timeoutMs: number }
+interface ProbeTarget {
+  host: string;
+  port: number;
+  timeoutMs: number;
+}
 
 /** A game with a query protocol: asked through gamedig, which also reports players online / max. */
 export class QueryProbe implements GameProbe {
-  constructor(private readonly type: string, private readonly target: ProbeTarget) {}
+  constructor(
+    private readonly type: string,
+    private readonly target: ProbeTarget,
+  ) {}
 
   async check(): Promise<ProbeResult> {
     const { GameDig } = loadGameDig();
     try {
       const state = await GameDig.query({
-        type: this.type, host: this.target.host, port: this.target.port,
+        type: this.type,
+        host: this.target.host,
+        port: this.target.port,
         // Ask exactly the given port once: a readiness check wants a fast, certain answer, not port guessing.
-        givenPortOnly: true, maxRetries: 0, socketTimeout: this.target.timeoutMs, attemptTimeout: this.target.timeoutMs,
+        givenPortOnly: true,
+        maxRetries: 0,
+        socketTimeout: this.target.timeoutMs,
+        attemptTimeout: this.target.timeoutMs,
       });
       const online = Number(state.numplayers ?? state.players?.length ?? 0);
       const max = Number(state.maxplayers ?? 0);
@@ -44,7 +56,10 @@ export class TcpProbe implements GameProbe {
     const { host, port, timeoutMs } = this.target;
     return new Promise((resolve) => {
       const socket = connect({ host, port });
-      const done = (result: ProbeResult) => { socket.destroy(); resolve(result); };
+      const done = (result: ProbeResult) => {
+        socket.destroy();
+        resolve(result);
+      };
       socket.setTimeout(timeoutMs, () => done({ ok: false, reason: `TCP port ${port}: no answer within ${timeoutMs} ms` }));
       socket.once('connect', () => done({ ok: true }));
       socket.once('error', (err: NodeJS.ErrnoException) => done({ ok: false, reason: `TCP port ${port}: ${err.code ?? err.message}` }));
@@ -58,13 +73,19 @@ export class TcpProbe implements GameProbe {
  * (local address `IP:PORT`, port in hex, see proc(5)).
  */
 export class UdpBoundProbe implements GameProbe {
-  constructor(private readonly target: ProbeTarget, private readonly procNet = '/proc/net') {}
+  constructor(
+    private readonly target: ProbeTarget,
+    private readonly procNet = '/proc/net',
+  ) {}
 
   async check(): Promise<ProbeResult> {
     const hexPort = this.target.port.toString(16).toUpperCase().padStart(4, '0');
     for (const table of ['udp', 'udp6']) {
       const text = await readFile(`${this.procNet}/${table}`, 'utf8').catch(() => '');
-      const bound = text.split('\n').slice(1).some((line) => line.trim().split(/\s+/)[1]?.endsWith(`:${hexPort}`));
+      const bound = text
+        .split('\n')
+        .slice(1)
+        .some((line) => line.trim().split(/\s+/)[1]?.endsWith(`:${hexPort}`));
       if (bound) {
         return { ok: true };
       }
@@ -84,8 +105,14 @@ export function probeFor(check: string, target: ProbeTarget): GameProbe {
   }
 }
 
-interface GameDigState { numplayers?: number; maxplayers?: number; players?: unknown[] }
-interface GameDigModule { GameDig: { query(options: Record<string, unknown>): Promise<GameDigState> } }
+interface GameDigState {
+  numplayers?: number;
+  maxplayers?: number;
+  players?: unknown[];
+}
+interface GameDigModule {
+  GameDig: { query(options: Record<string, unknown>): Promise<GameDigState> };
+}
 
 /** gamedig ships CommonJS beside its ESM build; loaded on first use so the API process never pays for it. */
 function loadGameDig(): GameDigModule {

@@ -20,7 +20,8 @@ export class UserBalancesRepository {
     // TypeORM answers an UPDATE with [rows, affected].
     const [rows]: [Array<{ balance: string }>, number] = await tx.query(
       `UPDATE users SET ${col} = ${col} + $2, updated_at = now() WHERE id = $1 AND ${col} + $2 >= 0 RETURNING ${col} AS balance`,
-      [userId, delta]);
+      [userId, delta],
+    );
     return rows[0] ? Number(rows[0].balance) : null;
   }
 
@@ -39,7 +40,9 @@ export class UserBalancesRepository {
     const [rows]: [Array<{ last_daily_at: Date; tier: Tier }>, number] = await tx.query(
       `UPDATE users SET last_daily_at = now(), updated_at = now()
        WHERE id = $1 AND (last_daily_at IS NULL OR last_daily_at <= now() - make_interval(hours => $2))
-       RETURNING last_daily_at, tier`, [userId, windowHours]);
+       RETURNING last_daily_at, tier`,
+      [userId, windowHours],
+    );
     return rows[0] ? { claimedAt: rows[0].last_daily_at, tier: rows[0].tier } : null;
   }
 
@@ -48,7 +51,9 @@ export class UserBalancesRepository {
     const rows: Array<{ next_at: Date; retry: number }> = await tx.query(
       `SELECT last_daily_at + make_interval(hours => $2) AS next_at,
          GREATEST(1, ceil(extract(epoch FROM last_daily_at + make_interval(hours => $2) - clock_timestamp())))::int AS retry
-       FROM users WHERE id = $1 AND last_daily_at IS NOT NULL`, [userId, windowHours]);
+       FROM users WHERE id = $1 AND last_daily_at IS NOT NULL`,
+      [userId, windowHours],
+    );
     return rows[0] ? { nextClaimAt: rows[0].next_at, retryAfterSeconds: rows[0].retry } : null;
   }
 }

@@ -9,7 +9,12 @@ import { Board, BoardKey, Checkpoint, RankedUser } from './user-rankings.types';
  */
 const COLUMN: Record<Board, string> = { credits: 'credits', servers: 'server_count' };
 
-interface KeyRow { value: string; created_at: string; micros: string; id: string }
+interface KeyRow {
+  value: string;
+  created_at: string;
+  micros: string;
+  id: string;
+}
 
 const KEY_COLUMNS = (col: string) => `${col}::text AS value, created_at::text AS created_at,
   (extract(epoch FROM created_at) * 1000000)::bigint::text AS micros, id`;
@@ -25,7 +30,9 @@ export class UserRankingsRepository {
   async top(board: Board, limit: number): Promise<RankedUser[]> {
     const col = COLUMN[board];
     const rows: Array<{ discord_id: string; username: string; value: string }> = await this.db.query(
-      `SELECT discord_id, username, ${col}::text AS value FROM users ORDER BY ${col} DESC, created_at ASC, id ASC LIMIT $1`, [limit]);
+      `SELECT discord_id, username, ${col}::text AS value FROM users ORDER BY ${col} DESC, created_at ASC, id ASC LIMIT $1`,
+      [limit],
+    );
     return rows.map((r) => ({ discordId: r.discord_id, username: r.username, value: Number(r.value) }));
   }
 
@@ -41,7 +48,9 @@ export class UserRankingsRepository {
     const rows: Array<KeyRow & { position: string }> = await this.db.query(
       `SELECT s.position::text AS position, ${KEY_COLUMNS('s.v')} FROM (
          SELECT ${col} AS v, created_at, id, row_number() OVER (ORDER BY ${col} DESC, created_at, id) AS position FROM users
-       ) s WHERE s.position % $1 = 0 ORDER BY s.position`, [every]);
+       ) s WHERE s.position % $1 = 0 ORDER BY s.position`,
+      [every],
+    );
     return rows.map((r) => ({ position: Number(r.position), key: toKey(r) }));
   }
 

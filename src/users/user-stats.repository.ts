@@ -28,16 +28,17 @@ export class UserStatsRepository {
 
   /** A single increment, so concurrent commands never lose one. */
   async recordCommand(userId: string): Promise<void> {
-    await this.db.query(
-      `UPDATE user_stats SET commands_used = commands_used + 1, last_active_at = now(), updated_at = now() WHERE user_id = $1`,
-      [userId]);
+    await this.db.query(`UPDATE user_stats SET commands_used = commands_used + 1, last_active_at = now(), updated_at = now() WHERE user_id = $1`, [
+      userId,
+    ]);
   }
 
   async countAdConversionIn(tx: Tx, userId: string): Promise<void> {
     await tx.query(
       `INSERT INTO user_stats (user_id, ad_conversions, last_active_at) VALUES ($1, 1, now())
        ON CONFLICT (user_id) DO UPDATE SET ad_conversions = user_stats.ad_conversions + 1, last_active_at = now(), updated_at = now()`,
-      [userId]);
+      [userId],
+    );
   }
 
   /**
@@ -49,7 +50,8 @@ export class UserStatsRepository {
       `INSERT INTO user_stats (user_id, credits_earned, credits_spent, last_ledger_at) VALUES ($1, $2, GREATEST($3, 0), now())
        ON CONFLICT (user_id) DO UPDATE SET credits_earned = user_stats.credits_earned + $2,
          credits_spent = GREATEST(user_stats.credits_spent + $3, 0), last_ledger_at = now(), updated_at = now()`,
-      [userId, earned, spent]);
+      [userId, earned, spent],
+    );
   }
 
   /**
@@ -64,7 +66,8 @@ export class UserStatsRepository {
        GROUP BY u.id ORDER BY u.id
        ON CONFLICT (user_id) DO UPDATE
          SET last_key_use_at = GREATEST(user_stats.last_key_use_at, EXCLUDED.last_key_use_at), updated_at = now()`,
-      [userIds, times]);
+      [userIds, times],
+    );
   }
 
   /** Null for an unknown user; a user without a stats row reads as zeros. */
@@ -74,12 +77,20 @@ export class UserStatsRepository {
          COALESCE(s.credits_spent, 0)::text AS credits_spent, COALESCE(s.ad_conversions, 0) AS ad_conversions,
          COALESCE(s.commands_used, 0) AS commands_used,
          GREATEST(s.last_active_at, s.last_key_use_at, s.last_ledger_at) AS last_active_at
-       FROM users u LEFT JOIN user_stats s ON s.user_id = u.id WHERE u.id = $1`, [userId]);
+       FROM users u LEFT JOIN user_stats s ON s.user_id = u.id WHERE u.id = $1`,
+      [userId],
+    );
     const s = rows[0];
-    return s ? {
-      serversCreated: s.servers_created, creditsEarned: Number(s.credits_earned), creditsSpent: Number(s.credits_spent),
-      adConversions: s.ad_conversions, commandsUsed: s.commands_used, lastActiveAt: s.last_active_at,
-    } : null;
+    return s
+      ? {
+          serversCreated: s.servers_created,
+          creditsEarned: Number(s.credits_earned),
+          creditsSpent: Number(s.credits_spent),
+          adConversions: s.ad_conversions,
+          commandsUsed: s.commands_used,
+          lastActiveAt: s.last_active_at,
+        }
+      : null;
   }
 
   /**
@@ -89,7 +100,9 @@ export class UserStatsRepository {
    */
   async countActiveSince(hours: number): Promise<number> {
     const rows: Array<{ n: number }> = await this.db.query(
-      'SELECT count(*)::int AS n FROM user_stats WHERE last_active_at > now() - make_interval(hours => $1)', [hours]);
+      'SELECT count(*)::int AS n FROM user_stats WHERE last_active_at > now() - make_interval(hours => $1)',
+      [hours],
+    );
     return rows[0]?.n ?? 0;
   }
 }

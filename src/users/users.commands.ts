@@ -19,13 +19,26 @@ export class UsersCommands {
     await interaction.reply({ embeds: [balanceEmbed(profile)], flags: MessageFlags.Ephemeral });
   }
 
-  @SlashCommand({ name: 'notifications', description: 'Turn direct messages about your servers (ready, stopped, failed) on or off', ...COMMAND_REACH })
-  async setNotifications(@Context() [interaction]: SlashCommandContext, @DiscordActor() actor: Actor, @Options() options: NotificationsOptions): Promise<void> {
+  @SlashCommand({
+    name: 'notifications',
+    description: 'Turn direct messages about your servers (ready, stopped, failed) on or off',
+    ...COMMAND_REACH,
+  })
+  async setNotifications(
+    @Context() [interaction]: SlashCommandContext,
+    @DiscordActor() actor: Actor,
+    @Options() options: NotificationsOptions,
+  ): Promise<void> {
     const { directMessages } = await this.users.setDirectMessages(actor, options.directMessages);
     await interaction.reply({
-      embeds: [successEmbed('🔔 Notifications', directMessages
-        ? 'You will get a direct message when a server of yours is ready, stopped by agis, or fails.'
-        : 'No more direct messages about your servers. The events stay on GET /api/v1/events and your webhooks.')],
+      embeds: [
+        successEmbed(
+          '🔔 Notifications',
+          directMessages
+            ? 'You will get a direct message when a server of yours is ready, stopped by agis, or fails.'
+            : 'No more direct messages about your servers. The events stay on GET /api/v1/events and your webhooks.',
+        ),
+      ],
       flags: MessageFlags.Ephemeral,
     });
   }
@@ -38,11 +51,13 @@ export class UsersCommands {
 }
 
 function balanceEmbed(p: ProfileView): EmbedBuilder {
-  return infoEmbed('💰 Your balance').addFields(
-    { name: 'GameCredits', value: formatCredits(p.credits), inline: true },
-    { name: 'WTG coins', value: formatWtg(p.wtgCoins), inline: true },
-    { name: 'Tier', value: p.tier, inline: true },
-  ).setFooter({ text: '1 WTG = 1,000 GC' });
+  return infoEmbed('💰 Your balance')
+    .addFields(
+      { name: 'GameCredits', value: formatCredits(p.credits), inline: true },
+      { name: 'WTG coins', value: formatWtg(p.wtgCoins), inline: true },
+      { name: 'Tier', value: p.tier, inline: true },
+    )
+    .setFooter({ text: '1 WTG = 1,000 GC' });
 }
 
 function statsEmbed(s: StatsView): EmbedBuilder {

@@ -18,8 +18,14 @@ interface UserRow {
 const COLUMNS = 'id, discord_id, username, credits, wtg_coins, tier, created_at, updated_at';
 
 const toUser = (r: UserRow): UserRecord => ({
-  id: r.id, discordId: r.discord_id, username: r.username, credits: Number(r.credits), wtgCoins: Number(r.wtg_coins),
-  tier: r.tier, createdAt: r.created_at, updatedAt: r.updated_at,
+  id: r.id,
+  discordId: r.discord_id,
+  username: r.username,
+  credits: Number(r.credits),
+  wtgCoins: Number(r.wtg_coins),
+  tier: r.tier,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
 });
 
 /** The users table as identities: who a user is, how to reach them. Balances: UserBalancesRepository. */
@@ -36,7 +42,9 @@ export class UsersRepository {
       `INSERT INTO users (discord_id, username) VALUES ($1, $2)
        ON CONFLICT (discord_id) DO UPDATE SET username = EXCLUDED.username, updated_at = now()
          WHERE users.username IS DISTINCT FROM EXCLUDED.username
-       RETURNING id`, [discordId, username]);
+       RETURNING id`,
+      [discordId, username],
+    );
     return rows[0]?.id ?? null;
   }
 
@@ -74,7 +82,9 @@ export class UsersRepository {
 
   async contactsOf(userIds: readonly string[]): Promise<Map<string, UserContact>> {
     const rows: Array<{ id: string; discord_id: string; notify_dm: boolean }> = await this.db.query(
-      'SELECT id, discord_id, notify_dm FROM users WHERE id = ANY($1::uuid[])', [userIds]);
+      'SELECT id, discord_id, notify_dm FROM users WHERE id = ANY($1::uuid[])',
+      [userIds],
+    );
     return new Map(rows.map((r) => [r.id, { discordId: r.discord_id, directMessages: r.notify_dm }]));
   }
 }

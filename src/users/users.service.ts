@@ -59,7 +59,14 @@ export class UsersService {
 
   async getProfile(actor: Actor): Promise<ProfileView> {
     const u = await this.findById(actor.userId);
-    return { discordId: u.discordId, username: u.username, credits: u.credits, wtgCoins: u.wtgCoins, tier: u.tier, createdAt: u.createdAt.toISOString() };
+    return {
+      discordId: u.discordId,
+      username: u.username,
+      credits: u.credits,
+      wtgCoins: u.wtgCoins,
+      tier: u.tier,
+      createdAt: u.createdAt.toISOString(),
+    };
   }
 
   /** Turns the bot's direct messages about the actor's servers on or off; returns the new setting. */
@@ -94,7 +101,10 @@ export class UsersService {
   /** API key uses, with the times written to the keys' last_used_at (they count as activity in the stats). */
   async recordKeyUses(uses: ReadonlyArray<{ userId: string; at: Date }>): Promise<void> {
     if (uses.length > 0) {
-      await this.stats.recordKeyUses(uses.map((u) => u.userId), uses.map((u) => u.at));
+      await this.stats.recordKeyUses(
+        uses.map((u) => u.userId),
+        uses.map((u) => u.at),
+      );
     }
   }
 

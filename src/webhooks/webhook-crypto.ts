@@ -16,7 +16,10 @@ export function deriveSecretKey(material: string): Buffer {
 }
 
 /** The key that seals new secrets, and during a rotation the one that sealed older ones. */
-export interface SecretKeyring { current: Buffer; previous?: Buffer }
+export interface SecretKeyring {
+  current: Buffer;
+  previous?: Buffer;
+}
 
 export function mintWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`;
@@ -66,8 +69,14 @@ export function signDelivery(secret: string, timestamp: number, body: string): s
  * What a receiver does (and what our tests do): recompute the signature over the exact body and compare in
  * constant time; refuse timestamps older than `toleranceSeconds` so a captured delivery cannot be replayed later.
  */
-export function verifyDelivery(secret: string, timestamp: string | undefined, body: string, signature: string | undefined,
-  toleranceSeconds = 300, nowMs = Date.now()): boolean {
+export function verifyDelivery(
+  secret: string,
+  timestamp: string | undefined,
+  body: string,
+  signature: string | undefined,
+  toleranceSeconds = 300,
+  nowMs = Date.now(),
+): boolean {
   if (!timestamp || !/^\d{1,12}$/.test(timestamp) || !signature || !/^sha256=[0-9a-f]{64}$/.test(signature)) {
     return false;
   }

@@ -74,18 +74,28 @@ export class WebhookDispatcher implements BackgroundJob {
     try {
       secret = await this.webhooks.secretOf(claim.webhookId, claim.secretCiphertext);
     } catch {
-      return { statusCode: null, error: 'cannot decrypt the webhook secret (was WEBHOOK_SECRET_KEY changed without WEBHOOK_SECRET_KEY_PREVIOUS?)', durationMs: 0 };
+      return {
+        statusCode: null,
+        error: 'cannot decrypt the webhook secret (was WEBHOOK_SECRET_KEY changed without WEBHOOK_SECRET_KEY_PREVIOUS?)',
+        durationMs: 0,
+      };
     }
     const body = deliveryBody(claim.format, { id: claim.id, event: claim.event, createdAt: claim.createdAt, payload: claim.payload });
     const timestamp = Math.floor(Date.now() / 1000);
-    return postDelivery(new URL(claim.url), body, {
-      'content-type': 'application/json',
-      'user-agent': 'agis-webhooks/1',
-      'x-agis-event': claim.event,
-      'x-agis-delivery': claim.id,
-      'x-agis-timestamp': String(timestamp),
-      'x-agis-signature': signDelivery(secret, timestamp, body),
-    }, this.webhooks.policy, this.config.WEBHOOKS_TIMEOUT_MS);
+    return postDelivery(
+      new URL(claim.url),
+      body,
+      {
+        'content-type': 'application/json',
+        'user-agent': 'agis-webhooks/1',
+        'x-agis-event': claim.event,
+        'x-agis-delivery': claim.id,
+        'x-agis-timestamp': String(timestamp),
+        'x-agis-signature': signDelivery(secret, timestamp, body),
+      },
+      this.webhooks.policy,
+      this.config.WEBHOOKS_TIMEOUT_MS,
+    );
   }
 
   private async record(claim: ClaimedDelivery, outcome: AttemptOutcome): Promise<void> {

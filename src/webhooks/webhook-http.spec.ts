@@ -4,12 +4,21 @@ import { targetPolicy } from './webhook-target';
 
 describe('postDelivery', () => {
   let receiver: WebhookReceiver;
-  beforeAll(async () => { receiver = await WebhookReceiver.start(); });
-  afterAll(async () => { await receiver.close(); });
+  beforeAll(async () => {
+    receiver = await WebhookReceiver.start();
+  });
+  afterAll(async () => {
+    await receiver.close();
+  });
 
   it('posts the body with the headers and reports the status', async () => {
-    const result = await postDelivery(new URL(receiver.url('/ok')), '{"x":1}', { 'content-type': 'application/json', 'x-agis-event': 'e' },
-      targetPolicy(true, []), 2000);
+    const result = await postDelivery(
+      new URL(receiver.url('/ok')),
+      '{"x":1}',
+      { 'content-type': 'application/json', 'x-agis-event': 'e' },
+      targetPolicy(true, []),
+      2000,
+    );
     expect(result).toEqual({ statusCode: 200, error: null, durationMs: expect.any(Number) });
     expect(receiver.on('/ok')[0]).toEqual(expect.objectContaining({ body: '{"x":1}', headers: expect.objectContaining({ 'x-agis-event': 'e' }) }));
   });

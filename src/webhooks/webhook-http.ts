@@ -4,7 +4,11 @@ import { type LookupAddress } from 'node:dns';
 import * as ipaddr from 'ipaddr.js';
 import { hostOf, isAddressAllowed, resolveAllowed, type TargetPolicy } from './webhook-target';
 
-export interface PostResult { statusCode: number | null; error: string | null; durationMs: number }
+export interface PostResult {
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+}
 
 const ERROR_MAX = 500;
 /** Only this much of a receiver's answer is read; the rest is dropped. */
@@ -19,8 +23,11 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | Look
  */
 export function postDelivery(url: URL, body: string, headers: Record<string, string>, policy: TargetPolicy, timeoutMs: number): Promise<PostResult> {
   const started = Date.now();
-  const done = (statusCode: number | null, error: string | null): PostResult =>
-    ({ statusCode, error: error && error.slice(0, ERROR_MAX), durationMs: Date.now() - started });
+  const done = (statusCode: number | null, error: string | null): PostResult => ({
+    statusCode,
+    error: error && error.slice(0, ERROR_MAX),
+    durationMs: Date.now() - started,
+  });
   const host = hostOf(url);
   if (ipaddr.isValid(host) && !isAddressAllowed(host, policy)) {
     return Promise.resolve(done(null, `refused: ${host} is a private, loopback, link-local or reserved address`));
@@ -41,25 +48,29 @@ export function postDelivery(url: URL, body: string, headers: Record<string, str
         resolve(result);
       }
     };
-    const req = client.request(url, {
-      method: 'POST',
-      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-      lookup: lookup,
-      agent: false,
-    }, (res) => {
-      let read = 0;
-      res.on('data', (chunk: Buffer) => {
-        read += chunk.length;
-        if (read > RESPONSE_READ_MAX) {
-          res.destroy();
-        }
-      });
-      const status = res.statusCode ?? 0;
-      const outcome = () => finish(done(status, status >= 200 && status < 300 ? null : `HTTP ${status}`));
-      res.on('end', outcome);
-      res.on('close', outcome);
-      res.on('error', outcome);
-    });
+    const req = client.request(
+      url,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        lookup: lookup,
+        agent: false,
+      },
+      (res) => {
+        let read = 0;
+        res.on('data', (chunk: Buffer) => {
+          read += chunk.length;
+          if (read > RESPONSE_READ_MAX) {
+            res.destroy();
+          }
+        });
+        const status = res.statusCode ?? 0;
+        const outcome = () => finish(done(status, status >= 200 && status < 300 ? null : `HTTP ${status}`));
+        res.on('end', outcome);
+        res.on('close', outcome);
+        res.on('error', outcome);
+      },
+    );
     const timer = setTimeout(() => {
       req.destroy(new Error(`timed out after ${timeoutMs} ms`));
     }, timeoutMs);

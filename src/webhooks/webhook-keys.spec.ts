@@ -27,10 +27,14 @@ describe('webhook key material', () => {
 
   it('uses WEBHOOK_SECRET_KEY and WEBHOOK_SECRET_KEY_PREVIOUS when set, without touching the data dir', () => {
     const dataDir = join(dir, 'configured');
-    const ring = loadWebhookKeyring(loadConfig({ DATA_DIR: dataDir, WEBHOOK_SECRET_KEY: 'c'.repeat(32), WEBHOOK_SECRET_KEY_PREVIOUS: 'p'.repeat(32) }));
+    const ring = loadWebhookKeyring(
+      loadConfig({ DATA_DIR: dataDir, WEBHOOK_SECRET_KEY: 'c'.repeat(32), WEBHOOK_SECRET_KEY_PREVIOUS: 'p'.repeat(32) }),
+    );
     expect(ring.previous).toBeDefined();
     expect(() => statSync(webhookKeyFile(dataDir))).toThrow();
-    const fileKey = loadWebhookKeyring(loadConfig({ DATA_DIR: join(dir, 'file'), WEBHOOK_SECRET_KEY_PREVIOUS: readOrCreateKeyFile(webhookKeyFile(join(dir, 'file'))) }));
+    const fileKey = loadWebhookKeyring(
+      loadConfig({ DATA_DIR: join(dir, 'file'), WEBHOOK_SECRET_KEY_PREVIOUS: readOrCreateKeyFile(webhookKeyFile(join(dir, 'file'))) }),
+    );
     expect(fileKey.current).toEqual(fileKey.previous); // the file key copied into a setting is the same key
   });
 

@@ -1,6 +1,11 @@
 import { type DeliveryEvent, type WebhookFormat } from './webhooks.types';
 
-export interface OutgoingDelivery { id: string; event: DeliveryEvent; createdAt: Date; payload: Record<string, unknown> }
+export interface OutgoingDelivery {
+  id: string;
+  event: DeliveryEvent;
+  createdAt: Date;
+  payload: Record<string, unknown>;
+}
 
 const TITLES: Record<DeliveryEvent, string> = {
   'server.created': 'Server created',
@@ -20,21 +25,26 @@ const FIELDS_MAX = 25;
 
 /** The exact bytes POSTed (and signed) for a delivery in the webhook's format. */
 export function deliveryBody(format: WebhookFormat, d: OutgoingDelivery): string {
-  return format === 'discord' ? JSON.stringify(discordBody(d)) : JSON.stringify({ id: d.id, event: d.event, createdAt: d.createdAt.toISOString(), data: d.payload });
+  return format === 'discord'
+    ? JSON.stringify(discordBody(d))
+    : JSON.stringify({ id: d.id, event: d.event, createdAt: d.createdAt.toISOString(), data: d.payload });
 }
 
 function discordBody(d: OutgoingDelivery): { content: string; embeds: unknown[]; allowed_mentions: { parse: never[] } } {
-  const fields = Object.entries(flatten(d.payload)).slice(0, FIELDS_MAX)
+  const fields = Object.entries(flatten(d.payload))
+    .slice(0, FIELDS_MAX)
     .map(([name, value]) => ({ name: name.slice(0, 256), value: value.slice(0, 1024) || '—', inline: value.length <= 40 }));
   return {
     content: `**${TITLES[d.event] ?? d.event}** (\`${d.event}\`)`,
-    embeds: [{
-      title: TITLES[d.event] ?? d.event,
-      color: BAD.has(d.event) ? COLORS.bad : d.event === 'webhook.test' ? COLORS.info : COLORS.ok,
-      fields,
-      footer: { text: `agis · delivery ${d.id}` },
-      timestamp: d.createdAt.toISOString(),
-    }],
+    embeds: [
+      {
+        title: TITLES[d.event] ?? d.event,
+        color: BAD.has(d.event) ? COLORS.bad : d.event === 'webhook.test' ? COLORS.info : COLORS.ok,
+        fields,
+        footer: { text: `agis · delivery ${d.id}` },
+        timestamp: d.createdAt.toISOString(),
+      },
+    ],
     // Payload text comes from users (server names): never let it ping anyone.
     allowed_mentions: { parse: [] },
   };

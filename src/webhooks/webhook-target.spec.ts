@@ -5,8 +5,26 @@ const strict = targetPolicy(false, []);
 
 describe('webhook target policy', () => {
   it.each([
-    '127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.0.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '255.255.255.255', '224.0.0.1', '192.0.2.1',
-    '::1', '::', 'fc00::1', 'fd12:3456::1', 'fe80::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '64:ff9b::a00:1', '2002:a00:1::1', 'not-an-ip',
+    '127.0.0.1',
+    '10.1.2.3',
+    '172.16.0.1',
+    '192.168.0.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '255.255.255.255',
+    '224.0.0.1',
+    '192.0.2.1',
+    '::1',
+    '::',
+    'fc00::1',
+    'fd12:3456::1',
+    'fe80::1',
+    '::ffff:127.0.0.1',
+    '::ffff:10.0.0.1',
+    '64:ff9b::a00:1',
+    '2002:a00:1::1',
+    'not-an-ip',
   ])('refuses %s by default', (address) => {
     expect(isAddressAllowed(address, strict)).toBe(false);
   });
@@ -27,9 +45,18 @@ describe('webhook target policy', () => {
   });
 
   it('refuses a name when any of its addresses is private (one public record is not enough)', async () => {
-    const lookup = (answer: LookupAddress[]) => (_h: string, _o: { all: true }, cb: (e: NodeJS.ErrnoException | null, a: LookupAddress[]) => void) => cb(null, answer);
-    await expect(resolveAllowed('mixed.example', strict, lookup([{ address: '8.8.8.8', family: 4 }, { address: '10.0.0.1', family: 4 }])))
-      .rejects.toThrow(/10\.0\.0\.1/);
+    const lookup = (answer: LookupAddress[]) => (_h: string, _o: { all: true }, cb: (e: NodeJS.ErrnoException | null, a: LookupAddress[]) => void) =>
+      cb(null, answer);
+    await expect(
+      resolveAllowed(
+        'mixed.example',
+        strict,
+        lookup([
+          { address: '8.8.8.8', family: 4 },
+          { address: '10.0.0.1', family: 4 },
+        ]),
+      ),
+    ).rejects.toThrow(/10\.0\.0\.1/);
     await expect(resolveAllowed('public.example', strict, lookup([{ address: '8.8.8.8', family: 4 }]))).resolves.toHaveLength(1);
     const failing = (_h: string, _o: { all: true }, cb: (e: NodeJS.ErrnoException | null, a: LookupAddress[]) => void) =>
       cb(Object.assign(new Error('nope'), { code: 'ENOTFOUND' }), []);
@@ -37,8 +64,11 @@ describe('webhook target policy', () => {
   });
 
   it.each([
-    ['ftp://example.com/x', /https or http/], ['http://u:p@example.com/', /credentials/], ['/relative', /absolute/],
-    [`https://example.com/${'a'.repeat(2100)}`, /at most 2048/], ['http://[::1]:8080/x', /resolves to ::1/],
+    ['ftp://example.com/x', /https or http/],
+    ['http://u:p@example.com/', /credentials/],
+    ['/relative', /absolute/],
+    [`https://example.com/${'a'.repeat(2100)}`, /at most 2048/],
+    ['http://[::1]:8080/x', /resolves to ::1/],
   ])('refuses the URL %s at registration', async (url, message) => {
     await expect(assertTargetAllowed(url, strict)).rejects.toThrow(message);
   });

@@ -74,10 +74,11 @@ type Lookup = (host: string, opts: { all: true }, cb: (err: NodeJS.ErrnoExceptio
 export async function resolveAllowed(host: string, policy: TargetPolicy, lookup: Lookup = dnsLookup): Promise<LookupAddress[]> {
   const addresses: LookupAddress[] = ipaddr.isValid(host)
     ? [{ address: host, family: ipaddr.parse(host).kind() === 'ipv6' ? 6 : 4 }]
-    : await new Promise((resolve, reject) => lookup(host, { all: true }, (err, list) => (err ? reject(err) : resolve(list))))
-      .catch((err: NodeJS.ErrnoException) => {
-        throw new TargetRefused(`cannot resolve ${host} (${err.code ?? err.message})`);
-      }) as LookupAddress[];
+    : ((await new Promise((resolve, reject) => lookup(host, { all: true }, (err, list) => (err ? reject(err) : resolve(list)))).catch(
+        (err: NodeJS.ErrnoException) => {
+          throw new TargetRefused(`cannot resolve ${host} (${err.code ?? err.message})`);
+        },
+      )) as LookupAddress[]);
   if (addresses.length === 0) {
     throw new TargetRefused(`cannot resolve ${host}`);
   }

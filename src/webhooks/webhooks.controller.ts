@@ -10,9 +10,10 @@ import { CreateWebhookDto } from './dto/create-webhook.dto';
 import { WebhooksService } from './webhooks.service';
 import { CreatedWebhookView, DeliveryView, WebhookView } from './webhooks.types';
 
-const SIGNING = 'Each delivery is a POST with X-Agis-Event, X-Agis-Delivery (its id), X-Agis-Timestamp (unix seconds) and '
-  + 'X-Agis-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>" with the webhook secret>. Non-2xx answers and timeouts '
-  + 'are retried with exponential backoff for up to 24 h; repeated failures disable the webhook.';
+const SIGNING =
+  'Each delivery is a POST with X-Agis-Event, X-Agis-Delivery (its id), X-Agis-Timestamp (unix seconds) and ' +
+  'X-Agis-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>" with the webhook secret>. Non-2xx answers and timeouts ' +
+  'are retried with exponential backoff for up to 24 h; repeated failures disable the webhook.';
 
 @ApiTags('webhooks')
 @Controller('webhooks')

@@ -15,8 +15,19 @@ import { loadWebhookKeyring } from './webhook-keys';
 import { assertTargetAllowed, targetPolicy, TargetPolicy } from './webhook-target';
 import { WebhooksRepository } from './webhooks.repository';
 import {
-  AttemptRecord, CreatedWebhookView, CreateWebhookInput, DeliveryRecord, DeliveryView, TEST_EVENT, WEBHOOK_EVENTS, WEBHOOK_FORMATS,
-  WebhookEvent, WebhookFormat, WebhookRecord, WEBHOOKS_PER_USER_MAX, WebhookView,
+  AttemptRecord,
+  CreatedWebhookView,
+  CreateWebhookInput,
+  DeliveryRecord,
+  DeliveryView,
+  TEST_EVENT,
+  WEBHOOK_EVENTS,
+  WEBHOOK_FORMATS,
+  WebhookEvent,
+  WebhookFormat,
+  WebhookRecord,
+  WEBHOOKS_PER_USER_MAX,
+  WebhookView,
 } from './webhooks.types';
 
 /**
@@ -43,7 +54,9 @@ export class WebhooksService implements OnApplicationBootstrap {
   /** During a key rotation, a serving process re-seals every secret the previous key sealed. */
   async onApplicationBootstrap(): Promise<void> {
     if (this.keys.previous && this.config.AGIS_ROLES.length > 0) {
-      await this.resealWithCurrentKey().catch((err: unknown) => this.logger.error({ err }, 'Could not re-seal webhook secrets with WEBHOOK_SECRET_KEY'));
+      await this.resealWithCurrentKey().catch((err: unknown) =>
+        this.logger.error({ err }, 'Could not re-seal webhook secrets with WEBHOOK_SECRET_KEY'),
+      );
     }
   }
 
@@ -60,7 +73,9 @@ export class WebhooksService implements OnApplicationBootstrap {
     const events = [...new Set(input.events)];
     const unknown = events.filter((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e));
     if (events.length === 0 || unknown.length) {
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, `events must be among: ${WEBHOOK_EVENTS.join(', ')}`, [{ field: 'events', messages: ['unknown event'] }]);
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `events must be among: ${WEBHOOK_EVENTS.join(', ')}`, [
+        { field: 'events', messages: ['unknown event'] },
+      ]);
     }
     const format: WebhookFormat = input.format ?? 'json';
     if (!WEBHOOK_FORMATS.includes(format)) {
@@ -75,7 +90,12 @@ export class WebhooksService implements OnApplicationBootstrap {
       }
       const id = randomUUID();
       const saved = await this.repo.insert(tx, {
-        id, userId: actor.userId, url: url.toString(), events, format, secretCiphertext: sealSecret(this.keys.current, secret, id),
+        id,
+        userId: actor.userId,
+        url: url.toString(),
+        events,
+        format,
+        secretCiphertext: sealSecret(this.keys.current, secret, id),
       });
       await this.activity.recordIn(tx, actor, { action: 'webhook.created', target: { type: 'webhook', id }, details: { url: saved.url, events } });
       return saved;
@@ -106,8 +126,9 @@ export class WebhooksService implements OnApplicationBootstrap {
     if (!hook.enabled) {
       throw new DomainError(ErrorCode.CONFLICT, 'This webhook is disabled after repeated failures; create it again once the receiver works');
     }
-    const id = await this.transactions.run((tx) => this.repo.enqueueFor(tx, hook.id, TEST_EVENT,
-      { message: 'Test delivery from agis: your webhook works.', webhookId: hook.id }));
+    const id = await this.transactions.run((tx) =>
+      this.repo.enqueueFor(tx, hook.id, TEST_EVENT, { message: 'Test delivery from agis: your webhook works.', webhookId: hook.id }),
+    );
     return toDeliveryView((await this.repo.findDelivery(id))!, []);
   }
 
@@ -115,7 +136,16 @@ export class WebhooksService implements OnApplicationBootstrap {
     const hook = await this.load(actor, webhookId);
     const { offset, limit } = pageWindow(page);
     const { deliveries, attempts, total } = await this.repo.listDeliveries(hook.id, offset, limit);
-    return paginate(deliveries.map((d) => toDeliveryView(d, attempts.filter((a) => a.deliveryId === d.id))), total, page);
+    return paginate(
+      deliveries.map((d) =>
+        toDeliveryView(
+          d,
+          attempts.filter((a) => a.deliveryId === d.id),
+        ),
+      ),
+      total,
+      page,
+    );
   }
 
   /**
@@ -125,7 +155,8 @@ export class WebhooksService implements OnApplicationBootstrap {
   async secretOf(webhookId: string, sealed: string): Promise<string> {
     const { secret, stale } = openWithKeyring(this.keys, sealed, webhookId);
     if (stale) {
-      await this.repo.replaceSealedSecret(webhookId, sealed, sealSecret(this.keys.current, secret, webhookId))
+      await this.repo
+        .replaceSealedSecret(webhookId, sealed, sealSecret(this.keys.current, secret, webhookId))
         .catch((err: unknown) => this.logger.warn({ err, webhookId }, 'Could not re-seal a webhook secret with WEBHOOK_SECRET_KEY'));
     }
     return secret;
@@ -140,7 +171,7 @@ export class WebhooksService implements OnApplicationBootstrap {
       for (const row of page) {
         try {
           const { secret, stale } = openWithKeyring(this.keys, row.secretCiphertext, row.id);
-          if (stale && await this.repo.replaceSealedSecret(row.id, row.secretCiphertext, sealSecret(this.keys.current, secret, row.id))) {
+          if (stale && (await this.repo.replaceSealedSecret(row.id, row.secretCiphertext, sealSecret(this.keys.current, secret, row.id)))) {
             resealed++;
           }
         } catch {
@@ -152,9 +183,11 @@ export class WebhooksService implements OnApplicationBootstrap {
       }
       after = page[page.length - 1].id;
     }
-    this.logger.log(`Webhook key rotation: ${resealed} secret(s) re-sealed with WEBHOOK_SECRET_KEY` +
-      (unreadable ? `; ${unreadable} open with neither key (those webhooks must be registered again)` : '') +
-      '. WEBHOOK_SECRET_KEY_PREVIOUS can be removed once every replica runs with this key.');
+    this.logger.log(
+      `Webhook key rotation: ${resealed} secret(s) re-sealed with WEBHOOK_SECRET_KEY` +
+        (unreadable ? `; ${unreadable} open with neither key (those webhooks must be registered again)` : '') +
+        '. WEBHOOK_SECRET_KEY_PREVIOUS can be removed once every replica runs with this key.',
+    );
     return resealed;
   }
 
@@ -173,17 +206,35 @@ function notFound(webhookId: string): DomainError {
 
 function toView(w: WebhookRecord): WebhookView {
   return {
-    id: w.id, url: w.url, events: w.events as WebhookEvent[], format: w.format, enabled: w.enabled, consecutiveFailures: w.consecutiveFailures,
-    disabledReason: w.disabledReason, createdAt: w.createdAt.toISOString(),
+    id: w.id,
+    url: w.url,
+    events: w.events as WebhookEvent[],
+    format: w.format,
+    enabled: w.enabled,
+    consecutiveFailures: w.consecutiveFailures,
+    disabledReason: w.disabledReason,
+    createdAt: w.createdAt.toISOString(),
   };
 }
 
 function toDeliveryView(d: DeliveryRecord, attempts: AttemptRecord[]): DeliveryView {
   return {
-    id: d.id, event: d.event, status: d.status, attempts: d.attempts,
+    id: d.id,
+    event: d.event,
+    status: d.status,
+    attempts: d.attempts,
     nextAttemptAt: d.status === 'pending' ? d.nextAttemptAt.toISOString() : null,
-    lastStatusCode: d.lastStatusCode, lastError: d.lastError, payload: d.payload,
-    createdAt: d.createdAt.toISOString(), finishedAt: d.finishedAt?.toISOString() ?? null,
-    attemptLog: attempts.map((a) => ({ attempt: a.attempt, statusCode: a.statusCode, durationMs: a.durationMs, error: a.error, at: a.createdAt.toISOString() })),
+    lastStatusCode: d.lastStatusCode,
+    lastError: d.lastError,
+    payload: d.payload,
+    createdAt: d.createdAt.toISOString(),
+    finishedAt: d.finishedAt?.toISOString() ?? null,
+    attemptLog: attempts.map((a) => ({
+      attempt: a.attempt,
+      statusCode: a.statusCode,
+      durationMs: a.durationMs,
+      error: a.error,
+      at: a.createdAt.toISOString(),
+    })),
   };
 }

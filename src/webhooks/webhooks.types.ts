@@ -2,8 +2,13 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** Events a webhook can subscribe to. */
 export const WEBHOOK_EVENTS = [
-  'server.created', 'server.started', 'server.stopped', 'server.deleted', 'server.failed',
-  'schedule.executed', 'schedule.failed',
+  'server.created',
+  'server.started',
+  'server.stopped',
+  'server.deleted',
+  'server.failed',
+  'schedule.executed',
+  'schedule.failed',
   'credits.low',
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
@@ -16,28 +21,67 @@ export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
 export const WEBHOOKS_PER_USER_MAX = 10;
 
-export interface CreateWebhookInput { url: string; events: string[]; format?: WebhookFormat }
+export interface CreateWebhookInput {
+  url: string;
+  events: string[];
+  format?: WebhookFormat;
+}
 
 /** A registered webhook as stored; the secret stays sealed (webhook-crypto) until a delivery needs it. */
 export interface WebhookRecord {
-  id: string; userId: string; url: string; events: string[]; format: WebhookFormat; secretCiphertext: string; enabled: boolean;
-  consecutiveFailures: number; disabledReason: string | null; createdAt: Date;
+  id: string;
+  userId: string;
+  url: string;
+  events: string[];
+  format: WebhookFormat;
+  secretCiphertext: string;
+  enabled: boolean;
+  consecutiveFailures: number;
+  disabledReason: string | null;
+  createdAt: Date;
 }
 
 export interface DeliveryRecord {
-  id: string; event: string; status: 'pending' | 'delivered' | 'failed'; attempts: number; nextAttemptAt: Date; lastStatusCode: number | null;
-  lastError: string | null; payload: Record<string, unknown>; createdAt: Date; finishedAt: Date | null;
+  id: string;
+  event: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  nextAttemptAt: Date;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  payload: Record<string, unknown>;
+  createdAt: Date;
+  finishedAt: Date | null;
 }
 
-export interface AttemptRecord { deliveryId: string; attempt: number; statusCode: number | null; durationMs: number; error: string | null; createdAt: Date }
+export interface AttemptRecord {
+  deliveryId: string;
+  attempt: number;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  createdAt: Date;
+}
 
 /** A delivery claimed for one attempt, with what is needed to send it. */
 export interface ClaimedDelivery {
-  id: string; webhookId: string; userId: string; event: DeliveryEvent; payload: Record<string, unknown>; attempt: number; createdAt: Date;
-  url: string; format: WebhookFormat; secretCiphertext: string;
+  id: string;
+  webhookId: string;
+  userId: string;
+  event: DeliveryEvent;
+  payload: Record<string, unknown>;
+  attempt: number;
+  createdAt: Date;
+  url: string;
+  format: WebhookFormat;
+  secretCiphertext: string;
 }
 
-export interface AttemptOutcome { statusCode: number | null; error: string | null; durationMs: number }
+export interface AttemptOutcome {
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+}
 
 export class WebhookView {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -58,7 +102,8 @@ export class CreatedWebhookView extends WebhookView {
 
 export class DeliveryAttemptView {
   @ApiProperty({ example: 1 }) attempt: number;
-  @ApiPropertyOptional({ type: Number, nullable: true, example: 500, description: 'HTTP status, null when no response came' }) statusCode: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 500, description: 'HTTP status, null when no response came' }) statusCode:
+    number | null;
   @ApiProperty({ example: 84 }) durationMs: number;
   @ApiPropertyOptional({ type: String, nullable: true, example: 'HTTP 500' }) error: string | null;
   @ApiProperty() at: string;

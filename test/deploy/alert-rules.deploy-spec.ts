@@ -14,8 +14,16 @@ function promtool(...args: string[]): { code: number; out: string } {
   return { code: res.status ?? -1, out: `${res.stdout}${res.stderr}` };
 }
 
-interface AlertRule { alert: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> }
-interface RuleTest { alert_rule_test?: { alertname: string; exp_alerts?: unknown[] }[] }
+interface AlertRule {
+  alert: string;
+  expr: string;
+  for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+interface RuleTest {
+  alert_rule_test?: { alertname: string; exp_alerts?: unknown[] }[];
+}
 
 const rulesFile = parse(readFileSync(join(GRAFANA_DIR, 'alerts.yml'), 'utf8')) as { groups: { name: string; rules: AlertRule[] }[] };
 const alerts = rulesFile.groups.flatMap((g) => g.rules);
@@ -49,15 +57,23 @@ describe('Prometheus alert rules (grafana/alerts.yml)', () => {
   it('cover API errors and latency, scheduler failures and lateness, ad fraud, Agones errors, target down and target gone', () => {
     const byName = new Map(alerts.map((a) => [a.alert, a.expr]));
     expect([...byName.keys()].sort()).toEqual([
-      'AgisAdFraudSpike', 'AgisAgonesErrors', 'AgisApiHighErrorRate', 'AgisApiHighLatency',
-      'AgisSchedulerFailures', 'AgisSchedulerLate', 'AgisTargetAbsent', 'AgisTargetDown',
+      'AgisAdFraudSpike',
+      'AgisAgonesErrors',
+      'AgisApiHighErrorRate',
+      'AgisApiHighLatency',
+      'AgisSchedulerFailures',
+      'AgisSchedulerLate',
+      'AgisTargetAbsent',
+      'AgisTargetDown',
     ]);
     expect(byName.get('AgisTargetDown')).toMatch(/^up\{[^}]*\} == 0$/);
     // When every target is gone there is no up series left to be 0: absent() over the same targets notices.
     const down = byName.get('AgisTargetDown')!.match(/^up(\{[^}]*\})/)![1];
     expect(byName.get('AgisTargetAbsent')).toBe(`absent(up${down})`);
     expect(byName.get('AgisApiHighErrorRate')).toMatch(/http_requests_total\{[^}]*status=~"5\.\."/);
-    expect(byName.get('AgisApiHighLatency')).toMatch(/histogram_quantile\(0\.95,[\s\S]*by \(job, le\)[\s\S]*rate\(http_request_duration_seconds_bucket/);
+    expect(byName.get('AgisApiHighLatency')).toMatch(
+      /histogram_quantile\(0\.95,[\s\S]*by \(job, le\)[\s\S]*rate\(http_request_duration_seconds_bucket/,
+    );
     expect(byName.get('AgisSchedulerFailures')).toMatch(/scheduler_executions_total\{[^}]*status="failed"/);
     expect(byName.get('AgisSchedulerLate')).toMatch(/histogram_quantile\(0\.95,[\s\S]*rate\(scheduler_lateness_seconds_bucket/);
     expect(byName.get('AgisAdFraudSpike')).toMatch(/agis_ad_fraud_total[\s\S]*\/[\s\S]*agis_ad_conversions_total/);
@@ -105,9 +121,12 @@ describe('Grafana dashboards (grafana/*.json)', () => {
     expect(d.schemaVersion).toBeGreaterThanOrEqual(39);
     expect(d.refresh).toBe('30s');
     expect(d.templating.list).toContainEqual(expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus' }));
-    expect(d.annotations.list).toContainEqual(expect.objectContaining({
-      expr: 'changes(process_start_time_seconds[5m]) > 0', datasource: { type: 'prometheus', uid: '${datasource}' },
-    }));
+    expect(d.annotations.list).toContainEqual(
+      expect.objectContaining({
+        expr: 'changes(process_start_time_seconds[5m]) > 0',
+        datasource: { type: 'prometheus', uid: '${datasource}' },
+      }),
+    );
     for (const p of allPanels(d)) {
       expect({ panel: p.title, ds: p.datasource }).toEqual({ panel: p.title, ds: { type: 'prometheus', uid: '${datasource}' } });
       for (const t of p.targets ?? []) {
@@ -147,7 +166,10 @@ describe('Grafana dashboards (grafana/*.json)', () => {
   const revenuePanels: [string, RegExp][] = [
     ['Ad conversions (24 h)', /^sum\(increase\(agis_ad_conversions_total\{status="completed"\}\[24h\]\)\)$/],
     ['GC rewarded (24 h)', /^sum\(increase\(agis_ad_rewards_total\[24h\]\)\)$/],
-    ['Callback latency p95 / p99 by provider', /histogram_quantile\(0\.9[59], sum by \(provider, le\) \(rate\(agis_ad_callback_latency_seconds_bucket/],
+    [
+      'Callback latency p95 / p99 by provider',
+      /histogram_quantile\(0\.9[59], sum by \(provider, le\) \(rate\(agis_ad_callback_latency_seconds_bucket/,
+    ],
     ['Fraud rate (24 h)', /agis_ad_fraud_total\[24h\][\s\S]*\/ sum\(increase\(agis_ad_conversions_total\[24h\]\)\)$/],
     ['Conversions by type', /sum by \(type\) \(increase\(agis_ad_conversions_total\{status="completed"\}/],
     ['Rewards by type', /sum by \(type\) \(increase\(agis_ad_rewards_total/],
@@ -183,7 +205,9 @@ describe('Grafana dashboards (grafana/*.json)', () => {
         expect({ where, by: m[2].split(',').map((s) => s.trim()) }).toEqual({ where, by: expect.arrayContaining(['le']) });
         expect(m[3]).toMatch(/_bucket$/);
       }
-      expect(expr.match(/histogram_quantile\(/g)?.length ?? 0).toBe(expr.match(/histogram_quantile\([^,]+,\s*sum by \([^)]*\) \(rate\(\w+_bucket(\{[^}]*\})?\[/g)?.length ?? 0);
+      expect(expr.match(/histogram_quantile\(/g)?.length ?? 0).toBe(
+        expr.match(/histogram_quantile\([^,]+,\s*sum by \([^)]*\) \(rate\(\w+_bucket(\{[^}]*\})?\[/g)?.length ?? 0,
+      );
       // Ratios are shown with the percentunit unit, never as rate * 100.
       expect(where).not.toMatch(/\*\s*100\b/);
       // Fraud is not added to conversions in a denominator (fraud conversions are already among them).

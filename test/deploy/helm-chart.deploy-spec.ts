@@ -29,7 +29,12 @@ const RELEASE = 'prod';
 const NAMESPACE = 'agis';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- rendered manifests are free-form YAML */
-type K8s = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [k: string]: any };
+type K8s = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [k: string]: any;
+};
 type EnvVar = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } } };
 
 function helm(args: string[], values?: object, valueFiles: string[] = []): { code: number; stdout: string; stderr: string } {
@@ -91,7 +96,11 @@ function envOf(deployment: K8s): EnvVar[] {
 }
 
 function plainEnv(deployment: K8s): Record<string, string | undefined> {
-  return Object.fromEntries(envOf(deployment).filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
+  return Object.fromEntries(
+    envOf(deployment)
+      .filter((e) => e.value !== undefined)
+      .map((e) => [e.name, e.value]),
+  );
 }
 
 function selects(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
@@ -101,14 +110,32 @@ function selects(selector: Record<string, string>, labels: Record<string, string
 const FULL = `${RELEASE}-agis-bot`;
 const PRODUCTION_FILE = join(CHART, 'values-production.yaml');
 const chartValues = parse(readFileSync(join(CHART, 'values.yaml'), 'utf8')) as {
-  config: Record<string, unknown>; podSecurityContext: { runAsUser: number }; containerPort: number;
-  database: { maxConnections: number }; terminationGracePeriodSeconds: number;
+  config: Record<string, unknown>;
+  podSecurityContext: { runAsUser: number };
+  containerPort: number;
+  database: { maxConnections: number };
+  terminationGracePeriodSeconds: number;
 };
 // Set by the chart itself (REWARDS_SECRET_<PROVIDER> from rewards.secrets), never through values.config.
-const CHART_MANAGED = ['AGIS_ROLES', 'PORT', 'HOST', 'AGONES_NAMESPACE', 'AGONES_SIDECAR_IMAGE', 'GAME_CATALOG_FILE', 'DATABASE_POOL_SIZE', 'DATABASE_URL', 'DISCORD_TOKEN', 'REDIS_URL', 'WEBHOOK_SECRET_KEY', 'WEBHOOK_SECRET_KEY_PREVIOUS'];
+const CHART_MANAGED = [
+  'AGIS_ROLES',
+  'PORT',
+  'HOST',
+  'AGONES_NAMESPACE',
+  'AGONES_SIDECAR_IMAGE',
+  'GAME_CATALOG_FILE',
+  'DATABASE_POOL_SIZE',
+  'DATABASE_URL',
+  'DISCORD_TOKEN',
+  'REDIS_URL',
+  'WEBHOOK_SECRET_KEY',
+  'WEBHOOK_SECRET_KEY_PREVIOUS',
+];
 // Stand-ins for what existingSecret references hold in a cluster.
 const STAND_IN: Record<string, string> = {
-  DATABASE_URL: 'postgres://agis@db:5432/agis', DISCORD_TOKEN: 'token', REDIS_URL: 'redis://redis:6379',
+  DATABASE_URL: 'postgres://agis@db:5432/agis',
+  DISCORD_TOKEN: 'token',
+  REDIS_URL: 'redis://redis:6379',
   WEBHOOK_SECRET_KEY: 'stand-in-webhook-key-0123456789abcdef',
 };
 const WEBHOOK_KEY = 'production-webhook-key-0123456789abcdefghij';
@@ -127,9 +154,18 @@ const PRODUCTION = {
   rewards: { secrets: { offerwall: 'ow-secret', survey: 'survey-secret' }, existingSecret: 'agis-rewards' },
   gameCatalog: [
     { key: 'minecraft', hourlyCost: 25, image: 'itzg/minecraft-server:2024.1' },
-    { key: 'vintagestory', name: 'Vintage Story', hourlyCost: 50, image: 'devidian/vintagestory:1.20',
-      ports: [{ name: 'game', containerPort: 42420, protocol: 'TCP' }], resources: { cpu: '1000m', memory: '2Gi' },
-      env: { VS_CFG_MAX_CLIENTS: '16' }, dataPath: '/gamedata', storage: '5Gi', readiness: { check: 'tcp', port: 42420 } },
+    {
+      key: 'vintagestory',
+      name: 'Vintage Story',
+      hourlyCost: 50,
+      image: 'devidian/vintagestory:1.20',
+      ports: [{ name: 'game', containerPort: 42420, protocol: 'TCP' }],
+      resources: { cpu: '1000m', memory: '2Gi' },
+      env: { VS_CFG_MAX_CLIENTS: '16' },
+      dataPath: '/gamedata',
+      storage: '5Gi',
+      readiness: { check: 'tcp', port: 42420 },
+    },
   ],
   extraEnv: [{ name: 'NODE_OPTIONS', value: '--max-old-space-size=384' }],
   extraEnvFrom: [{ configMapRef: { name: 'agis-extra' } }],
@@ -141,7 +177,9 @@ const PRODUCTION = {
     resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '2', memory: '1Gi' } },
   },
   ingress: {
-    enabled: true, className: 'nginx', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' },
+    enabled: true,
+    className: 'nginx',
+    annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' },
     hosts: [{ host: 'agis.example.org', paths: [{ path: '/api', pathType: 'Prefix' }] }],
     tls: [{ secretName: 'agis-tls', hosts: ['agis.example.org'] }],
   },
@@ -195,18 +233,34 @@ function appConfigOf(objects: K8s[], workload: K8s, extraEnv: string[] = []): Re
 async function kubernetesCalls(): Promise<string[]> {
   const fake = await FakeKubernetes.start();
   const metrics = new AgonesMetrics(new Counter({ name: 'agis_agones_requests_total_rbac', help: 'h', labelNames: ['op', 'result'], registers: [] }));
-  const config = loadConfig({ AGONES_MODE: 'kubernetes', KUBECONFIG: fake.writeKubeconfig('games'), AGONES_NAMESPACE: 'games', AGONES_TIMEOUT_MS: '2000' });
+  const config = loadConfig({
+    AGONES_MODE: 'kubernetes',
+    KUBECONFIG: fake.writeKubeconfig('games'),
+    AGONES_NAMESPACE: 'games',
+    AGONES_TIMEOUT_MS: '2000',
+  });
   const agones = new KubernetesAgones(config, metrics);
   try {
     const serverId = '7c1e2d3f-0000-4000-8000-00000000fe11';
     const game = BUILT_IN_GAMES[0];
     await agones.ensureVolume({ serverId, ownerId: serverId, size: game.storage });
     const gs = await agones.create({
-      serverId, ownerId: serverId, gameType: game.key, image: game.image, ports: game.ports, resources: game.resources,
-      env: game.env, dataPath: game.dataPath, readiness: { check: game.readiness.check, port: game.readiness.port },
+      serverId,
+      ownerId: serverId,
+      gameType: game.key,
+      image: game.image,
+      ports: game.ports,
+      resources: game.resources,
+      env: game.env,
+      dataPath: game.dataPath,
+      readiness: { check: game.readiness.check, port: game.readiness.port },
     });
     const stop = agones.watch(() => undefined);
-    await pollUntil(async () => fake.openWatches, (n) => n > 0, { what: 'the watch' });
+    await pollUntil(
+      async () => fake.openWatches,
+      (n) => n > 0,
+      { what: 'the watch' },
+    );
     stop();
     await agones.get(gs.name);
     await agones.list();
@@ -215,10 +269,14 @@ async function kubernetesCalls(): Promise<string[]> {
     await agones.listVolumes();
     await agones.delete(gs.name);
     await agones.deleteVolume(serverId);
-    const calls = new Set(fake.requests.filter((r) => r.op).map((r) => {
-      const p = OP_PERMISSIONS[r.op!];
-      return `${p.apiGroup}/${p.resource}:${p.verb}`;
-    }));
+    const calls = new Set(
+      fake.requests
+        .filter((r) => r.op)
+        .map((r) => {
+          const p = OP_PERMISSIONS[r.op!];
+          return `${p.apiGroup}/${p.resource}:${p.verb}`;
+        }),
+    );
     return [...calls].sort();
   } finally {
     agones.onModuleDestroy();
@@ -275,11 +333,20 @@ describe('Helm chart helm/agis-bot', () => {
 
     it('gives every document a GA apiVersion, a kind and a valid name', () => {
       const apiVersions: Record<string, string> = {
-        Deployment: 'apps/v1', Service: 'v1', ConfigMap: 'v1', Secret: 'v1', ServiceAccount: 'v1',
-        HorizontalPodAutoscaler: 'autoscaling/v2', PodDisruptionBudget: 'policy/v1', Ingress: 'networking.k8s.io/v1',
-        Job: 'batch/v1', NetworkPolicy: 'networking.k8s.io/v1',
-        Role: 'rbac.authorization.k8s.io/v1', RoleBinding: 'rbac.authorization.k8s.io/v1',
-        ServiceMonitor: 'monitoring.coreos.com/v1', PrometheusRule: 'monitoring.coreos.com/v1',
+        Deployment: 'apps/v1',
+        Service: 'v1',
+        ConfigMap: 'v1',
+        Secret: 'v1',
+        ServiceAccount: 'v1',
+        HorizontalPodAutoscaler: 'autoscaling/v2',
+        PodDisruptionBudget: 'policy/v1',
+        Ingress: 'networking.k8s.io/v1',
+        Job: 'batch/v1',
+        NetworkPolicy: 'networking.k8s.io/v1',
+        Role: 'rbac.authorization.k8s.io/v1',
+        RoleBinding: 'rbac.authorization.k8s.io/v1',
+        ServiceMonitor: 'monitoring.coreos.com/v1',
+        PrometheusRule: 'monitoring.coreos.com/v1',
       };
       for (const o of objects) {
         expect({ kind: o.kind, apiVersion: o.apiVersion }).toEqual({ kind: o.kind, apiVersion: apiVersions[o.kind] });
@@ -338,8 +405,11 @@ describe('Helm chart helm/agis-bot', () => {
         const pod = d.spec.template.spec;
         expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } });
         expect(container(d).securityContext).toEqual({
-          allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true,
-          capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          runAsNonRoot: true,
+          capabilities: { drop: ['ALL'] },
+          seccompProfile: { type: 'RuntimeDefault' },
         });
         expect(container(d).volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
         expect(pod.volumes).toContainEqual({ name: 'tmp', emptyDir: expect.any(Object) });
@@ -352,7 +422,8 @@ describe('Helm chart helm/agis-bot', () => {
       const role = one(objects, 'Role', `${FULL}-gameservers`);
       expect(role.metadata.namespace).toBe(gameNamespace);
       const granted = (role.rules as { apiGroups: string[]; resources: string[]; verbs: string[] }[])
-        .flatMap((r) => r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${g}/${res}:${v}`)))).sort();
+        .flatMap((r) => r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${g}/${res}:${v}`))))
+        .sort();
       expect(granted).toEqual(await kubernetesCalls());
       const binding = one(objects, 'RoleBinding', `${FULL}-gameservers`);
       expect(binding.metadata.namespace).toBe(gameNamespace);
@@ -368,7 +439,12 @@ describe('Helm chart helm/agis-bot', () => {
 
     it('sets the production settings and takes DATABASE_URL, WEBHOOK_SECRET_KEY and (bot only) DISCORD_TOKEN from a Secret', () => {
       for (const d of [api, bot]) {
-        expect(plainEnv(d)).toMatchObject({ AGONES_MODE: 'kubernetes', NODE_ENV: 'production', DEMO_SEED: 'false', LOG_LEVEL: values ? 'warn' : 'info' });
+        expect(plainEnv(d)).toMatchObject({
+          AGONES_MODE: 'kubernetes',
+          NODE_ENV: 'production',
+          DEMO_SEED: 'false',
+          LOG_LEVEL: values ? 'warn' : 'info',
+        });
         const env = envOf(d);
         const secretNames = d === bot ? ['DATABASE_URL', 'WEBHOOK_SECRET_KEY', 'DISCORD_TOKEN'] : ['DATABASE_URL', 'WEBHOOK_SECRET_KEY'];
         for (const name of secretNames) {
@@ -390,7 +466,11 @@ describe('Helm chart helm/agis-bot', () => {
     it('gives the app a configuration it accepts, naming only settings the app reads', () => {
       const stand_in = STAND_IN;
       for (const d of [api, bot]) {
-        const config = appConfigOf(objects, d, (values?.extraEnv ?? []).map((e) => e.name));
+        const config = appConfigOf(
+          objects,
+          d,
+          (values?.extraEnv ?? []).map((e) => e.name),
+        );
         expect(config.AGONES_MODE).toBe('kubernetes');
         expect(config.DEMO_SEED).toBe(false);
         expect(config.AGIS_ROLES).toEqual(d === api ? ['api', 'scheduler'] : ['bot']);
@@ -424,7 +504,9 @@ describe('Helm chart helm/agis-bot', () => {
           expect(Object.keys(annotations).filter((k) => k.startsWith('prometheus.io/'))).toEqual([]);
         } else {
           expect(annotations).toMatchObject({
-            'prometheus.io/scrape': 'true', 'prometheus.io/path': '/metrics', 'prometheus.io/port': String(chartValues.containerPort),
+            'prometheus.io/scrape': 'true',
+            'prometheus.io/path': '/metrics',
+            'prometheus.io/port': String(chartValues.containerPort),
           });
         }
       }
@@ -451,9 +533,9 @@ describe('Helm chart helm/agis-bot', () => {
     it('keeps the PostgreSQL connections of the whole release at full scale within database.maxConnections', () => {
       const budget = connectionBudget(objects);
       expect(budget.total).toBeLessThanOrEqual(values ? PRODUCTION.database.maxConnections : chartValues.database.maxConnections);
-      expect(budget).toEqual(values
-        ? { apiPods: 25, apiPool: 20, bot: 20, migrations: 2, total: 522 }
-        : { apiPods: 13, apiPool: 5, bot: 5, migrations: 2, total: 72 });
+      expect(budget).toEqual(
+        values ? { apiPods: 25, apiPool: 20, bot: 20, migrations: 2, total: 522 } : { apiPods: 13, apiPool: 5, bot: 5, migrations: 2, total: 72 },
+      );
     });
   });
 
@@ -461,8 +543,17 @@ describe('Helm chart helm/agis-bot', () => {
     it('creates no Secret, Ingress, ServiceMonitor or PrometheusRule, and references the agis-bot-secrets Secret', () => {
       const objects = render();
       expect(objects.map((o) => o.kind).sort()).toEqual([
-        'ConfigMap', 'Deployment', 'Deployment', 'HorizontalPodAutoscaler', 'Job', 'PodDisruptionBudget',
-        'Role', 'RoleBinding', 'Service', 'Service', 'ServiceAccount',
+        'ConfigMap',
+        'Deployment',
+        'Deployment',
+        'HorizontalPodAutoscaler',
+        'Job',
+        'PodDisruptionBudget',
+        'Role',
+        'RoleBinding',
+        'Service',
+        'Service',
+        'ServiceAccount',
       ]);
       const redis = envOf(one(objects, 'Deployment', `${FULL}-api`)).find((e) => e.name === 'REDIS_URL');
       expect(redis?.valueFrom?.secretKeyRef).toEqual({ name: 'agis-bot-secrets', key: 'REDIS_URL', optional: true });
@@ -479,20 +570,28 @@ describe('Helm chart helm/agis-bot', () => {
 
   describe('with production overrides', () => {
     let objects: K8s[];
-    beforeAll(() => { objects = render(PRODUCTION); });
+    beforeAll(() => {
+      objects = render(PRODUCTION);
+    });
 
     it('stores the literal secrets in its own Secret, provider secrets as REWARDS_SECRET_<PROVIDER>', () => {
       const secret = one(objects, 'Secret', FULL);
       expect(secret.stringData).toEqual({
-        DATABASE_URL: PRODUCTION.database.url, DISCORD_TOKEN: PRODUCTION.discord.token, REDIS_URL: PRODUCTION.redis.url,
-        WEBHOOK_SECRET_KEY: WEBHOOK_KEY, WEBHOOK_SECRET_KEY_PREVIOUS: WEBHOOK_KEY_PREVIOUS,
-        REWARDS_SECRET_OFFERWALL: 'ow-secret', REWARDS_SECRET_SURVEY: 'survey-secret',
+        DATABASE_URL: PRODUCTION.database.url,
+        DISCORD_TOKEN: PRODUCTION.discord.token,
+        REDIS_URL: PRODUCTION.redis.url,
+        WEBHOOK_SECRET_KEY: WEBHOOK_KEY,
+        WEBHOOK_SECRET_KEY_PREVIOUS: WEBHOOK_KEY_PREVIOUS,
+        REWARDS_SECRET_OFFERWALL: 'ow-secret',
+        REWARDS_SECRET_SURVEY: 'survey-secret',
       });
       const api = one(objects, 'Deployment', `${FULL}-api`);
-      expect(envOf(api)).toEqual(expect.arrayContaining([
-        { name: 'REWARDS_SECRET_SURVEY', valueFrom: { secretKeyRef: { name: FULL, key: 'REWARDS_SECRET_SURVEY' } } },
-        { name: 'NODE_OPTIONS', value: '--max-old-space-size=384' },
-      ]));
+      expect(envOf(api)).toEqual(
+        expect.arrayContaining([
+          { name: 'REWARDS_SECRET_SURVEY', valueFrom: { secretKeyRef: { name: FULL, key: 'REWARDS_SECRET_SURVEY' } } },
+          { name: 'NODE_OPTIONS', value: '--max-old-space-size=384' },
+        ]),
+      );
       expect(container(api).envFrom).toEqual([{ secretRef: { name: 'agis-rewards' } }, { configMapRef: { name: 'agis-extra' } }]);
     });
 
@@ -527,13 +626,19 @@ describe('Helm chart helm/agis-bot', () => {
       const ingress = one(objects, 'Ingress', FULL);
       expect(ingress.spec.ingressClassName).toBe('nginx');
       expect(ingress.spec.tls).toEqual([{ secretName: 'agis-tls', hosts: ['agis.example.org'] }]);
-      expect(ingress.spec.rules).toEqual([{ host: 'agis.example.org', http: { paths: [
-        { path: '/api', pathType: 'Prefix', backend: { service: { name: FULL, port: { number: 80 } } } },
-      ] } }]);
+      expect(ingress.spec.rules).toEqual([
+        {
+          host: 'agis.example.org',
+          http: { paths: [{ path: '/api', pathType: 'Prefix', backend: { service: { name: FULL, port: { number: 80 } } } }] },
+        },
+      ]);
     });
 
     it('refuses an Ingress path that would publish /metrics or the probes', () => {
-      const stderr = renderError({ ...PRODUCTION, ingress: { ...PRODUCTION.ingress, hosts: [{ host: 'agis.example.org', paths: [{ path: '/' }] }] } });
+      const stderr = renderError({
+        ...PRODUCTION,
+        ingress: { ...PRODUCTION.ingress, hosts: [{ host: 'agis.example.org', paths: [{ path: '/' }] }] },
+      });
       expect(stderr).toMatch(/would expose \/metrics or the probes/);
     });
 
@@ -572,7 +677,9 @@ describe('Helm chart helm/agis-bot', () => {
     });
 
     it('fails to render a PDB with both minAvailable and maxUnavailable', () => {
-      expect(renderError({ api: { podDisruptionBudget: { minAvailable: 1, maxUnavailable: 1 } } })).toMatch(/exactly one of minAvailable and maxUnavailable/);
+      expect(renderError({ api: { podDisruptionBudget: { minAvailable: 1, maxUnavailable: 1 } } })).toMatch(
+        /exactly one of minAvailable and maxUnavailable/,
+      );
     });
 
     it('without the bot: no bot workload and no Discord token needed', () => {
@@ -607,7 +714,9 @@ describe('Helm chart helm/agis-bot', () => {
       expect(renderError({ bot: { roles: 'bot,api' } })).toMatch(/bot.roles \(bot,api\) must not include api/);
       expect(renderError({ api: { roles: 'api' } })).toMatch(/no workload runs the scheduler role \(api.roles api, bot.roles bot\)/);
       // The scheduler may run beside the gateway instead (claims are in PostgreSQL, so anywhere is fine).
-      expect(plainEnv(one(render({ api: { roles: 'api' }, bot: { roles: 'bot,scheduler' } }), 'Deployment', `${FULL}-bot`)).AGIS_ROLES).toBe('bot,scheduler');
+      expect(plainEnv(one(render({ api: { roles: 'api' }, bot: { roles: 'bot,scheduler' } }), 'Deployment', `${FULL}-bot`)).AGIS_ROLES).toBe(
+        'bot,scheduler',
+      );
     });
   });
 
@@ -617,12 +726,21 @@ describe('Helm chart helm/agis-bot', () => {
 
     it('refuses a map keyed by game at render time, naming the list shape', () => {
       expect(appVerdict(MAP_SHAPE).error).toMatch(/expected a JSON array of games/);
-      expect(renderError({ gameCatalog: MAP_SHAPE })).toMatch(/gameCatalog must be a list of games \(- key: minecraft, hourlyCost: 30, \.\.\.\), not a map keyed by game/);
+      expect(renderError({ gameCatalog: MAP_SHAPE })).toMatch(
+        /gameCatalog must be a list of games \(- key: minecraft, hourlyCost: 30, \.\.\.\), not a map keyed by game/,
+      );
     });
 
     it('lists every problem of a list the app would refuse', () => {
-      const stderr = renderError({ gameCatalog: [{ key: 'minecraft', costPerHour: 30 }, { key: 'newgame', hourlyCost: 10 }] });
-      expect(stderr).toContain('gameCatalog[0] (minecraft): unknown field "costPerHour" (fields: key, name, hourlyCost, image, ports, resources, env, args, dataPath, storage, readiness)');
+      const stderr = renderError({
+        gameCatalog: [
+          { key: 'minecraft', costPerHour: 30 },
+          { key: 'newgame', hourlyCost: 10 },
+        ],
+      });
+      expect(stderr).toContain(
+        'gameCatalog[0] (minecraft): unknown field "costPerHour" (fields: key, name, hourlyCost, image, ports, resources, env, args, dataPath, storage, readiness)',
+      );
       for (const field of ['name', 'image', 'ports', 'resources', 'dataPath', 'storage', 'readiness']) {
         expect(stderr).toContain(`gameCatalog[1] (newgame): ${field} is required for a game that is not built in`);
       }
@@ -637,20 +755,56 @@ describe('Helm chart helm/agis-bot', () => {
     // Each catalog is judged by the chart (render or fail) and by the app's loader: they must agree, so no catalog
     // renders into pods that cannot boot, and no catalog the app accepts is refused.
     const base = {
-      name: 'New Game', hourlyCost: 10, image: 'example/new:1', ports: [{ name: 'game', containerPort: 7777, protocol: 'UDP' }],
-      resources: { cpu: '500m', memory: '1Gi' }, dataPath: '/data', storage: '5Gi', readiness: { check: 'udp', port: 7777 },
+      name: 'New Game',
+      hourlyCost: 10,
+      image: 'example/new:1',
+      ports: [{ name: 'game', containerPort: 7777, protocol: 'UDP' }],
+      resources: { cpu: '500m', memory: '1Gi' },
+      dataPath: '/data',
+      storage: '5Gi',
+      readiness: { check: 'udp', port: 7777 },
     };
     const mc = { key: 'minecraft' };
     const cases: [string, unknown[]][] = [
       ['a partial override of a built-in game', [{ key: 'valheim', hourlyCost: 99 }]],
       ['a new game with every field', [{ key: 'new-game', ...base }]],
-      ['several games and every field of a built-in one', [{ key: 'rust', ...base, name: 'Rust (modded)' }, { key: 'n2', ...base, ports: [{ name: 'a', containerPort: 1, protocol: 'TCP' }, { name: 'b', containerPort: 7777, protocol: 'TCPUDP' }] }]],
-      ['env, args and a readiness with a gamedig protocol and boot time', [{ key: 'n4', ...base, env: { EULA: 'TRUE', _X1: '' }, args: ['-public', '1'], readiness: { check: 'protocol-valve', port: 7777, bootSeconds: 7200 } }]],
+      [
+        'several games and every field of a built-in one',
+        [
+          { key: 'rust', ...base, name: 'Rust (modded)' },
+          {
+            key: 'n2',
+            ...base,
+            ports: [
+              { name: 'a', containerPort: 1, protocol: 'TCP' },
+              { name: 'b', containerPort: 7777, protocol: 'TCPUDP' },
+            ],
+          },
+        ],
+      ],
+      [
+        'env, args and a readiness with a gamedig protocol and boot time',
+        [
+          {
+            key: 'n4',
+            ...base,
+            env: { EULA: 'TRUE', _X1: '' },
+            args: ['-public', '1'],
+            readiness: { check: 'protocol-valve', port: 7777, bootSeconds: 7200 },
+          },
+        ],
+      ],
       ['a built-in game with only env', [{ ...mc, env: { MOTD: 'hello' } }]],
       ['a CPU in cores and a memory in plain bytes', [{ key: 'n3', ...base, resources: { cpu: '1.5', memory: '1073741824' } }]],
       ['a key in capitals', [{ key: 'Minecraft', hourlyCost: 1 }]],
       ['a key too long', [{ key: 'a'.repeat(33), ...base }]],
-      ['a duplicate key', [{ key: 'minecraft', hourlyCost: 1 }, { key: 'minecraft', hourlyCost: 2 }]],
+      [
+        'a duplicate key',
+        [
+          { key: 'minecraft', hourlyCost: 1 },
+          { key: 'minecraft', hourlyCost: 2 },
+        ],
+      ],
       ['an entry that is not an object', ['minecraft']],
       ['an unknown field', [{ key: 'minecraft', costPerHour: 30 }]],
       ['a new game missing fields', [{ key: 'new-game', hourlyCost: 10 }]],
@@ -661,11 +815,25 @@ describe('Helm chart helm/agis-bot', () => {
       ['a name of 65 characters', [{ key: 'minecraft', name: 'n'.repeat(65) }]],
       ['an image with a space', [{ key: 'minecraft', image: 'itzg/minecraft server' }]],
       ['no ports', [{ key: 'minecraft', ports: [] }]],
-      ['nine ports', [{ key: 'minecraft', ports: Array.from({ length: 9 }, (_, i) => ({ name: `p${i}`, containerPort: 1000 + i, protocol: 'TCP' })) }]],
+      [
+        'nine ports',
+        [{ key: 'minecraft', ports: Array.from({ length: 9 }, (_, i) => ({ name: `p${i}`, containerPort: 1000 + i, protocol: 'TCP' })) }],
+      ],
       ['a port in capitals', [{ key: 'minecraft', ports: [{ name: 'Game', containerPort: 25565, protocol: 'TCP' }] }]],
       ['a port out of range', [{ key: 'minecraft', ports: [{ name: 'game', containerPort: 70000, protocol: 'TCP' }] }]],
       ['a lowercase protocol', [{ key: 'minecraft', ports: [{ name: 'game', containerPort: 25565, protocol: 'tcp' }] }]],
-      ['two ports with one name', [{ key: 'minecraft', ports: [{ name: 'game', containerPort: 1, protocol: 'TCP' }, { name: 'game', containerPort: 2, protocol: 'UDP' }] }]],
+      [
+        'two ports with one name',
+        [
+          {
+            key: 'minecraft',
+            ports: [
+              { name: 'game', containerPort: 1, protocol: 'TCP' },
+              { name: 'game', containerPort: 2, protocol: 'UDP' },
+            ],
+          },
+        ],
+      ],
       ['resources without memory', [{ key: 'minecraft', resources: { cpu: '2' } }]],
       ['memory as GB', [{ key: 'minecraft', resources: { cpu: '2', memory: '2GB' } }]],
       ['CPU as "2 cores"', [{ key: 'minecraft', resources: { cpu: '2 cores', memory: '2Gi' } }]],
@@ -688,7 +856,10 @@ describe('Helm chart helm/agis-bot', () => {
     it.each(cases)('chart and app agree on %s', (_label, catalog) => {
       const app = appVerdict(catalog);
       const chart = tryRender({ gameCatalog: catalog });
-      expect({ chartAccepts: chart.objects !== undefined, error: chart.error?.match(/Error: .*/s)?.[0] }).toEqual({ chartAccepts: app.keys !== undefined, error: app.keys ? undefined : expect.stringMatching(/gameCatalog/) });
+      expect({ chartAccepts: chart.objects !== undefined, error: chart.error?.match(/Error: .*/s)?.[0] }).toEqual({
+        chartAccepts: app.keys !== undefined,
+        error: app.keys ? undefined : expect.stringMatching(/gameCatalog/),
+      });
       if (chart.objects) {
         // What the pods would load is what the app makes of the values.
         expect(loadRenderedCatalog(chart.objects).map((g) => g.key)).toEqual(app.keys);
@@ -700,7 +871,9 @@ describe('Helm chart helm/agis-bot', () => {
     it('refuses a release that could open more connections than database.maxConnections at full scale', () => {
       // The old defaults: 10 replicas (+3 surge) x 10 connections, 110+ against PostgreSQL's 100.
       const stderr = renderError({ api: { databasePoolSize: 10 }, bot: { databasePoolSize: 10 } });
-      expect(stderr).toContain('database connection budget exceeded: 13 api pods (10 replicas at full scale + 3 rollout surge) x api.databasePoolSize 10 = 130, + bot 10, + migration Job 2 = 142 connections > database.maxConnections 90');
+      expect(stderr).toContain(
+        'database connection budget exceeded: 13 api pods (10 replicas at full scale + 3 rollout surge) x api.databasePoolSize 10 = 130, + bot 10, + migration Job 2 = 142 connections > database.maxConnections 90',
+      );
       expect(stderr).toMatch(/PgBouncer/);
     });
 
@@ -710,20 +883,31 @@ describe('Helm chart helm/agis-bot', () => {
     });
 
     it('counts a fixed replica count, a count surge and a disabled bot and migration Job', () => {
-      expect(renderError({ api: { autoscaling: { enabled: false }, replicaCount: 17 } })).toMatch(/22 api pods \(17 replicas at full scale \+ 5 rollout surge\)/);
-      const objects = render({ api: { autoscaling: { enabled: false }, replicaCount: 16, maxSurge: 2 }, bot: { enabled: false }, discord: { existingSecret: '' }, migrations: { enabled: false } });
+      expect(renderError({ api: { autoscaling: { enabled: false }, replicaCount: 17 } })).toMatch(
+        /22 api pods \(17 replicas at full scale \+ 5 rollout surge\)/,
+      );
+      const objects = render({
+        api: { autoscaling: { enabled: false }, replicaCount: 16, maxSurge: 2 },
+        bot: { enabled: false },
+        discord: { existingSecret: '' },
+        migrations: { enabled: false },
+      });
       expect(connectionBudget(objects)).toEqual({ apiPods: 18, apiPool: 5, bot: 0, migrations: 0, total: 90 });
     });
 
     it('refuses DATABASE_POOL_SIZE set beside the budget', () => {
-      expect(renderError({ config: { DATABASE_POOL_SIZE: 50 } })).toMatch(/config.DATABASE_POOL_SIZE is set by the chart: use api.databasePoolSize and bot.databasePoolSize/);
+      expect(renderError({ config: { DATABASE_POOL_SIZE: 50 } })).toMatch(
+        /config.DATABASE_POOL_SIZE is set by the chart: use api.databasePoolSize and bot.databasePoolSize/,
+      );
       expect(renderError({ extraEnv: [{ name: 'DATABASE_POOL_SIZE', value: '50' }] })).toMatch(/extraEnv DATABASE_POOL_SIZE/);
     });
   });
 
   describe('shutdown', () => {
     it('refuses a grace period that would kill the pod before the pause and the app’s drain are over', () => {
-      expect(renderError({ config: { SHUTDOWN_GRACE_MS: 25000 } })).toMatch(/terminationGracePeriodSeconds \(30\) must exceed api.preStopSleepSeconds \(10\) \+ SHUTDOWN_GRACE_MS \(25 s\)/);
+      expect(renderError({ config: { SHUTDOWN_GRACE_MS: 25000 } })).toMatch(
+        /terminationGracePeriodSeconds \(30\) must exceed api.preStopSleepSeconds \(10\) \+ SHUTDOWN_GRACE_MS \(25 s\)/,
+      );
       const objects = render({ config: { SHUTDOWN_GRACE_MS: 25000 }, terminationGracePeriodSeconds: 40 });
       expect(one(objects, 'Deployment', `${FULL}-api`).spec.template.spec.terminationGracePeriodSeconds).toBe(40);
     });
@@ -736,15 +920,20 @@ describe('Helm chart helm/agis-bot', () => {
 
   describe('webhook secret key', () => {
     it('refuses to render without a source for WEBHOOK_SECRET_KEY, which the app requires in production', () => {
-      expect(renderError({ webhooks: { existingSecret: '' } })).toMatch(/WEBHOOK_SECRET_KEY is required: set webhooks.secretKey or webhooks.existingSecret/);
+      expect(renderError({ webhooks: { existingSecret: '' } })).toMatch(
+        /WEBHOOK_SECRET_KEY is required: set webhooks.secretKey or webhooks.existingSecret/,
+      );
       expect(renderError({ webhooks: { secretKey: 'short' } })).toMatch(/webhooks.secretKey must be at least 32 characters/);
     });
 
     it('reads the previous key for a rotation from the same Secret when it has one', () => {
       for (const d of render().filter((o) => o.kind === 'Deployment' || o.kind === 'Job')) {
         const template = d.spec.template.spec.containers[0];
-        expect((template.env as EnvVar[]).find((e) => e.name === 'WEBHOOK_SECRET_KEY_PREVIOUS')?.valueFrom?.secretKeyRef)
-          .toEqual({ name: 'agis-bot-secrets', key: 'WEBHOOK_SECRET_KEY_PREVIOUS', optional: true });
+        expect((template.env as EnvVar[]).find((e) => e.name === 'WEBHOOK_SECRET_KEY_PREVIOUS')?.valueFrom?.secretKeyRef).toEqual({
+          name: 'agis-bot-secrets',
+          key: 'WEBHOOK_SECRET_KEY_PREVIOUS',
+          optional: true,
+        });
       }
     });
   });
@@ -754,7 +943,13 @@ describe('Helm chart helm/agis-bot', () => {
       const objects = render({ monitoring: { serviceMonitor: { enabled: true }, prometheusRule: { enabled: true } } });
       expect(one(objects, 'ServiceMonitor', FULL).metadata.labels?.release).toBe('kube-prometheus-stack');
       expect(one(objects, 'PrometheusRule', FULL).metadata.labels?.release).toBe('kube-prometheus-stack');
-      const mine = render({ monitoring: { labels: { release: 'monitoring' }, serviceMonitor: { enabled: true, labels: { release: 'sm-only' } }, prometheusRule: { enabled: true } } });
+      const mine = render({
+        monitoring: {
+          labels: { release: 'monitoring' },
+          serviceMonitor: { enabled: true, labels: { release: 'sm-only' } },
+          prometheusRule: { enabled: true },
+        },
+      });
       expect(one(mine, 'ServiceMonitor', FULL).metadata.labels?.release).toBe('sm-only');
       expect(one(mine, 'PrometheusRule', FULL).metadata.labels?.release).toBe('monitoring');
     });
@@ -769,9 +964,17 @@ describe('Helm chart helm/agis-bot', () => {
 
   describe('topology spread', () => {
     it('is switched off with an empty list and keeps a labelSelector given', () => {
-      expect(one(render({ api: { topologySpreadConstraints: [] } }), 'Deployment', `${FULL}-api`).spec.template.spec.topologySpreadConstraints).toBeUndefined();
-      const own = { maxSkew: 2, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { tier: 'web' } } };
-      const spread = one(render({ api: { topologySpreadConstraints: [own] } }), 'Deployment', `${FULL}-api`).spec.template.spec.topologySpreadConstraints;
+      expect(
+        one(render({ api: { topologySpreadConstraints: [] } }), 'Deployment', `${FULL}-api`).spec.template.spec.topologySpreadConstraints,
+      ).toBeUndefined();
+      const own = {
+        maxSkew: 2,
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: 'DoNotSchedule',
+        labelSelector: { matchLabels: { tier: 'web' } },
+      };
+      const spread = one(render({ api: { topologySpreadConstraints: [own] } }), 'Deployment', `${FULL}-api`).spec.template.spec
+        .topologySpreadConstraints;
       expect(spread).toEqual([{ ...own, matchLabelKeys: ['pod-template-hash'] }]);
     });
   });
@@ -789,8 +992,14 @@ describe('Helm chart helm/agis-bot', () => {
       const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
       expect(policies.map((p) => p.metadata.name).sort()).toEqual([`${FULL}-api`, `${FULL}-bot`, `${FULL}-migrations`]);
       // Each pod is selected by exactly its own policy.
-      for (const [pod, name] of [[api, `${FULL}-api`], [bot, `${FULL}-bot`], [job, `${FULL}-migrations`]] as const) {
-        expect(policies.filter((p) => selects(p.spec.podSelector.matchLabels, pod.spec.template.metadata.labels)).map((p) => p.metadata.name)).toEqual([name]);
+      for (const [pod, name] of [
+        [api, `${FULL}-api`],
+        [bot, `${FULL}-bot`],
+        [job, `${FULL}-migrations`],
+      ] as const) {
+        expect(
+          policies.filter((p) => selects(p.spec.podSelector.matchLabels, pod.spec.template.metadata.labels)).map((p) => p.metadata.name),
+        ).toEqual([name]);
       }
       const ns = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } });
       const http = [{ protocol: 'TCP', port: chartValues.containerPort }];
@@ -805,7 +1014,10 @@ describe('Helm chart helm/agis-bot', () => {
       expect(egressPorts(jobPolicy)).toEqual(['53/UDP 53/TCP', '5432/TCP']);
       // DNS only to the cluster DNS; HTTPS/HTTP (Discord, webhook receivers) only to public addresses.
       expect(apiPolicy.spec.egress[0].to).toEqual([{ ...ns('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }]);
-      expect(apiPolicy.spec.egress[4].to[0].ipBlock).toEqual({ cidr: '0.0.0.0/0', except: expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']) });
+      expect(apiPolicy.spec.egress[4].to[0].ipBlock).toEqual({
+        cidr: '0.0.0.0/0',
+        except: expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']),
+      });
     });
 
     it('takes narrower destinations and extra rules', () => {
@@ -827,7 +1039,8 @@ describe('Helm chart helm/agis-bot', () => {
 
     it('runs the app’s own migrate command as a pre-install and pre-upgrade hook, before any pod of the release', () => {
       expect(job.metadata.annotations).toMatchObject({
-        'helm.sh/hook': 'pre-install,pre-upgrade', 'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded',
+        'helm.sh/hook': 'pre-install,pre-upgrade',
+        'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded',
       });
       const c = job.spec.template.spec.containers[0];
       expect(c.command).toEqual(['node', 'dist/src/database/migrate.js', 'run']);
@@ -850,7 +1063,9 @@ describe('Helm chart helm/agis-bot', () => {
       const literal = render({ database: { url: 'postgres://agis:pw@db:5432/agis' }, webhooks: { secretKey: WEBHOOK_KEY } });
       const hookSecret = one(literal, 'Secret', `${FULL}-migrations`);
       expect(hookSecret.metadata.annotations).toMatchObject({ 'helm.sh/hook': 'pre-install,pre-upgrade', 'helm.sh/hook-weight': '-10' });
-      expect(Number(hookSecret.metadata.annotations!['helm.sh/hook-weight'])).toBeLessThan(Number(one(literal, 'Job', `${FULL}-migrations`).metadata.annotations!['helm.sh/hook-weight']));
+      expect(Number(hookSecret.metadata.annotations!['helm.sh/hook-weight'])).toBeLessThan(
+        Number(one(literal, 'Job', `${FULL}-migrations`).metadata.annotations!['helm.sh/hook-weight']),
+      );
       expect(hookSecret.stringData).toEqual({ DATABASE_URL: 'postgres://agis:pw@db:5432/agis', WEBHOOK_SECRET_KEY: WEBHOOK_KEY });
       const env = one(literal, 'Job', `${FULL}-migrations`).spec.template.spec.containers[0].env as EnvVar[];
       expect(env.find((e) => e.name === 'DATABASE_URL')?.valueFrom?.secretKeyRef).toEqual({ name: `${FULL}-migrations`, key: 'DATABASE_URL' });
@@ -902,9 +1117,15 @@ describe('Helm chart helm/agis-bot', () => {
           // pod that finds nothing pending must not ask for it: here another session holds it the whole time.
           await holder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
           let booted = false;
-          const boot = new MigrationRunner(ds).onModuleInit().then(() => { booted = true; });
+          const boot = new MigrationRunner(ds).onModuleInit().then(() => {
+            booted = true;
+          });
           try {
-            await pollUntil(async () => booted, (b) => b, { timeoutMs: 15_000, what: 'the boot migration check to finish while the lock is held elsewhere' });
+            await pollUntil(
+              async () => booted,
+              (b) => b,
+              { timeoutMs: 15_000, what: 'the boot migration check to finish while the lock is held elsewhere' },
+            );
           } finally {
             await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
             await boot;
@@ -938,11 +1159,15 @@ describe('Helm chart helm/agis-bot', () => {
   });
 
   it('keeps the chart’s copies of the dashboards and alert rules identical to grafana/', () => {
-    const dashboards = readdirSync(join(ROOT, 'grafana')).filter((f) => f.endsWith('.json')).sort();
+    const dashboards = readdirSync(join(ROOT, 'grafana'))
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     expect(readdirSync(join(CHART, 'dashboards')).sort()).toEqual(dashboards);
     for (const file of dashboards) {
-      expect({ file, same: readFileSync(join(CHART, 'dashboards', file), 'utf8') === readFileSync(join(ROOT, 'grafana', file), 'utf8') })
-        .toEqual({ file, same: true });
+      expect({ file, same: readFileSync(join(CHART, 'dashboards', file), 'utf8') === readFileSync(join(ROOT, 'grafana', file), 'utf8') }).toEqual({
+        file,
+        same: true,
+      });
     }
     expect(readFileSync(join(CHART, 'alerts', 'alerts.yml'), 'utf8')).toBe(readFileSync(join(ROOT, 'grafana', 'alerts.yml'), 'utf8'));
   });
@@ -952,7 +1177,10 @@ describe('Dockerfile', () => {
   // No container engine runs here, so the image cannot be built in tests; its structure is checked instead.
   const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
   const lines = dockerfile.split('\n').filter((l) => l.trim() !== '' && !l.trim().startsWith('#'));
-  const stages = dockerfile.split(/^FROM /m).slice(1).map((s) => `FROM ${s}`);
+  const stages = dockerfile
+    .split(/^FROM /m)
+    .slice(1)
+    .map((s) => `FROM ${s}`);
   const runtime = stages[stages.length - 1];
 
   it('is multi-stage on node:20-bookworm-slim: npm ci, build, prune dev dependencies', () => {
@@ -979,7 +1207,9 @@ describe('Dockerfile', () => {
   });
 
   it('keeps local state and secrets out of the build context', () => {
-    const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     expect(ignored).toEqual(expect.arrayContaining(['.git', 'node_modules', 'dist', '.data', '.env', '.env.*']));
     for (const needed of ['src', 'migrations', 'package.json', 'package-lock.json']) {
       expect(ignored).not.toContain(needed);

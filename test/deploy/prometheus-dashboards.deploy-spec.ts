@@ -18,7 +18,9 @@ const REWARD_CEILING = 5000;
 
 /** Grafana's interval macros, as a dashboard would resolve them for a short range; any other `$` is an error. */
 const GRAFANA_MACROS: Array<[RegExp, string]> = [
-  [/\$\{?__rate_interval\}?/g, '1m'], [/\$\{?__interval\}?/g, '5s'], [/\$\{?__range\}?/g, '1h'],
+  [/\$\{?__rate_interval\}?/g, '1m'],
+  [/\$\{?__interval\}?/g, '5s'],
+  [/\$\{?__range\}?/g, '1h'],
 ];
 function resolveMacros(expr: string): string {
   return GRAFANA_MACROS.reduce((e, [pattern, value]) => e.replace(pattern, value), expr);
@@ -44,7 +46,8 @@ function panelProblems(q: PanelQuery, res: PromQueryResult): string[] {
 
 /** Samples of a metric family in exposition text whose labels include `labels`, summed. */
 function metricSum(text: string, name: string, labels: Record<string, string> = {}): number {
-  return text.split('\n')
+  return text
+    .split('\n')
     .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
     .filter((line) => Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
     .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
@@ -59,8 +62,7 @@ function commandsWithoutRequiredOptions(commands: APIApplicationCommand[]): Arra
     if (nested.length === 0) {
       return (options ?? []).some((o) => o.required) ? [] : [base];
     }
-    return nested.flatMap((o) => walk(
-      o.type === 2 ? { ...base, group: o.name } : { ...base, subcommand: o.name }, o.options));
+    return nested.flatMap((o) => walk(o.type === 2 ? { ...base, group: o.name } : { ...base, subcommand: o.name }, o.options));
   };
   return commands.filter((c) => (c.type ?? 1) === 1).flatMap((c) => walk({ name: c.name }, c.options));
 }
@@ -78,12 +80,19 @@ describe('Grafana dashboards against a real Prometheus scraping the app', () => 
   const scrape = async () => (await api().get('/metrics')).text;
   const callback = (provider: keyof typeof SECRETS, body: object, signature?: string) => {
     const raw = JSON.stringify(body);
-    return api().post(`/api/v1/rewards/callbacks/${provider}`).set('Content-Type', 'application/json')
-      .set('X-Agis-Signature', signature ?? createHmac('sha256', SECRETS[provider]).update(raw).digest('hex')).send(raw);
+    return api()
+      .post(`/api/v1/rewards/callbacks/${provider}`)
+      .set('Content-Type', 'application/json')
+      .set('X-Agis-Signature', signature ?? createHmac('sha256', SECRETS[provider]).update(raw).digest('hex'))
+      .send(raw);
   };
   const serverStatus = async (u: TestUser, id: string) => (await api().get(`/api/v1/servers/${id}`).set(u.auth)).body.data?.status as string;
   const waitForServer = (u: TestUser, id: string, status: string) =>
-    pollUntil(() => serverStatus(u, id), (s) => s === status, { timeoutMs: 5000, intervalMs: 20, what: `server ${id} to be ${status}` });
+    pollUntil(
+      () => serverStatus(u, id),
+      (s) => s === status,
+      { timeoutMs: 5000, intervalMs: 20, what: `server ${id} to be ${status}` },
+    );
 
   /** One round of traffic across every feature; run twice so counters increase between scrapes. */
   async function exerciseEveryFeature(): Promise<void> {
@@ -91,10 +100,17 @@ describe('Grafana dashboards against a real Prometheus scraping the app', () => 
     const u = await createUser(t, { credits: 10_000, wtgCoins: 2 });
 
     // Servers: create (starts at once), stop, start, stop.
-    const created = await api().post('/api/v1/servers').set(u.auth).send({ name: `dash-${seq}`, gameType: 'minecraft' });
+    const created = await api()
+      .post('/api/v1/servers')
+      .set(u.auth)
+      .send({ name: `dash-${seq}`, gameType: 'minecraft' });
     expect(created.status).toBe(201);
     const id = created.body.data.id as string;
-    for (const [action, status] of [['stop', 'stopped'], ['start', 'running'], ['stop', 'stopped']]) {
+    for (const [action, status] of [
+      ['stop', 'stopped'],
+      ['start', 'running'],
+      ['stop', 'stopped'],
+    ]) {
       await waitForServer(u, id, action === 'stop' ? 'running' : 'stopped');
       expect((await api().post(`/api/v1/servers/${id}/${action}`).set(u.auth)).status).toBe(202);
       await waitForServer(u, id, status);
@@ -104,15 +120,25 @@ describe('Grafana dashboards against a real Prometheus scraping the app', () => 
     const schedule = await api().post(`/api/v1/servers/${id}/schedules`).set(u.auth).send({ action: 'start', cron: '0 0 1 1 *' });
     expect(schedule.status).toBe(201);
     await t.db.query(`UPDATE server_schedules SET next_run_at = now() - interval '2 seconds' WHERE id = $1`, [schedule.body.data.id]);
-    await pollUntil(async () => (await api().get(`/api/v1/schedules/${schedule.body.data.id}/executions`).set(u.auth)).body.data ?? [],
-      (runs: unknown[]) => runs.length > 0, { timeoutMs: 5000, what: 'the schedule to fire' });
+    await pollUntil(
+      async () => (await api().get(`/api/v1/schedules/${schedule.body.data.id}/executions`).set(u.auth)).body.data ?? [],
+      (runs: unknown[]) => runs.length > 0,
+      { timeoutMs: 5000, what: 'the schedule to fire' },
+    );
     await waitForServer(u, id, 'running');
     expect((await api().post(`/api/v1/servers/${id}/stop`).set(u.auth)).status).toBe(202);
 
     // Economy: daily bonus (the second claim in a day is refused), conversion, reads.
     await api().post('/api/v1/users/me/daily').set(u.auth);
     expect((await api().post('/api/v1/shop/convert').set(u.auth).send({ wtg: 1 })).status).toBe(200);
-    for (const path of ['/api/v1/users/me', '/api/v1/users/me/stats', '/api/v1/users/me/transactions', '/api/v1/games', '/api/v1/shop', '/api/v1/leaderboard/credits']) {
+    for (const path of [
+      '/api/v1/users/me',
+      '/api/v1/users/me/stats',
+      '/api/v1/users/me/transactions',
+      '/api/v1/games',
+      '/api/v1/shop',
+      '/api/v1/leaderboard/credits',
+    ]) {
       expect((await api().get(path).set(u.auth)).status).toBe(200);
     }
 
@@ -126,14 +152,17 @@ describe('Grafana dashboards against a real Prometheus scraping the app', () => 
     expect(completed.body.data?.status).toBe('completed');
     const fraud = await callback('video', { conversionId: `dash-${seq}-big`, discordId: earner.discordId, amount: REWARD_CEILING + 1 });
     expect(fraud.body.data?.status).toBe('fraud');
-    expect((await callback('offerwall', { conversionId: `dash-${seq}-sig`, discordId: earner.discordId, amount: 1 }, 'f'.repeat(64))).status).toBe(401);
+    expect((await callback('offerwall', { conversionId: `dash-${seq}-sig`, discordId: earner.discordId, amount: 1 }, 'f'.repeat(64))).status).toBe(
+      401,
+    );
     // The gauge refreshes every 30 s by design; the test does not wait for the timer.
     await t.app.get(RewardsMetrics).refreshTopEarners();
 
     // Discord: the known commands with an outcome each, then every other registered command needing no option.
     const before = metricSum(await scrape(), 'agis_bot_commands_total');
     const known = [
-      fake.sendCommand({ user: players[0], name: 'credits' }), fake.sendCommand({ user: players[1], name: 'stats' }),
+      fake.sendCommand({ user: players[0], name: 'credits' }),
+      fake.sendCommand({ user: players[1], name: 'stats' }),
       fake.sendCommand({ user: players[0], name: 'apikey', subcommand: 'list' }),
       fake.sendCommand({ user: players[1], name: 'apikey', subcommand: 'revoke', options: { id: 'doesnotexist' } }),
     ];
@@ -144,14 +173,20 @@ describe('Grafana dashboards against a real Prometheus scraping the app', () => 
     // Their outcome is another spec's business; here they only feed the per-command panels.
     await Promise.allSettled(others.map((h) => h.reply()));
     // A handler is counted when it returns, just after its reply reached Discord.
-    await pollUntil(scrape, (text) => metricSum(text, 'agis_bot_commands_total') >= before + known.length,
-      { timeoutMs: 5000, what: 'the commands to be counted' });
+    await pollUntil(scrape, (text) => metricSum(text, 'agis_bot_commands_total') >= before + known.length, {
+      timeoutMs: 5000,
+      what: 'the commands to be counted',
+    });
   }
 
   beforeAll(async () => {
     bot = await startDiscordTestApp({
-      AGIS_ROLES: 'api,scheduler,bot', LOCAL_AGONES_STEP_MS: '10', SCHEDULER_TICK_MS: '100',
-      REWARDS_SECRET_OFFERWALL: SECRETS.offerwall, REWARDS_SECRET_VIDEO: SECRETS.video, REWARDS_MAX_AMOUNT: String(REWARD_CEILING),
+      AGIS_ROLES: 'api,scheduler,bot',
+      LOCAL_AGONES_STEP_MS: '10',
+      SCHEDULER_TICK_MS: '100',
+      REWARDS_SECRET_OFFERWALL: SECRETS.offerwall,
+      REWARDS_SECRET_VIDEO: SECRETS.video,
+      REWARDS_MAX_AMOUNT: String(REWARD_CEILING),
     });
     ({ fake, t } = bot);
     await t.app.listen(0, '127.0.0.1');
@@ -209,8 +244,11 @@ describe('Grafana dashboards against a real Prometheus scraping the app', () => 
     const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM user_stats WHERE last_active_at > now() - interval '24 hours'`);
     // Two Discord players plus the user whose ad conversions stamped their activity.
     expect(n).toBeGreaterThanOrEqual(3);
-    await pollUntil(() => prom.query('agis_bot_active_users'), (r) => Number(r.result[0]?.value[1]) === n,
-      { timeoutMs: 10_000, intervalMs: 200, what: `agis_bot_active_users to be ${n}` });
+    await pollUntil(
+      () => prom.query('agis_bot_active_users'),
+      (r) => Number(r.result[0]?.value[1]) === n,
+      { timeoutMs: 10_000, intervalMs: 200, what: `agis_bot_active_users to be ${n}` },
+    );
   });
 
   it('times every statement by operation: raw queries and TypeORM-built ones alike', async () => {
@@ -249,16 +287,18 @@ describe('Grafana dashboards against a real Prometheus scraping the app', () => 
         values.set(label, (values.get(label) ?? new Set()).add(value));
       }
     }
-    const idLike = [...values].flatMap(([label, vs]) => [...vs]
-      .filter((v) => /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}/i.test(v) || /\d{15,}/.test(v) || v.includes('agis_'))
-      .map((v) => `${label}=${v}`));
+    const idLike = [...values].flatMap(([label, vs]) =>
+      [...vs].filter((v) => /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}/i.test(v) || /\d{15,}/.test(v) || v.includes('agis_')).map((v) => `${label}=${v}`),
+    );
     expect(idLike).toEqual([]);
-    const routes = [...values.get('route') ?? []];
+    const routes = [...(values.get('route') ?? [])];
     expect(routes).toContain('/api/v1/servers/:id');
     // The request to /api/v1/no-such-thing/<uuid> is counted under a template or "unmatched", not its path.
     expect(routes.filter((r) => r.includes('no-such-thing') || !(r === 'unmatched' || r.startsWith('/')))).toEqual([]);
     const registered = new Set(commandPaths(fake.commands).map((p) => p.slice(1)));
-    const commandLabels = text.split('\n').filter((l) => l.startsWith('agis_bot_commands_total{'))
+    const commandLabels = text
+      .split('\n')
+      .filter((l) => l.startsWith('agis_bot_commands_total{'))
       .map((l) => /command="([^"]*)"/.exec(l)?.[1] ?? '');
     expect(commandLabels.length).toBeGreaterThan(0);
     expect(commandLabels.filter((c) => !registered.has(c))).toEqual([]);

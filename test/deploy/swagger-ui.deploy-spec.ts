@@ -5,8 +5,16 @@ import { createUser } from '../support/factories';
 
 const CHROMIUM = '/usr/bin/chromium';
 // Flags from the machine notes: without the background-networking ones Chromium keeps dialling out.
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 describe('Swagger UI in a real browser', () => {
   let t: TestApp;
@@ -34,8 +42,11 @@ describe('Swagger UI in a real browser', () => {
     page.on('requestfailed', (r) => failed.push(r.url()));
     await page.goto(`${baseUrl}/api/docs`);
     await page.waitForSelector('.opblock-summary');
-    const operations = await page.$$eval('.opblock', (blocks) => blocks.map((b) =>
-      `${b.querySelector('.opblock-summary-method')?.textContent} ${b.querySelector('.opblock-summary-path')?.getAttribute('data-path')}`));
+    const operations = await page.$$eval('.opblock', (blocks) =>
+      blocks.map(
+        (b) => `${b.querySelector('.opblock-summary-method')?.textContent} ${b.querySelector('.opblock-summary-path')?.getAttribute('data-path')}`,
+      ),
+    );
     expect(operations).toEqual(expect.arrayContaining(['GET /api/v1/users/me', 'POST /api/v1/auth/keys', 'DELETE /api/v1/auth/keys/{id}']));
 
     await page.click('button.authorize');

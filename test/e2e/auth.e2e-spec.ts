@@ -5,8 +5,12 @@ import { createUser, errorEnvelope } from '../support/factories';
 
 describe('API keys (auth)', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp(); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   describe('authentication', () => {
     it('refuses a request without a key', async () => {
@@ -75,7 +79,11 @@ describe('API keys (auth)', () => {
   describe('POST /auth/keys', () => {
     it('validates the body with field details', async () => {
       const u = await createUser(t);
-      const res = await t.http().post('/api/v1/auth/keys').set(u.auth).send({ name: 5, scopes: ['nope'], extra: true });
+      const res = await t
+        .http()
+        .post('/api/v1/auth/keys')
+        .set(u.auth)
+        .send({ name: 5, scopes: ['nope'], extra: true });
       expect(res.status).toBe(400);
       expect(res.body).toEqual(errorEnvelope('VALIDATION_FAILED'));
       const fields = res.body.error.details.map((d: { field: string }) => d.field).sort();
@@ -84,7 +92,11 @@ describe('API keys (auth)', () => {
 
     it('shows the secret once and stores only its hash', async () => {
       const u = await createUser(t);
-      const res = await t.http().post('/api/v1/auth/keys').set(u.auth).send({ name: 'deploys', scopes: ['servers:read'], expiresInDays: 30 });
+      const res = await t
+        .http()
+        .post('/api/v1/auth/keys')
+        .set(u.auth)
+        .send({ name: 'deploys', scopes: ['servers:read'], expiresInDays: 30 });
       expect(res.status).toBe(201);
       const { key, id, prefix, status, expiresAt } = res.body.data;
       expect(key).toMatch(/^agis_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/);
@@ -106,10 +118,18 @@ describe('API keys (auth)', () => {
 
     it('never grants a scope the caller lacks', async () => {
       const u = await createUser(t, { scopes: ['keys:manage', 'servers:read'] });
-      const res = await t.http().post('/api/v1/auth/keys').set(u.auth).send({ name: 'x', scopes: ['servers:write'] });
+      const res = await t
+        .http()
+        .post('/api/v1/auth/keys')
+        .set(u.auth)
+        .send({ name: 'x', scopes: ['servers:write'] });
       expect(res.status).toBe(403);
       expect(res.body).toEqual(errorEnvelope('FORBIDDEN', /servers:write/));
-      const admin = await t.http().post('/api/v1/auth/keys').set(u.auth).send({ name: 'x', scopes: ['admin'] });
+      const admin = await t
+        .http()
+        .post('/api/v1/auth/keys')
+        .set(u.auth)
+        .send({ name: 'x', scopes: ['admin'] });
       expect(admin.status).toBe(403);
     });
 
@@ -135,10 +155,13 @@ describe('API keys (auth)', () => {
   });
 
   describe('DELETE /auth/keys/:id', () => {
-    it('cannot revoke another user\'s key (404) and leaves it working', async () => {
+    it("cannot revoke another user's key (404) and leaves it working", async () => {
       const owner = await createUser(t);
       const other = await createUser(t);
-      const res = await t.http().delete(`/api/v1/auth/keys/${owner.key.split('_')[1]}`).set(other.auth);
+      const res = await t
+        .http()
+        .delete(`/api/v1/auth/keys/${owner.key.split('_')[1]}`)
+        .set(other.auth);
       expect(res.status).toBe(404);
       expect(res.body).toEqual(errorEnvelope('API_KEY_NOT_FOUND'));
       expect((await t.http().get('/api/v1/users/me').set(owner.auth)).status).toBe(200);

@@ -4,7 +4,13 @@ import { createTestApp, type TestApp } from '../support/test-app';
 import { createUser, type TestUser } from '../support/factories';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-interface Operation { method: string; path: string; operationId: string; scopes: string[] | null; op: Json }
+interface Operation {
+  method: string;
+  path: string;
+  operationId: string;
+  scopes: string[] | null;
+  op: Json;
+}
 
 /** Operations that answer without a key, on purpose. Anything else answering without one is a bug. */
 const PUBLIC = ['GET /api/v1/games', 'GET /api/v1/shop', 'POST /api/v1/rewards/callbacks/{provider}', 'GET /healthz', 'GET /readyz'];
@@ -29,12 +35,17 @@ function isStream(o: Operation): boolean {
 }
 
 function operationsOf(doc: Json): Operation[] {
-  return Object.entries(doc.paths as Json).flatMap(([path, item]) => Object.entries(item as Json)
-    .filter(([method]) => ['get', 'post', 'patch', 'put', 'delete'].includes(method))
-    .map(([method, op]) => ({
-      method: method.toUpperCase(), path, operationId: (op as Json).operationId as string, op: op as Json,
-      scopes: ((op as Json)['x-required-scopes'] as string[] | undefined) ?? null,
-    })));
+  return Object.entries(doc.paths as Json).flatMap(([path, item]) =>
+    Object.entries(item as Json)
+      .filter(([method]) => ['get', 'post', 'patch', 'put', 'delete'].includes(method))
+      .map(([method, op]) => ({
+        method: method.toUpperCase(),
+        path,
+        operationId: (op as Json).operationId as string,
+        op: op as Json,
+        scopes: ((op as Json)['x-required-scopes'] as string[] | undefined) ?? null,
+      })),
+  );
 }
 
 describe('authorization matrix (every operation in the OpenAPI document)', () => {
@@ -63,20 +74,26 @@ describe('authorization matrix (every operation in the OpenAPI document)', () =>
     const theirs = await post(other, '/api/v1/servers', { name: 'theirs', gameType: 'minecraft', start: false });
     await post(other, `/api/v1/servers/${theirs.id}/schedules`, { action: 'start', cron: '0 8 * * *' });
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   /** The owner's resource for each path parameter; an unknown one fails so new routes get a fixture. */
-  const concretePath = (path: string) => path.replace(/\{(\w+)\}/g, (_m, name: string) => {
-    if (name === 'provider') {
-      return 'offerwall';
-    }
-    const resource = /^\/api\/v1\/(servers|schedules|auth\/keys|webhooks)\//.exec(path)?.[1];
-    const found = name === 'id' && resource ? ids[{ servers: 'server', schedules: 'schedule', 'auth/keys': 'key', webhooks: 'webhook' }[resource] as string] : undefined;
-    if (!found) {
-      throw new Error(`No fixture for {${name}} in ${path}: add one to the authorization matrix`);
-    }
-    return found;
-  });
+  const concretePath = (path: string) =>
+    path.replace(/\{(\w+)\}/g, (_m, name: string) => {
+      if (name === 'provider') {
+        return 'offerwall';
+      }
+      const resource = /^\/api\/v1\/(servers|schedules|auth\/keys|webhooks)\//.exec(path)?.[1];
+      const found =
+        name === 'id' && resource
+          ? ids[{ servers: 'server', schedules: 'schedule', 'auth/keys': 'key', webhooks: 'webhook' }[resource] as string]
+          : undefined;
+      if (!found) {
+        throw new Error(`No fixture for {${name}} in ${path}: add one to the authorization matrix`);
+      }
+      return found;
+    });
 
   const call = (o: Operation, auth: Record<string, string>) => {
     const req = t.http()[o.method.toLowerCase() as 'get'](concretePath(o.path)).set(auth);
@@ -95,26 +112,35 @@ describe('authorization matrix (every operation in the OpenAPI document)', () =>
   };
 
   /** A key of the owner's, minted directly (an operator path: no HTTP, so no rate limit and no renaming). */
-  const mintOwnerKey = (scopes: string[], name: string) => t.app.get(ApiKeysService).create(
-    { userId: owner.userId, scopes: ['admin'], via: { kind: 'system', name: 'test' } }, { name, scopes });
+  const mintOwnerKey = (scopes: string[], name: string) =>
+    t.app.get(ApiKeysService).create({ userId: owner.userId, scopes: ['admin'], via: { kind: 'system', name: 'test' } }, { name, scopes });
 
   /** Everything of the owner's a refused request must leave as it was. */
   const snapshot = async () => ({
     user: await t.db.query('SELECT credits, wtg_coins, username FROM users WHERE id = $1', [owner.userId]),
     servers: await t.db.query('SELECT id, name, status, start_seq, billed_until FROM servers WHERE owner_id = $1 ORDER BY id', [owner.userId]),
-    schedules: await t.db.query('SELECT id, action, cron, enabled, next_run_at FROM server_schedules WHERE owner_id = $1 ORDER BY id', [owner.userId]),
+    schedules: await t.db.query('SELECT id, action, cron, enabled, next_run_at FROM server_schedules WHERE owner_id = $1 ORDER BY id', [
+      owner.userId,
+    ]),
     keys: await t.db.query('SELECT id, name, scopes, revoked_at, allowed_ips FROM api_keys WHERE user_id = $1 ORDER BY id', [owner.userId]),
     webhooks: await t.db.query('SELECT id, url, events, enabled FROM webhooks WHERE user_id = $1 ORDER BY id', [owner.userId]),
     ledger: await t.db.query('SELECT count(*)::int AS n FROM credit_transactions WHERE user_id = $1', [owner.userId]),
     wtg: await t.db.query('SELECT count(*)::int AS n FROM wtg_transactions WHERE user_id = $1', [owner.userId]),
-    deliveries: await t.db.query('SELECT count(*)::int AS n FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE w.user_id = $1', [owner.userId]),
+    deliveries: await t.db.query('SELECT count(*)::int AS n FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE w.user_id = $1', [
+      owner.userId,
+    ]),
     activity: await t.db.query('SELECT count(*)::int AS n FROM activity_log WHERE user_id = $1', [owner.userId]),
   });
 
   it('lists the operations, and only the intended ones are public', () => {
     expect(operations.length).toBeGreaterThan(30);
     // Every other operation declares its scopes (and is refused without a key: next test).
-    expect(operations.filter((o) => o.scopes === null).map((o) => `${o.method} ${o.path}`).sort()).toEqual([...PUBLIC].sort());
+    expect(
+      operations
+        .filter((o) => o.scopes === null)
+        .map((o) => `${o.method} ${o.path}`)
+        .sort(),
+    ).toEqual([...PUBLIC].sort());
   });
 
   it('refuses no key, a revoked key and a key without the scope, on every secured operation, changing nothing', async () => {
@@ -130,7 +156,11 @@ describe('authorization matrix (every operation in the OpenAPI document)', () =>
       const noKey = await call(o, {});
       const revokedKey = await call(o, { Authorization: `Bearer ${ownerRevoked.key}` });
       const stranger = await call(o, revoked.auth);
-      for (const [label, res] of [['no key', noKey], ['revoked key', revokedKey], ['revoked stranger key', stranger]] as const) {
+      for (const [label, res] of [
+        ['no key', noKey],
+        ['revoked key', revokedKey],
+        ['revoked stranger key', stranger],
+      ] as const) {
         if (res.status !== 401 || res.body?.error?.code !== 'UNAUTHENTICATED') {
           failures.push(`${name} with ${label}: ${res.status}`);
         }
@@ -150,7 +180,7 @@ describe('authorization matrix (every operation in the OpenAPI document)', () =>
     expect(await snapshot()).toEqual(before);
   });
 
-  it('never lets another user see or act on the owner\'s resources', async () => {
+  it("never lets another user see or act on the owner's resources", async () => {
     const before = await snapshot();
     const secrets = [owner.userId, ids.server, ids.schedule, ids.key, ids.webhook];
     const failures: string[] = [];
@@ -174,8 +204,11 @@ describe('authorization matrix (every operation in the OpenAPI document)', () =>
     expect(await snapshot()).toEqual(before);
   });
 
-  it('refuses the owner\'s key from an address outside its allow-list (403) on every operation, and logs it once', async () => {
-    const restricted = await t.http().post('/api/v1/auth/keys').set(owner.auth)
+  it("refuses the owner's key from an address outside its allow-list (403) on every operation, and logs it once", async () => {
+    const restricted = await t
+      .http()
+      .post('/api/v1/auth/keys')
+      .set(owner.auth)
       .send({ name: 'office only', scopes: [...USER_SCOPES], allowedIps: ['203.0.113.0/24', '2001:db8::/32'] });
     expect(restricted.status).toBe(201);
     expect(restricted.body.data.allowedIps).toEqual(['203.0.113.0/24', '2001:db8::/32']);
@@ -190,9 +223,13 @@ describe('authorization matrix (every operation in the OpenAPI document)', () =>
     expect(failures).toEqual([]);
     const after = await snapshot();
     expect({ ...after, activity: before.activity }).toEqual(before);
-    const blocked: Json[] = await t.db.query(`SELECT api_key_id, host(ip) AS ip FROM activity_log WHERE user_id = $1 AND action = 'key.blocked'`, [owner.userId]);
+    const blocked: Json[] = await t.db.query(`SELECT api_key_id, host(ip) AS ip FROM activity_log WHERE user_id = $1 AND action = 'key.blocked'`, [
+      owner.userId,
+    ]);
     expect(blocked).toEqual([{ api_key_id: restricted.body.data.id, ip: '127.0.0.1' }]);
     const log = await t.http().get('/api/v1/users/me/activity').set(owner.auth);
-    expect(log.body.data[0]).toEqual(expect.objectContaining({ action: 'key.blocked', targetId: restricted.body.data.id, details: { ip: '127.0.0.1' } }));
+    expect(log.body.data[0]).toEqual(
+      expect.objectContaining({ action: 'key.blocked', targetId: restricted.body.data.id, details: { ip: '127.0.0.1' } }),
+    );
   });
 });

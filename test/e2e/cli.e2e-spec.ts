@@ -10,12 +10,18 @@ const run = promisify(execFile);
 
 describe('operator CLI (npm run cli -- keys:create)', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp(); });
-  afterAll(async () => { await t.close(); });
-
-  const cli = (args: string[]) => run(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH, DATABASE_URL: t.databaseUrl, LOG_LEVEL: 'silent' }, timeout: 60_000,
+  beforeAll(async () => {
+    t = await createTestApp();
   });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const cli = (args: string[]) =>
+    run(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH, DATABASE_URL: t.databaseUrl, LOG_LEVEL: 'silent' },
+      timeout: 60_000,
+    });
 
   it('mints a key for a new Discord user with exactly the requested scopes', async () => {
     expect(existsSync(CLI)).toBe(true);
@@ -33,16 +39,20 @@ describe('operator CLI (npm run cli -- keys:create)', () => {
   it('refuses to mint without --scopes instead of granting every scope', async () => {
     const discordId = snowflake();
     await expect(cli(['keys:create', '--discord-id', discordId])).rejects.toMatchObject({
-      code: 2, stderr: expect.stringContaining('--scopes is required'),
+      code: 2,
+      stderr: expect.stringContaining('--scopes is required'),
     });
     expect(await t.db.query('SELECT 1 FROM users WHERE discord_id = $1', [discordId])).toEqual([]);
   });
 
-  it('leaves an existing user\'s name alone when --username is left out', async () => {
+  it("leaves an existing user's name alone when --username is left out", async () => {
     const discordId = snowflake();
     await cli(['keys:create', '--discord-id', discordId, '--username', 'Alice', '--scopes', 'profile:read']);
     const { stdout } = await cli(['keys:create', '--discord-id', discordId, '--scopes', 'profile:read']);
-    const profile = await t.http().get('/api/v1/users/me').set('Authorization', `Bearer ${stdout.trim().split('\n').pop()}`);
+    const profile = await t
+      .http()
+      .get('/api/v1/users/me')
+      .set('Authorization', `Bearer ${stdout.trim().split('\n').pop()}`);
     expect(profile.body.data.username).toBe('Alice');
     const newcomer = snowflake();
     await cli(['keys:create', '--discord-id', newcomer, '--scopes', 'profile:read']);

@@ -9,8 +9,17 @@ import { type DiscordTestBot, startDiscordTestApp } from '../support/discord-tes
 // Its own file: necord keeps command groups in module-level state, so one jest module registry holds one bot.
 
 /** Characters Discord counts towards a message's 6,000 across its embeds. */
-const embedsLength = (r: BotResponse) => r.embeds.reduce((n, e) => n + (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0)
-  + (e.author?.name.length ?? 0) + (e.fields ?? []).reduce((m, f) => m + f.name.length + f.value.length, 0), 0);
+const embedsLength = (r: BotResponse) =>
+  r.embeds.reduce(
+    (n, e) =>
+      n +
+      (e.title?.length ?? 0) +
+      (e.description?.length ?? 0) +
+      (e.footer?.text.length ?? 0) +
+      (e.author?.name.length ?? 0) +
+      (e.fields ?? []).reduce((m, f) => m + f.name.length + f.value.length, 0),
+    0,
+  );
 
 describe('Discord session with a configured catalog of 54 long-named games', () => {
   let bot: DiscordTestBot;
@@ -32,7 +41,7 @@ describe('Discord session with a configured catalog of 54 long-named games', () 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('/games pages the catalog by size: every game appears once, each page within Discord\'s limits', async () => {
+  it("/games pages the catalog by size: every game appears once, each page within Discord's limits", async () => {
     const user = fakeUser('browser');
     const first = await bot.fake.sendCommand({ user, name: 'games' }).final();
     expect(first.embeds[0].footer?.text).toMatch(/^Page 1 of 3 \(\/games page:2\)/);
@@ -53,7 +62,9 @@ describe('Discord session with a configured catalog of 54 long-named games', () 
 
   it('suggests at most 25 games, and an unknown game names the known types in a bounded list', async () => {
     const user = fakeUser('renter');
-    const choices = (await bot.fake.sendAutocomplete({ user, name: 'servers', subcommand: 'create', focused: 'game', options: { name: 'x', game: '' } }).reply()).choices;
+    const choices = (
+      await bot.fake.sendAutocomplete({ user, name: 'servers', subcommand: 'create', focused: 'game', options: { name: 'x', game: '' } }).reply()
+    ).choices;
     expect(choices).toHaveLength(25);
     const reply = await bot.fake.sendCommand({ user, name: 'servers', subcommand: 'create', options: { name: 'x', game: 'tetris' } }).final();
     expect(reply.embeds[0].description).toMatch(/^Unknown game type "tetris"; known types: minecraft, terraria, .*…$/);

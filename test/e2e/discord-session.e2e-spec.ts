@@ -19,25 +19,58 @@ const LONG_CRON = '1-3/2,5-7/2,9-11/2,13-15/2,17-19/2 1-3/2,5-7/2 1-3/2,5-7/2,9-
 /** One of the longest IANA zone names (32 characters). */
 const LONGEST_ZONE = 'America/Argentina/ComodRivadavia';
 /** Characters Discord counts towards a message's 6,000 across its embeds. */
-const embedsLength = (r: BotResponse) => r.embeds.reduce((n, e) => n + (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0)
-  + (e.author?.name.length ?? 0) + (e.fields ?? []).reduce((m, f) => m + f.name.length + f.value.length, 0), 0);
+const embedsLength = (r: BotResponse) =>
+  r.embeds.reduce(
+    (n, e) =>
+      n +
+      (e.title?.length ?? 0) +
+      (e.description?.length ?? 0) +
+      (e.footer?.text.length ?? 0) +
+      (e.author?.name.length ?? 0) +
+      (e.fields ?? []).reduce((m, f) => m + f.name.length + f.value.length, 0),
+    0,
+  );
 
 const EVERY_COMMAND = [
-  '/apikey create', '/apikey list', '/apikey revoke', '/convert', '/credits', '/daily', '/games',
-  '/leaderboard credits', '/leaderboard servers',
-  '/schedule delete', '/schedule disable', '/schedule enable', '/schedule help', '/schedule list', '/schedule restart', '/schedule start', '/schedule stop',
-  '/servers create', '/servers delete', '/servers info', '/servers list', '/servers restart', '/servers start', '/servers stop',
-  '/shop', '/stats',
+  '/apikey create',
+  '/apikey list',
+  '/apikey revoke',
+  '/convert',
+  '/credits',
+  '/daily',
+  '/games',
+  '/leaderboard credits',
+  '/leaderboard servers',
+  '/schedule delete',
+  '/schedule disable',
+  '/schedule enable',
+  '/schedule help',
+  '/schedule list',
+  '/schedule restart',
+  '/schedule start',
+  '/schedule stop',
+  '/servers create',
+  '/servers delete',
+  '/servers info',
+  '/servers list',
+  '/servers restart',
+  '/servers start',
+  '/servers stop',
+  '/shop',
+  '/stats',
 ];
 
 type Row = Record<string, unknown>;
 
 const field = (embed: APIEmbed, name: string) => embed.fields?.find((f) => f.name === name)?.value;
-const buttonsOf = (r: BotResponse) => (r.components as APIActionRowComponent<APIButtonComponent>[]).flatMap((row) => row.components)
-  .map((b) => ({ label: (b as { label?: string }).label, customId: (b as { custom_id?: string }).custom_id as string }));
+const buttonsOf = (r: BotResponse) =>
+  (r.components as APIActionRowComponent<APIButtonComponent>[])
+    .flatMap((row) => row.components)
+    .map((b) => ({ label: (b as { label?: string }).label, customId: (b as { custom_id?: string }).custom_id as string }));
 const unix = (d: Date | string) => Math.floor(new Date(d).getTime() / 1000);
 /** Wall-clock `HH:MM` of an instant in a time zone. */
-const wallClock = (d: Date, timeZone: string) => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+const wallClock = (d: Date, timeZone: string) =>
+  new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
 
 describe('Discord session: every command through the real discord.js + necord against the fake Discord', () => {
   let bot: DiscordTestBot;
@@ -48,7 +81,9 @@ describe('Discord session: every command through the real discord.js + necord ag
     bot = await startDiscordTestApp({ AGIS_ROLES: 'api,bot,scheduler', LOCAL_AGONES_STEP_MS: '10' });
     ({ fake, t } = bot);
   });
-  afterAll(async () => { await bot.close(); });
+  afterAll(async () => {
+    await bot.close();
+  });
 
   /** Sends a slash command and returns what the user ends up seeing (the reply, or the edit after a deferral). */
   const run = (user: FakeUser, name: string, subcommand?: string, options?: CommandInput['options']) =>
@@ -59,7 +94,11 @@ describe('Discord session: every command through the real discord.js + necord ag
   const serverRow = async (id: string): Promise<Row | undefined> => (await t.db.query('SELECT * FROM servers WHERE id = $1', [id]))[0];
   const statusOf = async (id: string) => (await serverRow(id))?.status;
   const waitForStatus = (id: string, status: string) =>
-    pollUntil(async () => (await serverRow(id))?.status, (s) => s === status, { timeoutMs: 5000, what: `server ${id} to be ${status}` });
+    pollUntil(
+      async () => (await serverRow(id))?.status,
+      (s) => s === status,
+      { timeoutMs: 5000, what: `server ${id} to be ${status}` },
+    );
   const userIdOf = async (u: FakeUser): Promise<string> => (await t.db.query('SELECT id FROM users WHERE discord_id = $1', [u.id]))[0].id;
   const expectError = (r: BotResponse, message: string) => {
     expect(r.ephemeral).toBe(true);
@@ -67,15 +106,22 @@ describe('Discord session: every command through the real discord.js + necord ag
   };
 
   describe('command tree', () => {
-    it('registers every command, within Discord\'s limits for names, descriptions and options', () => {
+    it("registers every command, within Discord's limits for names, descriptions and options", () => {
       expect(commandLimitViolations(fake.commands)).toEqual([]);
       expect(commandPaths(fake.commands)).toEqual(expect.arrayContaining(EVERY_COMMAND));
     });
 
     it('autocompletes servers, game types, time zones and schedule ids', () => {
       const optionsOf = (name: string, sub: string) =>
-        ((fake.commands.find((c) => c.name === name)?.options ?? []).find((o) => o.name === sub) as { options: Array<{ name: string; autocomplete?: boolean; required?: boolean }> }).options;
-      const autocompleted = (name: string, sub: string) => optionsOf(name, sub).filter((o) => o.autocomplete).map((o) => o.name);
+        (
+          (fake.commands.find((c) => c.name === name)?.options ?? []).find((o) => o.name === sub) as {
+            options: Array<{ name: string; autocomplete?: boolean; required?: boolean }>;
+          }
+        ).options;
+      const autocompleted = (name: string, sub: string) =>
+        optionsOf(name, sub)
+          .filter((o) => o.autocomplete)
+          .map((o) => o.name);
       expect(autocompleted('servers', 'create')).toEqual(['game']);
       for (const sub of ['info', 'start', 'stop', 'restart', 'delete']) {
         expect(autocompleted('servers', sub)).toEqual(['server']);
@@ -92,7 +138,11 @@ describe('Discord session: every command through the real discord.js + necord ag
     it('declares where every command may be used: installed to servers, used inside a server', () => {
       expect(commandsWithoutDeclaredReach(fake.commands)).toEqual([]);
       for (const c of fake.commands) {
-        expect({ name: c.name, contexts: c.contexts, integrationTypes: c.integration_types }).toEqual({ name: c.name, contexts: [0], integrationTypes: [0] });
+        expect({ name: c.name, contexts: c.contexts, integrationTypes: c.integration_types }).toEqual({
+          name: c.name,
+          contexts: [0],
+          integrationTypes: [0],
+        });
       }
     });
 
@@ -100,7 +150,12 @@ describe('Discord session: every command through the real discord.js + necord ag
       const bounds = stringOptionMaxLengths(fake.commands);
       expect(Object.keys(bounds).length).toBeGreaterThan(10);
       expect(Object.entries(bounds).filter(([, max]) => max === undefined)).toEqual([]);
-      expect(bounds).toMatchObject({ '/servers start server': 100, '/schedule start timezone': 64, '/schedule start cron': 100, '/apikey create scopes': expect.any(Number) });
+      expect(bounds).toMatchObject({
+        '/servers start server': 100,
+        '/schedule start timezone': 64,
+        '/schedule start cron': 100,
+        '/apikey create scopes': expect.any(Number),
+      });
     });
 
     it('routes the errors of every command and button class through the Discord error filter', () => {
@@ -132,7 +187,9 @@ describe('Discord session: every command through the real discord.js + necord ag
     });
 
     it('/servers create suggests game types, defers, and the server reaches running', async () => {
-      expect(await suggest(alice, 'servers', 'create', 'game', { name: 'survival', game: 'mine' })).toEqual([{ name: 'Minecraft (Java) · 30 GC/h', value: 'minecraft' }]);
+      expect(await suggest(alice, 'servers', 'create', 'game', { name: 'survival', game: 'mine' })).toEqual([
+        { name: 'Minecraft (Java) · 30 GC/h', value: 'minecraft' },
+      ]);
       const handle = fake.sendCommand({ user: alice, name: 'servers', subcommand: 'create', options: { name: 'survival', game: 'minecraft' } });
       expect(await handle.reply()).toMatchObject({ type: 5, flags: EPHEMERAL });
       const final = await handle.final();
@@ -149,14 +206,19 @@ describe('Discord session: every command through the real discord.js + necord ag
       expect(info.embeds[0]).toMatchObject({ title: 'survival', color: 0x57f287 });
       expect(field(info.embeds[0], 'Status')).toBe('🟢 Running');
       expect(field(info.embeds[0], 'Address')).toBe(`\`${s.address}:${s.port}\``);
-      const charges = await t.db.query('SELECT amount::int, reason FROM credit_transactions WHERE user_id = $1 AND reference = $2', [aliceId, serverId]);
+      const charges = await t.db.query('SELECT amount::int, reason FROM credit_transactions WHERE user_id = $1 AND reference = $2', [
+        aliceId,
+        serverId,
+      ]);
       expect(charges).toEqual([{ amount: -30, reason: 'server_hour' }]);
     });
 
     it('/servers list and the server autocomplete show the server by name', async () => {
       const list = await run(alice, 'servers', 'list');
       expect(list.embeds[0].description).toMatch(/^🟢 Running \*\*survival\*\* · minecraft · 30 GC\/h · `127\.0\.0\.1:\d+` · 👥 0 \/ 20$/);
-      expect(await suggest(alice, 'servers', 'info', 'server', { server: 'SURV' })).toEqual([{ name: 'survival · minecraft · running', value: serverId }]);
+      expect(await suggest(alice, 'servers', 'info', 'server', { server: 'SURV' })).toEqual([
+        { name: 'survival · minecraft · running', value: serverId },
+      ]);
     });
 
     it('/servers stop, start and restart change the server and its record', async () => {
@@ -173,18 +235,23 @@ describe('Discord session: every command through the real discord.js + necord ag
       expect(restart.embeds[0].description).toContain('on its way to **running**');
       await waitForStatus(serverId, 'running');
       // The paid hour was still running: neither the start nor the restart charged again.
-      expect(await t.db.query('SELECT count(*)::int AS n FROM credit_transactions WHERE user_id = $1 AND reason = $2', [aliceId, 'server_hour'])).toEqual([{ n: 1 }]);
+      expect(
+        await t.db.query('SELECT count(*)::int AS n FROM credit_transactions WHERE user_id = $1 AND reason = $2', [aliceId, 'server_hour']),
+      ).toEqual([{ n: 1 }]);
     });
 
     it('/schedule start at 0 8 * * * in Europe/Paris stores the schedule with its next run at 08:00 Paris time', async () => {
-      expect(await suggest(alice, 'schedule', 'start', 'timezone', { server: serverId, cron: '0 8 * * *', timezone: 'paris' }))
-        .toEqual([{ name: 'Europe/Paris', value: 'Europe/Paris' }]);
+      expect(await suggest(alice, 'schedule', 'start', 'timezone', { server: serverId, cron: '0 8 * * *', timezone: 'paris' })).toEqual([
+        { name: 'Europe/Paris', value: 'Europe/Paris' },
+      ]);
       expect(await suggest(alice, 'schedule', 'start', 'server', { server: 'surv' })).toEqual([expect.objectContaining({ value: serverId })]);
       const reply = await run(alice, 'schedule', 'start', { server: serverId, cron: '0 8 * * *', timezone: 'Europe/Paris' });
       expect(reply).toMatchObject({ type: 4, ephemeral: true });
       expect(reply.embeds[0].title).toBe('✅ Schedule created');
       const rows: Row[] = await t.db.query('SELECT * FROM server_schedules WHERE server_id = $1', [serverId]);
-      expect(rows).toEqual([expect.objectContaining({ owner_id: aliceId, action: 'start', cron: '0 8 * * *', timezone: 'Europe/Paris', enabled: true })]);
+      expect(rows).toEqual([
+        expect.objectContaining({ owner_id: aliceId, action: 'start', cron: '0 8 * * *', timezone: 'Europe/Paris', enabled: true }),
+      ]);
       const next = rows[0].next_run_at as Date;
       expect(wallClock(next, 'Europe/Paris')).toBe('08:00');
       expect(next.getTime()).toBeGreaterThan(Date.now());
@@ -196,17 +263,24 @@ describe('Discord session: every command through the real discord.js + necord ag
       const [row] = await t.db.query('SELECT id, next_run_at FROM server_schedules WHERE server_id = $1', [serverId]);
       const reply = await run(alice, 'schedule', 'list');
       expect(reply.ephemeral).toBe(true);
-      expect(reply.embeds[0].fields).toEqual([{
-        name: '🟢 start survival',
-        value: `\`0 8 * * *\` (Europe/Paris) · At 08:00, every day\nNext run: <t:${unix(row.next_run_at)}:f> (<t:${unix(row.next_run_at)}:R>)\nid \`${row.id}\``,
-      }]);
-      expect(await suggest(alice, 'schedule', 'disable', 'id', { id: '0 8' })).toEqual([{ name: 'start survival · 0 8 * * * (Europe/Paris)', value: row.id }]);
+      expect(reply.embeds[0].fields).toEqual([
+        {
+          name: '🟢 start survival',
+          value: `\`0 8 * * *\` (Europe/Paris) · At 08:00, every day\nNext run: <t:${unix(row.next_run_at)}:f> (<t:${unix(row.next_run_at)}:R>)\nid \`${row.id}\``,
+        },
+      ]);
+      expect(await suggest(alice, 'schedule', 'disable', 'id', { id: '0 8' })).toEqual([
+        { name: 'start survival · 0 8 * * * (Europe/Paris)', value: row.id },
+      ]);
     });
 
     it('/schedule disable and enable flip the schedule; /schedule help explains cron', async () => {
       const [row] = await t.db.query('SELECT id FROM server_schedules WHERE server_id = $1', [serverId]);
       await run(alice, 'schedule', 'disable', { id: row.id });
-      expect((await t.db.query('SELECT enabled, next_run_at FROM server_schedules WHERE id = $1', [row.id]))[0]).toEqual({ enabled: false, next_run_at: null });
+      expect((await t.db.query('SELECT enabled, next_run_at FROM server_schedules WHERE id = $1', [row.id]))[0]).toEqual({
+        enabled: false,
+        next_run_at: null,
+      });
       await run(alice, 'schedule', 'enable', { id: row.id });
       expect((await t.db.query('SELECT enabled FROM server_schedules WHERE id = $1', [row.id]))[0]).toEqual({ enabled: true });
       const help = await run(alice, 'schedule', 'help');
@@ -220,7 +294,9 @@ describe('Discord session: every command through the real discord.js + necord ag
       const reply = await run(alice, 'daily');
       expect(reply).toMatchObject({ ephemeral: true });
       expect(reply.embeds[0].title).toBe('✅ +50 GC');
-      expect(await t.db.query('SELECT amount::int FROM credit_transactions WHERE user_id = $1 AND reason = $2', [aliceId, 'daily_bonus'])).toEqual([{ amount: 50 }]);
+      expect(await t.db.query('SELECT amount::int FROM credit_transactions WHERE user_id = $1 AND reason = $2', [aliceId, 'daily_bonus'])).toEqual([
+        { amount: 50 },
+      ]);
       const again = await run(alice, 'daily');
       expect(again.embeds[0]).toMatchObject({ color: COLORS.error });
       expect(again.embeds[0].description).toMatch(/^Daily bonus already claimed; next claim in (23 h 59|24 h 0) min$/);
@@ -230,7 +306,9 @@ describe('Discord session: every command through the real discord.js + necord ag
       const reply = await run(alice, 'convert', undefined, { wtg: 2 });
       expect(reply.embeds[0].description).toBe('2 WTG → 2,000 GC');
       expect(field(reply.embeds[0], 'WTG coins')).toBe('1 WTG');
-      expect(await t.db.query('SELECT amount::int FROM credit_transactions WHERE user_id = $1 AND reason = $2', [aliceId, 'wtg_conversion'])).toEqual([{ amount: 2000 }]);
+      expect(await t.db.query('SELECT amount::int FROM credit_transactions WHERE user_id = $1 AND reason = $2', [aliceId, 'wtg_conversion'])).toEqual(
+        [{ amount: 2000 }],
+      );
     });
 
     it('/apikey create gives a key that works on REST and sees the same servers and schedules', async () => {
@@ -244,7 +322,7 @@ describe('Discord session: every command through the real discord.js + necord ag
       expect(schedules.body.data).toEqual([expect.objectContaining({ serverId, cron: '0 8 * * *', timezone: 'Europe/Paris', action: 'start' })]);
     });
 
-    it('/leaderboard credits shows the top with the caller\'s rank, as REST does', async () => {
+    it("/leaderboard credits shows the top with the caller's rank, as REST does", async () => {
       const reply = await run(alice, 'leaderboard', 'credits');
       const rest = await t.http().get('/api/v1/leaderboard/credits').set('Authorization', `Bearer ${key}`);
       const balance = await balanceOf(t, aliceId);
@@ -260,7 +338,7 @@ describe('Discord session: every command through the real discord.js + necord ag
       await expectLedgerConsistent(t, aliceId);
     });
 
-    it('/servers delete asks first; another user\'s press is refused, cancel keeps it, confirm deletes it', async () => {
+    it("/servers delete asks first; another user's press is refused, cancel keeps it, confirm deletes it", async () => {
       const prompt = await run(alice, 'servers', 'delete', { server: serverId });
       expect(prompt).toMatchObject({ type: 4, ephemeral: true });
       expect(prompt.embeds[0]).toMatchObject({ title: '⚠️ Delete survival?', color: COLORS.warning });
@@ -282,7 +360,11 @@ describe('Discord session: every command through the real discord.js + necord ag
       const again = await run(alice, 'servers', 'delete', { server: serverId });
       const press = fake.pressButton({ user: alice, customId: buttonsOf(again)[0].customId, message: again.message });
       expect(await press.reply()).toMatchObject({ type: 7, components: [] });
-      const done = await pollUntil(async () => press.responses.find((r) => r.kind === 'edit'), (r) => r !== undefined, { what: 'the deletion result' });
+      const done = await pollUntil(
+        async () => press.responses.find((r) => r.kind === 'edit'),
+        (r) => r !== undefined,
+        { what: 'the deletion result' },
+      );
       expect(done?.embeds[0]).toMatchObject({ title: '✅ Server deleted', description: '**survival** (minecraft) was stopped and deleted.' });
       expect(await serverRow(serverId)).toBeUndefined();
     });
@@ -320,7 +402,12 @@ describe('Discord session: every command through the real discord.js + necord ag
       const rest = await t.http().post('/api/v1/servers').set(carol.auth).send({ name: 'big', gameType: 'rust' });
       expect(rest.status).toBe(422);
       expect(rest.body.error.code).toBe('INSUFFICIENT_CREDITS');
-      const handle = fake.sendCommand({ user: asDiscord(carol, 'carol'), name: 'servers', subcommand: 'create', options: { name: 'big', game: 'rust' } });
+      const handle = fake.sendCommand({
+        user: asDiscord(carol, 'carol'),
+        name: 'servers',
+        subcommand: 'create',
+        options: { name: 'big', game: 'rust' },
+      });
       expect(await handle.reply()).toMatchObject({ type: 5, flags: EPHEMERAL });
       const final = await handle.final();
       expect(final.kind).toBe('edit');
@@ -337,13 +424,15 @@ describe('Discord session: every command through the real discord.js + necord ag
       const reply = await run(asDiscord(bob, 'bob'), 'schedule', 'start', { server: bobServer, cron: '0 8 * *' });
       expect(reply).toMatchObject({ type: 4 });
       expectError(reply, rest.body.error.message);
-      expect(rest.body.error.message).toBe('Invalid cron expression \'0 8 * *\': expected 5 fields (minute, hour, day of month, month, day of week), got 4');
+      expect(rest.body.error.message).toBe(
+        "Invalid cron expression '0 8 * *': expected 5 fields (minute, hour, day of month, month, day of week), got 4",
+      );
       const tz = await run(asDiscord(bob, 'bob'), 'schedule', 'stop', { server: bobServer, cron: '0 8 * * *', timezone: 'Mars/Olympus' });
-      expectError(tz, 'Unknown time zone \'Mars/Olympus\': use an IANA name such as Europe/Paris or UTC');
+      expectError(tz, "Unknown time zone 'Mars/Olympus': use an IANA name such as Europe/Paris or UTC");
       expect(await t.db.query('SELECT 1 FROM server_schedules WHERE server_id = $1', [bobServer])).toEqual([]);
     });
 
-    it('another user\'s schedule cannot be deleted', async () => {
+    it("another user's schedule cannot be deleted", async () => {
       const created = await t.http().post(`/api/v1/servers/${bobServer}/schedules`).set(bob.auth).send({ action: 'stop', cron: '0 23 * * *' });
       const id = created.body.data.id;
       const reply = await run(fakeUser('intruder'), 'schedule', 'delete', { id });
@@ -361,7 +450,11 @@ describe('Discord session: every command through the real discord.js + necord ag
     const asDora = () => asDiscord(dora, 'dora');
     beforeAll(async () => {
       dora = await createUser(t, { username: 'dora', credits: 1000 });
-      const res = await t.http().post('/api/v1/servers').set(dora.auth).send({ name: 'd'.repeat(32), gameType: 'minecraft', start: false });
+      const res = await t
+        .http()
+        .post('/api/v1/servers')
+        .set(dora.auth)
+        .send({ name: 'd'.repeat(32), gameType: 'minecraft', start: false });
       expect(res.status).toBe(201);
       doraServer = res.body.data.id;
     });
@@ -369,7 +462,10 @@ describe('Discord session: every command through the real discord.js + necord ag
     it('/schedule list shows ten schedules whose crons read as ~800 characters each, cut with "…" to fit one reply', async () => {
       expect(LONG_CRON).toHaveLength(99);
       for (let i = 0; i < 10; i += 1) {
-        const res = await t.http().post(`/api/v1/servers/${doraServer}/schedules`).set(dora.auth)
+        const res = await t
+          .http()
+          .post(`/api/v1/servers/${doraServer}/schedules`)
+          .set(dora.auth)
           .send({ action: i % 2 ? 'stop' : 'start', cron: LONG_CRON, timezone: LONGEST_ZONE });
         expect(res.status).toBe(201);
         expect(res.body.data.description.length).toBeGreaterThan(750);
@@ -408,22 +504,29 @@ describe('Discord session: every command through the real discord.js + necord ag
       }
       expectError(await run(asDora(), 'servers', 'info', { server: typed }), rest.body.error.message);
 
-      const restSchedule = await t.http().delete(`/api/v1/schedules/${'s'.repeat(300)}`).set(dora.auth);
+      const restSchedule = await t
+        .http()
+        .delete(`/api/v1/schedules/${'s'.repeat(300)}`)
+        .set(dora.auth);
       expect(restSchedule.body.error.message).toBe(`Schedule ${'s'.repeat(63)}… not found`);
       expectError(await run(asDora(), 'schedule', 'delete', { id: 's'.repeat(100) }), restSchedule.body.error.message);
       expectError(await run(asDora(), 'apikey', 'revoke', { id: 'k'.repeat(100) }), `API key ${'k'.repeat(63)}… not found`);
 
       const zone = `Mars/${'Olympus_Mons'.repeat(5)}`.slice(0, 64);
-      expectError(await run(asDora(), 'schedule', 'start', { server: doraServer, cron: '0 8 * * *', timezone: zone }),
-        `Unknown time zone '${zone}': use an IANA name such as Europe/Paris or UTC`);
+      expectError(
+        await run(asDora(), 'schedule', 'start', { server: doraServer, cron: '0 8 * * *', timezone: zone }),
+        `Unknown time zone '${zone}': use an IANA name such as Europe/Paris or UTC`,
+      );
 
-      const junk = Array.from({ length: 40 }, (_, i) => `nope${i}`).join(',').slice(0, SCOPES_TEXT_MAX);
+      const junk = Array.from({ length: 40 }, (_, i) => `nope${i}`)
+        .join(',')
+        .slice(0, SCOPES_TEXT_MAX);
       const scopes = await run(asDora(), 'apikey', 'create', { name: 'k'.repeat(64), scopes: junk });
       expect(scopes.kind).toBe('edit');
       expectError(scopes, `Unknown scopes: ${junk.split(',').join(', ')}`);
     });
 
-    it('autocomplete writes nothing: no user for someone who never ran a command, no lock on a known user\'s row', async () => {
+    it("autocomplete writes nothing: no user for someone who never ran a command, no lock on a known user's row", async () => {
       const stranger = fakeUser('stranger');
       expect(await suggest(stranger, 'servers', 'info', 'server', { server: '' })).toEqual([]);
       expect(await suggest(stranger, 'schedule', 'delete', 'id', { id: '' })).toEqual([]);
@@ -444,7 +547,9 @@ describe('Discord session: every command through the real discord.js + necord ag
       const refused = await run(asDora(), 'credits');
       expect(refused).toMatchObject({ kind: 'callback', type: 4, ephemeral: true });
       expect(refused.embeds[0]).toMatchObject({ color: COLORS.error });
-      expect(refused.embeds[0].description).toMatch(/^Discord refused to show this answer \(50035 Invalid Form Body\); it was logged as ref [0-9a-f]{8}\.$/);
+      expect(refused.embeds[0].description).toMatch(
+        /^Discord refused to show this answer \(50035 Invalid Form Body\); it was logged as ref [0-9a-f]{8}\.$/,
+      );
 
       // A deferred command: the refused edit is replaced by the note, so the reply never stays "thinking…".
       fake.refuseNextMessages(1);
@@ -463,7 +568,9 @@ describe('Discord session: every command through the real discord.js + necord ag
   });
 
   it('Discord refused nothing the bot sent in this session except the refusals the tests injected', () => {
-    expect(fake.refusals.filter((r) => !JSON.stringify(r.answer).includes('INJECTED_BY_TEST')).map((r) => ({ path: r.path, answer: r.answer }))).toEqual([]);
+    expect(
+      fake.refusals.filter((r) => !JSON.stringify(r.answer).includes('INJECTED_BY_TEST')).map((r) => ({ path: r.path, answer: r.answer })),
+    ).toEqual([]);
     expect(fake.refusals).toHaveLength(4);
   });
 });

@@ -15,7 +15,8 @@ const KEY = /agis_[a-z0-9]{12}_[A-Za-z0-9_-]{43}/;
 
 /** Sum of a metric's samples whose labels include `labels` (order-independent). */
 function metricValue(text: string, name: string, labels: Record<string, string>): number {
-  return text.split('\n')
+  return text
+    .split('\n')
     .filter((line) => line.startsWith(`${name}{`))
     .filter((line) => Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
     .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
@@ -29,10 +30,17 @@ describe('Discord bot (real discord.js + necord against a fake Discord)', () => 
     bot = await startDiscordTestApp();
     ({ fake, t } = bot);
   });
-  afterAll(async () => { await bot.close(); });
+  afterAll(async () => {
+    await bot.close();
+  });
 
   const userRow = async (u: FakeUser) =>
-    (await t.db.query('SELECT u.id, u.username, s.commands_used, s.last_active_at FROM users u JOIN user_stats s ON s.user_id = u.id WHERE u.discord_id = $1', [u.id]))[0];
+    (
+      await t.db.query(
+        'SELECT u.id, u.username, s.commands_used, s.last_active_at FROM users u JOIN user_stats s ON s.user_id = u.id WHERE u.discord_id = $1',
+        [u.id],
+      )
+    )[0];
 
   // First, so no earlier handler can still be finishing while the counters are read.
   it('counts and times commands by name and outcome in /metrics', async () => {
@@ -41,45 +49,66 @@ describe('Discord bot (real discord.js + necord against a fake Discord)', () => 
     const u = fakeUser('measured');
     await fake.sendCommand({ user: u, name: 'credits' }).reply();
     await fake.sendCommand({ user: u, name: 'apikey', subcommand: 'revoke', options: { id: 'doesnotexist' } }).reply();
-    const delta = (after: string, name: string, labels: Record<string, string>) => metricValue(after, name, labels) - metricValue(before, name, labels);
+    const delta = (after: string, name: string, labels: Record<string, string>) =>
+      metricValue(after, name, labels) - metricValue(before, name, labels);
     // A handler is counted when it returns, which may be just after its reply reached Discord.
-    const after = await pollUntil(scrape, (text) => delta(text, 'agis_bot_command_duration_seconds_count', {}) >= 2,
-      { timeoutMs: 5000, what: 'both commands to be timed' });
+    const after = await pollUntil(scrape, (text) => delta(text, 'agis_bot_command_duration_seconds_count', {}) >= 2, {
+      timeoutMs: 5000,
+      what: 'both commands to be timed',
+    });
     expect(delta(after, 'agis_bot_commands_total', { command: 'credits', status: 'success' })).toBe(1);
     expect(delta(after, 'agis_bot_commands_total', { command: 'apikey revoke', status: 'error' })).toBe(1);
     expect(delta(after, 'agis_bot_command_duration_seconds_count', { command: 'credits' })).toBe(1);
   });
 
   describe('command registration', () => {
-    it('registers the commands in the development guild only, within Discord\'s limits', () => {
+    it("registers the commands in the development guild only, within Discord's limits", () => {
       expect(fake.registrations.map((r) => r.scope)).toEqual([fake.guildId]);
       expect(commandLimitViolations(fake.commands)).toEqual([]);
       expect(commandPaths(fake.commands)).toEqual(expect.arrayContaining(['/apikey create', '/apikey list', '/apikey revoke', '/credits', '/stats']));
-      const revoke = fake.commands.find((c) => c.name === 'apikey')?.options?.find((o) => o.name === 'revoke') as { options: Array<{ name: string; autocomplete?: boolean }> };
+      const revoke = fake.commands.find((c) => c.name === 'apikey')?.options?.find((o) => o.name === 'revoke') as {
+        options: Array<{ name: string; autocomplete?: boolean }>;
+      };
       expect(revoke.options).toEqual([expect.objectContaining({ name: 'id', autocomplete: true })]);
     });
 
-    it('routes every command class\'s errors through the Discord error filter', () => {
+    it("routes every command class's errors through the Discord error filter", () => {
       expect(classesWithoutDiscordErrorFilter(t.app)).toEqual([]);
     });
 
     it('the limits check names each way a tree breaks them', () => {
-      const bad = [{
-        id: '1', application_id: '1', version: '1', type: 1, default_member_permissions: null, name: 'Servers', description: 'x'.repeat(101),
-        options: [
-          { type: 3, name: 'game', description: 'Game', required: false, choices: Array.from({ length: 26 }, (_, i) => ({ name: `g${i}`, value: `g${i}` })) },
-          { type: 4, name: 'hours', description: 'Hours', required: true },
-          { type: 1, name: 'start', description: '' },
-        ],
-      }] as unknown as APIApplicationCommand[];
-      expect(commandLimitViolations(bad)).toEqual(expect.arrayContaining([
-        expect.stringContaining('/Servers: name "Servers" must match'),
-        expect.stringContaining('/Servers: description must be 1-100 characters (has 101)'),
-        '/Servers game: 26 choices (max 25)',
-        '/Servers: required options must come before optional ones',
-        '/Servers: subcommands cannot be mixed with plain options',
-        expect.stringContaining('/Servers start: description must be 1-100'),
-      ]));
+      const bad = [
+        {
+          id: '1',
+          application_id: '1',
+          version: '1',
+          type: 1,
+          default_member_permissions: null,
+          name: 'Servers',
+          description: 'x'.repeat(101),
+          options: [
+            {
+              type: 3,
+              name: 'game',
+              description: 'Game',
+              required: false,
+              choices: Array.from({ length: 26 }, (_, i) => ({ name: `g${i}`, value: `g${i}` })),
+            },
+            { type: 4, name: 'hours', description: 'Hours', required: true },
+            { type: 1, name: 'start', description: '' },
+          ],
+        },
+      ] as unknown as APIApplicationCommand[];
+      expect(commandLimitViolations(bad)).toEqual(
+        expect.arrayContaining([
+          expect.stringContaining('/Servers: name "Servers" must match'),
+          expect.stringContaining('/Servers: description must be 1-100 characters (has 101)'),
+          '/Servers game: 26 choices (max 25)',
+          '/Servers: required options must come before optional ones',
+          '/Servers: subcommands cannot be mixed with plain options',
+          expect.stringContaining('/Servers start: description must be 1-100'),
+        ]),
+      );
     });
   });
 
@@ -89,10 +118,12 @@ describe('Discord bot (real discord.js + necord against a fake Discord)', () => 
       expect(await userRow(u)).toBeUndefined();
       const reply = await fake.sendCommand({ user: u, name: 'credits' }).reply();
       expect(reply).toMatchObject({ kind: 'callback', type: 4, ephemeral: true });
-      expect(reply.embeds[0].fields).toEqual(expect.arrayContaining([
-        expect.objectContaining({ name: 'GameCredits', value: '0 GC' }),
-        expect.objectContaining({ name: 'WTG coins', value: '0 WTG' }),
-      ]));
+      expect(reply.embeds[0].fields).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ name: 'GameCredits', value: '0 GC' }),
+          expect.objectContaining({ name: 'WTG coins', value: '0 WTG' }),
+        ]),
+      );
       const row = await userRow(u);
       expect(row).toMatchObject({ username: 'newcomer', commands_used: 1 });
       expect(row.last_active_at).not.toBeNull();
@@ -103,10 +134,12 @@ describe('Discord bot (real discord.js + necord against a fake Discord)', () => 
       await fake.sendCommand({ user: u, name: 'credits' }).reply();
       await grantBalances(t, (await userRow(u)).id, { credits: 12345, wtgCoins: 3 });
       const reply = await fake.sendCommand({ user: u, name: 'credits' }).reply();
-      expect(reply.embeds[0].fields).toEqual(expect.arrayContaining([
-        expect.objectContaining({ name: 'GameCredits', value: '12,345 GC' }),
-        expect.objectContaining({ name: 'WTG coins', value: '3 WTG' }),
-      ]));
+      expect(reply.embeds[0].fields).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ name: 'GameCredits', value: '12,345 GC' }),
+          expect.objectContaining({ name: 'WTG coins', value: '3 WTG' }),
+        ]),
+      );
     });
 
     it('/stats counts every command the user ran, itself included', async () => {
@@ -122,7 +155,12 @@ describe('Discord bot (real discord.js + necord against a fake Discord)', () => 
   describe('/apikey', () => {
     it('create defers ephemerally and shows a key, only to the caller, that works on the REST API', async () => {
       const u = fakeUser('builder');
-      const handle = fake.sendCommand({ user: u, name: 'apikey', subcommand: 'create', options: { name: 'ci', scopes: 'profile:read', expires_in_days: 7 } });
+      const handle = fake.sendCommand({
+        user: u,
+        name: 'apikey',
+        subcommand: 'create',
+        options: { name: 'ci', scopes: 'profile:read', expires_in_days: 7 },
+      });
       expect(await handle.reply()).toMatchObject({ type: 5, flags: EPHEMERAL });
       const final = await handle.final();
       expect(final).toMatchObject({ kind: 'edit', ephemeral: true });
@@ -146,7 +184,7 @@ describe('Discord bot (real discord.js + necord against a fake Discord)', () => 
       expect(await t.db.query('SELECT 1 FROM api_keys k JOIN users u ON u.id = k.user_id WHERE u.discord_id = $1', [u.id])).toEqual([]);
     });
 
-    it('list shows the caller\'s keys and never a secret', async () => {
+    it("list shows the caller's keys and never a secret", async () => {
       const owner = await createUser(t, { username: 'lister' });
       const u = { id: owner.discordId, username: 'lister' };
       const reply = await fake.sendCommand({ user: u, name: 'apikey', subcommand: 'list' }).reply();
@@ -155,33 +193,45 @@ describe('Discord bot (real discord.js + necord against a fake Discord)', () => 
       expect(JSON.stringify(reply.body)).not.toContain(owner.key);
     });
 
-    it('revoke suggests only the caller\'s active keys while typing', async () => {
+    it("revoke suggests only the caller's active keys while typing", async () => {
       const owner = await createUser(t, { username: 'suggest' });
       const other = await createUser(t);
       const ownerKeyId = owner.key.split('_')[1];
-      const reply = await fake.sendAutocomplete({ user: { id: owner.discordId, username: 'suggest' }, name: 'apikey', subcommand: 'revoke', focused: 'id', options: { id: ownerKeyId.slice(0, 4) } }).reply();
+      const reply = await fake
+        .sendAutocomplete({
+          user: { id: owner.discordId, username: 'suggest' },
+          name: 'apikey',
+          subcommand: 'revoke',
+          focused: 'id',
+          options: { id: ownerKeyId.slice(0, 4) },
+        })
+        .reply();
       expect(reply.type).toBe(8);
       expect(reply.choices).toEqual([{ name: `${ownerKeyId} · test`, value: ownerKeyId }]);
       expect(JSON.stringify(reply.choices)).not.toContain(other.key.split('_')[1]);
     });
 
-    it('revoke of another user\'s key is an ephemeral error worded like the REST error, and the key keeps working', async () => {
+    it("revoke of another user's key is an ephemeral error worded like the REST error, and the key keeps working", async () => {
       const owner = await createUser(t);
       const intruder = await createUser(t, { username: 'intruder' });
       const keyId = owner.key.split('_')[1];
       const rest = await t.http().delete(`/api/v1/auth/keys/${keyId}`).set(intruder.auth);
       expect(rest.status).toBe(404);
-      const reply = await fake.sendCommand({ user: { id: intruder.discordId, username: 'intruder' }, name: 'apikey', subcommand: 'revoke', options: { id: keyId } }).reply();
+      const reply = await fake
+        .sendCommand({ user: { id: intruder.discordId, username: 'intruder' }, name: 'apikey', subcommand: 'revoke', options: { id: keyId } })
+        .reply();
       expect(reply).toMatchObject({ type: 4, ephemeral: true });
       expect(reply.embeds[0]).toMatchObject({ color: COLORS.error, description: rest.body.error.message });
       expect(rest.body.error.message).toBe(`API key ${keyId} not found`);
       expect((await t.http().get('/api/v1/users/me').set(owner.auth)).status).toBe(200);
     });
 
-    it('revoke of one\'s own key stops it working on REST', async () => {
+    it("revoke of one's own key stops it working on REST", async () => {
       const owner = await createUser(t, { username: 'revoker' });
       const keyId = owner.key.split('_')[1];
-      const reply = await fake.sendCommand({ user: { id: owner.discordId, username: 'revoker' }, name: 'apikey', subcommand: 'revoke', options: { id: keyId } }).reply();
+      const reply = await fake
+        .sendCommand({ user: { id: owner.discordId, username: 'revoker' }, name: 'apikey', subcommand: 'revoke', options: { id: keyId } })
+        .reply();
       expect(reply.embeds[0]).toMatchObject({ color: COLORS.success, title: '✅ API key revoked' });
       const res = await t.http().get('/api/v1/users/me').set(owner.auth);
       expect(res.status).toBe(401);
@@ -212,12 +262,14 @@ describe('Discord bot (real discord.js + necord against a fake Discord)', () => 
     });
   });
 
-  it('answers many concurrent commands, each with the caller\'s own balance', async () => {
+  it("answers many concurrent commands, each with the caller's own balance", async () => {
     // How fast (p50/p99 against Discord's 3-second deadline) is measured by `npm run bench`, not asserted here.
-    const users = await Promise.all(Array.from({ length: 8 }, async (_, i) => {
-      const u = await createUser(t, { credits: 100 + i });
-      return { id: u.discordId, username: `crowd-${i}` };
-    }));
+    const users = await Promise.all(
+      Array.from({ length: 8 }, async (_, i) => {
+        const u = await createUser(t, { credits: 100 + i });
+        return { id: u.discordId, username: `crowd-${i}` };
+      }),
+    );
     const replies = await Promise.all(users.map((u) => fake.sendCommand({ user: u, name: 'credits' }).reply()));
     replies.forEach((reply, i) => {
       const gc = reply.embeds[0].fields?.find((f: { name: string }) => f.name === 'GameCredits');

@@ -4,8 +4,12 @@ import { expectLedgerConsistent } from '../support/ledger-checks';
 
 describe('users: stats, transactions and the daily bonus', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp(); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const claim = (auth: Record<string, string>) => t.http().post('/api/v1/users/me/daily').set(auth);
 
@@ -78,15 +82,17 @@ describe('users: stats, transactions and the daily bonus', () => {
       expect((await t.http().get('/api/v1/users/me/transactions').set(u.auth)).status).toBe(403);
     });
 
-    it('pages the caller\'s ledger newest first, and only theirs', async () => {
+    it("pages the caller's ledger newest first, and only theirs", async () => {
       const u = await createUser(t, { credits: 500 });
       await createUser(t, { credits: 999 });
       expect((await claim(u.auth)).status).toBe(200);
       const all = await t.http().get('/api/v1/users/me/transactions').set(u.auth);
       expect(all.status).toBe(200);
       expect(all.body.meta).toEqual({ page: 1, perPage: 25, total: 2, totalPages: 1 });
-      expect(all.body.data.map((r: { reason: string; amount: number; balanceAfter: number }) => [r.reason, r.amount, r.balanceAfter]))
-        .toEqual([['daily_bonus', 50, 550], ['test_grant', 500, 500]]);
+      expect(all.body.data.map((r: { reason: string; amount: number; balanceAfter: number }) => [r.reason, r.amount, r.balanceAfter])).toEqual([
+        ['daily_bonus', 50, 550],
+        ['test_grant', 500, 500],
+      ]);
       const page2 = await t.http().get('/api/v1/users/me/transactions?perPage=1&page=2').set(u.auth);
       expect(page2.body.meta).toEqual({ page: 2, perPage: 1, total: 2, totalPages: 2 });
       expect(page2.body.data).toEqual([expect.objectContaining({ reason: 'test_grant', amount: 500 })]);
@@ -100,14 +106,21 @@ describe('users: stats, transactions and the daily bonus', () => {
       const before = await t.http().get('/api/v1/users/me/stats').set(u.auth);
       expect(before.status).toBe(200);
       expect(before.body.data).toEqual({
-        serversCreated: 0, creditsEarned: 200, creditsSpent: 0, adConversions: 0, commandsUsed: 0, lastActiveAt: expect.any(String),
+        serversCreated: 0,
+        creditsEarned: 200,
+        creditsSpent: 0,
+        adConversions: 0,
+        commandsUsed: 0,
+        lastActiveAt: expect.any(String),
       });
 
       expect((await claim(u.auth)).status).toBe(200);
       // Two servers created, one deleted: created counts both, the servers leaderboard value drops to one.
       const [{ id }] = await t.db.query(
         `INSERT INTO servers (owner_id, name, game_type, status, cost_per_hour) VALUES ($1, 'one', 'minecraft', 'stopped', 30), ($1, 'two', 'minecraft', 'stopped', 30)
-         RETURNING id`, [u.userId]);
+         RETURNING id`,
+        [u.userId],
+      );
       await t.db.query('DELETE FROM servers WHERE id = $1', [id]);
       const after = await t.http().get('/api/v1/users/me/stats').set(u.auth);
       expect(after.body.data).toMatchObject({ serversCreated: 2, creditsEarned: 250, creditsSpent: 0, adConversions: 0 });

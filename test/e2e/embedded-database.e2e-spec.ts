@@ -22,14 +22,17 @@ describe('embedded database: one owning app, operator commands beside it', () =>
   let app: AppProcess;
   let demoKey: string;
 
-  const me = (p: AppProcess, key: string) =>
-    fetch(`http://127.0.0.1:${p.port}/api/v1/users/me`, { headers: { Authorization: `Bearer ${key}` } });
-  const command = (script: string, args: string[]) => run(process.execPath, [join(DIST, script), ...args], {
-    env: { PATH: process.env.PATH, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, timeout: 90_000,
-  });
+  const me = (p: AppProcess, key: string) => fetch(`http://127.0.0.1:${p.port}/api/v1/users/me`, { headers: { Authorization: `Bearer ${key}` } });
+  const command = (script: string, args: string[]) =>
+    run(process.execPath, [join(DIST, script), ...args], {
+      env: { PATH: process.env.PATH, DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+      timeout: 90_000,
+    });
   const postmasterPid = () => Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
-  const exited = (p: AppProcess) => new Promise<number | null>((resolve) =>
-    (p.proc.exitCode !== null || p.proc.signalCode !== null ? resolve(p.proc.exitCode) : p.proc.once('exit', (code) => resolve(code))));
+  const exited = (p: AppProcess) =>
+    new Promise<number | null>((resolve) =>
+      p.proc.exitCode !== null || p.proc.signalCode !== null ? resolve(p.proc.exitCode) : p.proc.once('exit', (code) => resolve(code)),
+    );
 
   beforeAll(async () => {
     app = await startAppProcess({ ...env, DEMO_SEED: 'true' });
@@ -43,8 +46,16 @@ describe('embedded database: one owning app, operator commands beside it', () =>
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('keys:create beside the running app mints a working key and leaves the app\'s database serving', async () => {
-    const { stdout } = await command('cli.js', ['keys:create', '--discord-id', '480000000000000001', '--username', 'ops', '--scopes', 'profile:read']);
+  it("keys:create beside the running app mints a working key and leaves the app's database serving", async () => {
+    const { stdout } = await command('cli.js', [
+      'keys:create',
+      '--discord-id',
+      '480000000000000001',
+      '--username',
+      'ops',
+      '--scopes',
+      'profile:read',
+    ]);
     const key = stdout.trim().split('\n').pop()!;
     expect(key).toMatch(/^agis_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/);
     expect((await me(app, demoKey)).status).toBe(200);
@@ -55,7 +66,7 @@ describe('embedded database: one owning app, operator commands beside it', () =>
     expect(app.proc.exitCode).toBeNull();
   }, 120_000);
 
-  it('migration:run beside the running app uses the app\'s server and leaves it serving', async () => {
+  it("migration:run beside the running app uses the app's server and leaves it serving", async () => {
     const { stdout } = await command(join('database', 'migrate.js'), ['run']);
     expect(stdout).toContain('No pending migrations');
     expect((await me(app, demoKey)).status).toBe(200);
@@ -63,7 +74,10 @@ describe('embedded database: one owning app, operator commands beside it', () =>
 
   it('a second app on the same DATA_DIR refuses at once, naming the running one and what to do', async () => {
     const second = command('main.js', []);
-    const failure = await second.then(() => undefined, (err: { code: number; stderr: string }) => err);
+    const failure = await second.then(
+      () => undefined,
+      (err: { code: number; stderr: string }) => err,
+    );
     expect(failure).toMatchObject({ code: 1 });
     expect(failure!.stderr).toContain(`pid ${app.pid}`);
     expect(failure!.stderr).toMatch(/Stop that process first .* DATA_DIR/);
@@ -84,8 +98,11 @@ describe('embedded database: one owning app, operator commands beside it', () =>
     process.kill(postmasterPid(), 'SIGKILL');
     expect(await exited(app)).toBe(1);
     expect(app.output.join('')).toContain('Embedded PostgreSQL stopped unexpectedly');
-    await pollUntil(async () => existsSync(join(dataDir, 'pg', 'postmaster.pid')) && isRunning(postmasterPid()), (alive) => !alive,
-      { timeoutMs: 30_000, what: 'the killed postgres to be gone' });
+    await pollUntil(
+      async () => existsSync(join(dataDir, 'pg', 'postmaster.pid')) && isRunning(postmasterPid()),
+      (alive) => !alive,
+      { timeoutMs: 30_000, what: 'the killed postgres to be gone' },
+    );
   }, 120_000);
 });
 

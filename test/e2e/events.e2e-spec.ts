@@ -4,7 +4,11 @@ import { createServer, waitForStatus } from '../support/server-steps';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { pollUntil } from '../support/poll';
 
-interface SseEvent { id?: string; event?: string; data?: { event: string; at: string; data: { server: { id: string; status: string } } } }
+interface SseEvent {
+  id?: string;
+  event?: string;
+  data?: { event: string; at: string; data: { server: { id: string; status: string } } };
+}
 
 /**
  * A Server-Sent Events client as a browser's EventSource reads the stream (WHATWG HTML "Server-sent events":
@@ -18,7 +22,10 @@ class SseClient {
   private readonly abort = new AbortController();
   private done?: Promise<void>;
 
-  constructor(private readonly url: string, private readonly headers: Record<string, string>) {}
+  constructor(
+    private readonly url: string,
+    private readonly headers: Record<string, string>,
+  ) {}
 
   async open(): Promise<void> {
     const res = await fetch(this.url, { headers: { Accept: 'text/event-stream', ...this.headers }, signal: this.abort.signal });
@@ -79,7 +86,10 @@ describe('GET /api/v1/events (Server-Sent Events of your servers)', () => {
   let base: string;
   const clients: SseClient[] = [];
   beforeAll(async () => {
-    t = await createTestApp({ AGIS_ROLES: 'api,scheduler', AGONES_MODE: 'local', LOCAL_AGONES_STEP_MS: '10', EVENTS_POLL_MS: '50', EVENTS_HEARTBEAT_MS: '200' }, { listen: true });
+    t = await createTestApp(
+      { AGIS_ROLES: 'api,scheduler', AGONES_MODE: 'local', LOCAL_AGONES_STEP_MS: '10', EVENTS_POLL_MS: '50', EVENTS_HEARTBEAT_MS: '200' },
+      { listen: true },
+    );
     const address = t.app.getHttpServer().address() as { port: number };
     base = `http://127.0.0.1:${address.port}/api/v1/events`;
   });
@@ -88,7 +98,9 @@ describe('GET /api/v1/events (Server-Sent Events of your servers)', () => {
       await c.close();
     }
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const stream = async (u: TestUser, opts: { lastEventId?: string; query?: string } = {}) => {
     const client = new SseClient(`${base}${opts.query ?? ''}`, { ...u.auth, ...(opts.lastEventId ? { 'Last-Event-ID': opts.lastEventId } : {}) });
@@ -117,7 +129,7 @@ describe('GET /api/v1/events (Server-Sent Events of your servers)', () => {
   });
 
   describe('behaviour', () => {
-    it('streams a server\'s lifecycle in order, with heartbeats, and only the caller\'s own servers', async () => {
+    it("streams a server's lifecycle in order, with heartbeats, and only the caller's own servers", async () => {
       const u = await createUser(t, { credits: 1000 });
       const other = await createUser(t, { credits: 1000 });
       const client = await stream(u);
@@ -131,7 +143,11 @@ describe('GET /api/v1/events (Server-Sent Events of your servers)', () => {
       await pollUntil(() => names(client, id).length >= 3, { what: 'three events' });
       expect(names(client, id)).toEqual(['server.created', 'server.started', 'server.stopped']);
       const started = client.events.find((e) => e.event === 'server.started' && e.data?.data.server.id === id)!;
-      expect(started.data?.data.server).toMatchObject({ status: 'running', ports: [{ name: 'game', protocol: 'TCP' }], players: { online: 0, max: 20 } });
+      expect(started.data?.data.server).toMatchObject({
+        status: 'running',
+        ports: [{ name: 'game', protocol: 'TCP' }],
+        players: { online: 0, max: 20 },
+      });
       expect(names(client, foreign)).toEqual([]);
       await pollUntil(() => client.comments.length > 0, { what: 'a heartbeat' });
     });

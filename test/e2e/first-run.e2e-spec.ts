@@ -7,7 +7,11 @@ import { pollUntil } from '../support/poll';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
 
-interface Running { proc: ChildProcess; lines: string[]; port: number }
+interface Running {
+  proc: ChildProcess;
+  lines: string[];
+  port: number;
+}
 
 async function start(dataDir: string): Promise<Running> {
   if (!existsSync(MAIN)) {
@@ -50,7 +54,9 @@ describe('first run of the compiled service (npm start)', () => {
       expect(keyLine).toBeDefined();
       expect(first.lines).toEqual(expect.arrayContaining([`Swagger UI: http://localhost:${first.port}/api/docs`]));
       const key = /agis_[a-z0-9]{12}_[A-Za-z0-9_-]{43}/.exec(keyLine!)![0];
-      const res = await fetch(`http://127.0.0.1:${first.port}/api/v1/users/me`, { headers: { Authorization: `Bearer ${key}`, 'X-Request-Id': 'first-run-1' } });
+      const res = await fetch(`http://127.0.0.1:${first.port}/api/v1/users/me`, {
+        headers: { Authorization: `Bearer ${key}`, 'X-Request-Id': 'first-run-1' },
+      });
       expect(res.status).toBe(200);
       const body = (await res.json()) as { data: { username: string } };
       expect(body.data.username).toBe('demo');

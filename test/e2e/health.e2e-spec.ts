@@ -4,8 +4,12 @@ import { pollUntil } from '../support/poll';
 
 describe('health, metrics and readiness', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp(); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('reports liveness and readiness without a key', async () => {
     expect((await t.http().get('/healthz')).body).toEqual({ success: true, data: { status: 'ok' } });
@@ -52,7 +56,11 @@ describe('health, metrics and readiness', () => {
       await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
       await admin.end();
     }
-    const status = await pollUntil(async () => (await t.http().get('/readyz')).status, (s) => s === 200, { what: '/readyz to recover' });
+    const status = await pollUntil(
+      async () => (await t.http().get('/readyz')).status,
+      (s) => s === 200,
+      { what: '/readyz to recover' },
+    );
     expect(status).toBe(200);
   });
 });

@@ -3,8 +3,12 @@ import { createUser, errorEnvelope } from '../support/factories';
 
 describe('HTTP contract', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp(); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('answers an unknown route with 404 in the envelope', async () => {
     const res = await t.http().get('/api/v1/nope');
@@ -40,7 +44,9 @@ describe('HTTP contract', () => {
       const doc = (await t.http().get('/api/docs-json')).body;
       const failures: string[] = [];
       for (const [path, item] of Object.entries(doc.paths as Record<string, object>)) {
-        const documented = Object.keys(item).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)).map((m) => m.toUpperCase());
+        const documented = Object.keys(item)
+          .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+          .map((m) => m.toUpperCase());
         const expected = [...documented, ...(documented.includes('GET') ? ['HEAD'] : [])].sort().join(', ');
         const other = ['PUT', 'PATCH', 'DELETE', 'POST'].find((m) => !documented.includes(m))!;
         const concrete = path.replace('{provider}', 'offerwall').replace(/\{\w+\}/g, '00000000-0000-4000-8000-000000000000');
@@ -84,14 +90,23 @@ describe('HTTP contract', () => {
 
   it('refuses a body over the size limit with 413', async () => {
     const u = await createUser(t);
-    const res = await t.http().post('/api/v1/auth/keys').set(u.auth).send({ name: 'x'.repeat(200_000), scopes: ['servers:read'] });
+    const res = await t
+      .http()
+      .post('/api/v1/auth/keys')
+      .set(u.auth)
+      .send({ name: 'x'.repeat(200_000), scopes: ['servers:read'] });
     expect(res.status).toBe(413);
     expect(res.body).toEqual(errorEnvelope('PAYLOAD_TOO_LARGE'));
   });
 
   it('coerces and bounds pagination query parameters', async () => {
     const u = await createUser(t);
-    expect((await t.http().get('/api/v1/auth/keys?page=2&perPage=1').set(u.auth)).body.meta).toEqual({ page: 2, perPage: 1, total: 1, totalPages: 1 });
+    expect((await t.http().get('/api/v1/auth/keys?page=2&perPage=1').set(u.auth)).body.meta).toEqual({
+      page: 2,
+      perPage: 1,
+      total: 1,
+      totalPages: 1,
+    });
     const tooMany = await t.http().get('/api/v1/auth/keys?perPage=101').set(u.auth);
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error.details[0].field).toBe('perPage');
@@ -110,7 +125,9 @@ describe('HTTP contract', () => {
     expect(res.status).toBe(200);
     const doc = res.body;
     expect(doc.components.securitySchemes.bearer).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/users/me', '/api/v1/auth/keys', '/api/v1/auth/keys/{id}', '/healthz', '/readyz']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/users/me', '/api/v1/auth/keys', '/api/v1/auth/keys/{id}', '/healthz', '/readyz']),
+    );
     expect(Object.keys(doc.paths).some((p) => p.includes('metrics'))).toBe(false);
     const me = doc.paths['/api/v1/users/me'].get;
     expect(me.operationId).toBe('getProfile');

@@ -3,19 +3,30 @@ import { CHECKPOINT_EVERY, compareKeys } from '../../src/leaderboard/rank-checkp
 import { createTestApp, type TestApp } from '../support/test-app';
 import { createUser, errorEnvelope, grantBalances, type TestUser } from '../support/factories';
 
-interface Entry { rank: number; discordId: string; username: string; value: number }
+interface Entry {
+  rank: number;
+  discordId: string;
+  username: string;
+  value: number;
+}
 
 describe('leaderboards', () => {
   let t: TestApp;
   // Caches are off here so every test sees its own writes; one test below turns the list cache on.
-  beforeAll(async () => { t = await createTestApp({ LEADERBOARD_CACHE_MS: '0', LEADERBOARD_RANK_SNAPSHOT_MS: '0' }); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await createTestApp({ LEADERBOARD_CACHE_MS: '0', LEADERBOARD_RANK_SNAPSHOT_MS: '0' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const board = (name: string, u: TestUser, query = '') => t.http().get(`/api/v1/leaderboard/${name}${query}`).set(u.auth);
   const addServers = async (u: TestUser, n: number) => {
     for (let i = 0; i < n; i++) {
-      await t.db.query(`INSERT INTO servers (owner_id, name, game_type, status, cost_per_hour) VALUES ($1, $2, 'minecraft', 'stopped', 30)`,
-        [u.userId, `srv-${u.discordId.slice(-6)}-${i}`]);
+      await t.db.query(`INSERT INTO servers (owner_id, name, game_type, status, cost_per_hour) VALUES ($1, $2, 'minecraft', 'stopped', 30)`, [
+        u.userId,
+        `srv-${u.discordId.slice(-6)}-${i}`,
+      ]);
     }
   };
 
@@ -31,7 +42,7 @@ describe('leaderboards', () => {
     }
   });
 
-  it('ranks by balance, breaks ties by the older account, and includes the caller\'s rank', async () => {
+  it("ranks by balance, breaks ties by the older account, and includes the caller's rank", async () => {
     const rich = await createUser(t, { credits: 9_000_500, username: 'rich' });
     const tiedFirst = await createUser(t, { credits: 9_000_300, username: 'tied-first' });
     const tiedSecond = await createUser(t, { credits: 9_000_300, username: 'tied-second' });
@@ -42,7 +53,11 @@ describe('leaderboards', () => {
     expect(res.status).toBe(200);
     expect(res.body.data.board).toBe('credits');
     expect(res.body.data.entries.map((e: Entry) => [e.rank, e.username, e.value])).toEqual([
-      [1, 'rich', 9_000_500], [2, 'tied-first', 9_000_300], [3, 'tied-second', 9_000_300], [4, 'tied-third', 9_000_300], [5, 'poorer', 9_000_100],
+      [1, 'rich', 9_000_500],
+      [2, 'tied-first', 9_000_300],
+      [3, 'tied-second', 9_000_300],
+      [4, 'tied-third', 9_000_300],
+      [5, 'poorer', 9_000_100],
     ]);
     expect(res.body.data.entries[0].discordId).toBe(rich.discordId);
     expect(res.body.data.you).toEqual({ rank: 4, value: 9_000_300 });
@@ -69,7 +84,7 @@ describe('leaderboards', () => {
     expect(seen.size).toBe(1);
   });
 
-  it('ranks by servers owned, and the caller\'s rank is given even far below the list', async () => {
+  it("ranks by servers owned, and the caller's rank is given even far below the list", async () => {
     const host = await createUser(t, { username: 'host' });
     const small = await createUser(t, { username: 'small' });
     const none = await createUser(t, { username: 'none' });
@@ -77,7 +92,10 @@ describe('leaderboards', () => {
     await addServers(small, 1);
     const res = await board('servers', none, '?limit=2');
     expect(res.status).toBe(200);
-    expect(res.body.data.entries.map((e: Entry) => [e.rank, e.username, e.value])).toEqual([[1, 'host', 3], [2, 'small', 1]]);
+    expect(res.body.data.entries.map((e: Entry) => [e.rank, e.username, e.value])).toEqual([
+      [1, 'host', 3],
+      [2, 'small', 1],
+    ]);
     const [{ n }] = await t.db.query('SELECT count(*)::int AS n FROM users');
     // Every user but host and small has 0 servers; "none" is the newest account, so it is last.
     expect(res.body.data.you).toEqual({ rank: n, value: 0 });
@@ -106,7 +124,9 @@ describe('leaderboards', () => {
       const col = name === 'credits' ? 'credits' : 'server_count';
       for (const u of callers) {
         const [{ rank }] = await t.db.query(
-          `SELECT rank::int FROM (SELECT id, row_number() OVER (ORDER BY ${col} DESC, created_at, id) AS rank FROM users) r WHERE id = $1`, [u.userId]);
+          `SELECT rank::int FROM (SELECT id, row_number() OVER (ORDER BY ${col} DESC, created_at, id) AS rank FROM users) r WHERE id = $1`,
+          [u.userId],
+        );
         const res = await board(name, u, '?limit=3');
         expect(res.status).toBe(200);
         expect(res.body.data.you.rank).toBe(rank);
@@ -116,7 +136,7 @@ describe('leaderboards', () => {
     expect(n).toBeGreaterThan(12000);
   });
 
-  it('serves the list from a short cache while the caller\'s own rank stays fresh', async () => {
+  it("serves the list from a short cache while the caller's own rank stays fresh", async () => {
     const cached = await createTestApp({ LEADERBOARD_CACHE_MS: '60000' }, { databaseUrl: t.databaseUrl });
     try {
       const u = await createUser(cached);

@@ -16,21 +16,27 @@ describe('owners are told about their servers by Discord direct message', () => 
     bot = await startDiscordTestApp({ AGIS_ROLES: 'api,bot,scheduler', LOCAL_AGONES_STEP_MS: '20', DIRECT_MESSAGES_TICK_MS: '50' });
     ({ fake, t } = bot);
   });
-  afterAll(async () => { await bot.close(); });
+  afterAll(async () => {
+    await bot.close();
+  });
 
   const dms = (u: FakeUser) => (fake.directMessages.get(u.id) ?? []).map((m) => (m.embeds as Embed[])[0]);
   const userOf = async (u: FakeUser) => (await t.db.query('SELECT id::text AS id FROM users WHERE discord_id = $1', [u.id]))[0].id as string;
   const dmStatuses = async (userId: string) =>
-    (await t.db.query(`SELECT event, dm_status FROM user_events WHERE user_id = $1 AND dm_status <> 'none' ORDER BY id`, [userId]))
-      .map((r: { event: string; dm_status: string }) => `${r.event}:${r.dm_status}`);
+    (await t.db.query(`SELECT event, dm_status FROM user_events WHERE user_id = $1 AND dm_status <> 'none' ORDER BY id`, [userId])).map(
+      (r: { event: string; dm_status: string }) => `${r.event}:${r.dm_status}`,
+    );
   async function createRunning(u: FakeUser, name: string): Promise<string> {
     const reply = await fake.sendCommand({ user: u, name: 'servers', subcommand: 'create', options: { name, game: 'minecraft' } }).final();
     expect(reply.embeds[0].title).toContain(name);
     const userId = await userOf(u);
-    return pollUntil(async () => {
-      const [row] = await t.db.query(`SELECT id::text AS id FROM servers WHERE owner_id = $1 AND name = $2 AND status = 'running'`, [userId, name]);
-      return row?.id as string | undefined;
-    }, { what: `${name} to run` });
+    return pollUntil(
+      async () => {
+        const [row] = await t.db.query(`SELECT id::text AS id FROM servers WHERE owner_id = $1 AND name = $2 AND status = 'running'`, [userId, name]);
+        return row?.id as string | undefined;
+      },
+      { what: `${name} to run` },
+    );
   }
 
   it('sends "ready" with the address, ports and players; "stopped" when a schedule stops it; nothing for the owner\'s own stop', async () => {
@@ -41,17 +47,19 @@ describe('owners are told about their servers by Discord direct message', () => 
     const [ready] = await pollUntil(() => (dms(u).length >= 1 ? dms(u) : undefined), { what: 'the ready message' });
     expect(ready.title).toBe('✅ castle is ready');
     expect(ready.description).toMatch(/Connect to `127\.0\.0\.1:\d+`/);
-    expect(ready.fields).toEqual(expect.arrayContaining([
-      expect.objectContaining({ name: 'Ports', value: expect.stringMatching(/^`game` \d+\/TCP$/) }),
-      expect.objectContaining({ name: 'Players', value: '0 / 20' }),
-    ]));
+    expect(ready.fields).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'Ports', value: expect.stringMatching(/^`game` \d+\/TCP$/) }),
+        expect.objectContaining({ name: 'Players', value: '0 / 20' }),
+      ]),
+    );
 
     await t.app.get(ScheduleRunner).perform({ serverId, ownerId: userId, action: 'stop' });
-    await pollUntil(() => (dms(u).length >= 2), { what: 'the stopped message' });
+    await pollUntil(() => dms(u).length >= 2, { what: 'the stopped message' });
     expect(dms(u)[1]).toMatchObject({ title: '⏹️ castle was stopped', description: 'It stopped because one of your schedules stopped it.' });
 
     await fake.sendCommand({ user: u, name: 'servers', subcommand: 'start', options: { server: serverId } }).final();
-    await pollUntil(() => (dms(u).length >= 3), { what: 'ready again' });
+    await pollUntil(() => dms(u).length >= 3, { what: 'ready again' });
     await fake.sendCommand({ user: u, name: 'servers', subcommand: 'stop', options: { server: serverId } }).final();
     await pollUntil(async () => ((await dmStatuses(userId)).length === 3 ? true : undefined), { what: 'the events to settle' });
     expect(await dmStatuses(userId)).toEqual(['server.started:sent', 'server.stopped:sent', 'server.started:sent']);
@@ -62,18 +70,22 @@ describe('owners are told about their servers by Discord direct message', () => 
     const u = fakeUser('tinkerer');
     const userId = await discordUserWithCredits(bot, u, 500);
     const serverId = await createRunning(u, 'redstone');
-    await pollUntil(() => (dms(u).length >= 1), { what: 'the ready message' });
+    await pollUntil(() => dms(u).length >= 1, { what: 'the ready message' });
 
     const [row] = await t.db.query('SELECT start_seq FROM servers WHERE id = $1', [serverId]);
-    await t.app.get(ServerProvisioner).endRun(serverId, { startSeq: row.start_seq }, { cause: 'failed', message: 'The game cannot run: CrashLoopBackOff' }, false);
-    await pollUntil(() => (dms(u).length >= 2), { what: 'the failed message' });
+    await t.app
+      .get(ServerProvisioner)
+      .endRun(serverId, { startSeq: row.start_seq }, { cause: 'failed', message: 'The game cannot run: CrashLoopBackOff' }, false);
+    await pollUntil(() => dms(u).length >= 2, { what: 'the failed message' });
     expect(dms(u)[1]).toMatchObject({ title: '❌ redstone failed', description: 'The game cannot run: CrashLoopBackOff' });
 
     const off = await fake.sendCommand({ user: u, name: 'notifications', options: { direct_messages: false } }).reply();
     expect(off).toMatchObject({ ephemeral: true });
     expect(off.embeds[0].description).toMatch(/No more direct messages/);
     await fake.sendCommand({ user: u, name: 'servers', subcommand: 'start', options: { server: serverId } }).final();
-    await pollUntil(async () => ((await dmStatuses(userId)).at(-1) === 'server.started:skipped' ? true : undefined), { what: 'the skipped ready message' });
+    await pollUntil(async () => ((await dmStatuses(userId)).at(-1) === 'server.started:skipped' ? true : undefined), {
+      what: 'the skipped ready message',
+    });
     expect(dms(u)).toHaveLength(2);
   });
 

@@ -28,7 +28,9 @@ describe('null in a body field is refused, never taken as "not sent"', () => {
     serverId = (await t.http().post('/api/v1/servers').set(u.auth).send({ name: 'base', gameType: 'minecraft', start: false })).body.data.id;
     scheduleId = (await t.http().post(`/api/v1/servers/${serverId}/schedules`).set(u.auth).send({ action: 'start', cron: '0 8 * * *' })).body.data.id;
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const credits = () => balanceOf(t, u.userId);
   const count = async (table: string) => Number((await t.db.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n);
@@ -55,7 +57,11 @@ describe('null in a body field is refused, never taken as "not sent"', () => {
   it('refuses a key with null expiresInDays or allowedIps, and mints none', async () => {
     const keys = await count('api_keys');
     for (const field of ['expiresInDays', 'allowedIps']) {
-      const res = await t.http().post('/api/v1/auth/keys').set(u.auth).send({ name: 'n', scopes: ['profile:read'], [field]: null });
+      const res = await t
+        .http()
+        .post('/api/v1/auth/keys')
+        .set(u.auth)
+        .send({ name: 'n', scopes: ['profile:read'], [field]: null });
       expect(res.status).toBe(400);
       expect(res.body.error.details.map((d: Json) => d.field)).toEqual([field]);
     }
@@ -64,14 +70,20 @@ describe('null in a body field is refused, never taken as "not sent"', () => {
 
   it('refuses null in every property of every request body in the document', async () => {
     const failures: string[] = [];
-    const ops = Object.entries(doc.paths as Json).flatMap(([path, item]) => Object.entries(item as Json).map(([method, op]) => ({ path, method, op: op as Json })));
+    const ops = Object.entries(doc.paths as Json).flatMap(([path, item]) =>
+      Object.entries(item as Json).map(([method, op]) => ({ path, method, op: op as Json })),
+    );
     const withBodies = ops.filter((o) => o.op.requestBody?.content?.['application/json']?.schema?.$ref);
     expect(withBodies.map((o) => o.op.operationId).sort()).toEqual(Object.keys(VALID_BODIES).sort());
     for (const o of withBodies) {
       const schema = doc.components.schemas[(o.op.requestBody.content['application/json'].schema.$ref as string).split('/').pop()!];
       const path = o.path.replace('{id}', o.path.startsWith('/api/v1/servers/') ? serverId : scheduleId);
       for (const field of Object.keys(schema.properties)) {
-        const res = await t.http()[o.method as 'post'](path).set(u.auth).send({ ...VALID_BODIES[o.op.operationId], [field]: null });
+        const res = await t
+          .http()
+          [o.method as 'post'](path)
+          .set(u.auth)
+          .send({ ...VALID_BODIES[o.op.operationId], [field]: null });
         const fields = (res.body?.error?.details ?? []).map((d: Json) => d.field);
         if (res.status !== 400 || res.body.error.code !== 'VALIDATION_FAILED' || !fields.includes(field)) {
           failures.push(`${o.op.operationId} ${field}: null answered ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`);

@@ -7,7 +7,12 @@ import { grantBalances } from '../support/factories';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-interface Operation { method: string; path: string; operationId: string; op: Json }
+interface Operation {
+  method: string;
+  path: string;
+  operationId: string;
+  op: Json;
+}
 type Mode = 'examples' | 'generated';
 
 const REWARD_SECRETS = { offerwall: 'contract-offerwall-secret', survey: 'contract-survey-secret', video: 'contract-video-secret' };
@@ -16,7 +21,8 @@ const EXAMPLE_DISCORD_ID = '123456789012345678';
 /** Documented examples that cannot succeed here, and why; any other example request must answer 2xx. */
 const EXAMPLE_REFUSALS: Record<string, string> = {
   createWebhook: 'the example URL needs public DNS, which the test machine does not have',
-  stopServer: 'the fixture server is stopped', restartServer: 'the fixture server is stopped',
+  stopServer: 'the fixture server is stopped',
+  restartServer: 'the fixture server is stopped',
 };
 
 function jsonSchemaOf(node: unknown): unknown {
@@ -42,13 +48,17 @@ describe('the OpenAPI document says what the service enforces and answers', () =
 
   beforeAll(async () => {
     t = await createTestApp({
-      WEBHOOKS_ALLOW_PRIVATE: 'true', REWARDS_SECRET_OFFERWALL: REWARD_SECRETS.offerwall,
-      REWARDS_SECRET_SURVEY: REWARD_SECRETS.survey, REWARDS_SECRET_VIDEO: REWARD_SECRETS.video,
+      WEBHOOKS_ALLOW_PRIVATE: 'true',
+      REWARDS_SECRET_OFFERWALL: REWARD_SECRETS.offerwall,
+      REWARDS_SECRET_SURVEY: REWARD_SECRETS.survey,
+      REWARDS_SECRET_VIDEO: REWARD_SECRETS.video,
     });
     doc = (await t.http().get('/api/docs-json')).body;
-    ops = Object.entries(doc.paths as Json).flatMap(([path, item]) => Object.entries(item as Json)
-      .filter(([m]) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
-      .map(([m, op]) => ({ method: m, path, operationId: (op as Json).operationId as string, op: op as Json })));
+    ops = Object.entries(doc.paths as Json).flatMap(([path, item]) =>
+      Object.entries(item as Json)
+        .filter(([m]) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+        .map(([m, op]) => ({ method: m, path, operationId: (op as Json).operationId as string, op: op as Json })),
+    );
     const minted = await t.app.get(ApiKeysService).mintForDiscordUser(EXAMPLE_DISCORD_ID, 'contract', ['admin'], 'test');
     auth = { Authorization: `Bearer ${minted.key}` };
     const [{ id }] = await t.db.query('SELECT id FROM users WHERE discord_id = $1', [EXAMPLE_DISCORD_ID]);
@@ -67,7 +77,9 @@ describe('the OpenAPI document says what the service enforces and answers', () =
       return cache.get(text)!;
     };
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const resolve = (schema: Json | undefined): Json => {
     let s = schema ?? {};
@@ -93,9 +105,13 @@ describe('the OpenAPI document says what the service enforces and answers', () =
       return valueFor(s.oneOf[0], mode, depth + 1);
     }
     switch (s.type) {
-      case 'integer': case 'number': return mode === 'examples' ? (s.default ?? s.minimum ?? 1) : (s.maximum ?? s.minimum ?? 1);
-      case 'boolean': return mode === 'examples' ? (s.default ?? true) : false;
-      case 'string': return s.format === 'date-time' ? new Date().toISOString() : 'g'.repeat(Math.max(1, Math.min(s.maxLength ?? 9, 9)));
+      case 'integer':
+      case 'number':
+        return mode === 'examples' ? (s.default ?? s.minimum ?? 1) : (s.maximum ?? s.minimum ?? 1);
+      case 'boolean':
+        return mode === 'examples' ? (s.default ?? true) : false;
+      case 'string':
+        return s.format === 'date-time' ? new Date().toISOString() : 'g'.repeat(Math.max(1, Math.min(s.maxLength ?? 9, 9)));
       case 'array': {
         const items = resolve(s.items);
         const n = Math.max(1, s.minItems ?? 0);
@@ -103,9 +119,11 @@ describe('the OpenAPI document says what the service enforces and answers', () =
       }
       default: {
         const required: string[] = s.required ?? [];
-        return Object.fromEntries(Object.entries((s.properties ?? {}) as Json)
-          .filter(([k]) => mode === 'examples' || required.includes(k))
-          .map(([k, v]) => [k, valueFor(v, mode, depth + 1)]));
+        return Object.fromEntries(
+          Object.entries((s.properties ?? {}) as Json)
+            .filter(([k]) => mode === 'examples' || required.includes(k))
+            .map(([k, v]) => [k, valueFor(v, mode, depth + 1)]),
+        );
       }
     }
   };
@@ -151,21 +169,38 @@ describe('the OpenAPI document says what the service enforces and answers', () =
   const streams = (o: Operation): boolean => Boolean(o.op.responses['200']?.content?.['text/event-stream']);
 
   const send = async (o: Operation, mode: Mode) => {
-    const query = params(o, 'query').map((p) => `${p.name}=${encodeURIComponent(String(
-      // A stream answers for as long as it is asked to (and the test reads it to the end): ask for the shortest.
-      streams(o) && p.schema?.type === 'integer' ? p.schema.minimum
-        : mode === 'examples' ? (p.example ?? p.schema?.example ?? p.schema?.default ?? valueFor(p.schema, mode)) : valueFor(p.schema, mode)))}`);
+    const query = params(o, 'query').map(
+      (p) =>
+        `${p.name}=${encodeURIComponent(
+          String(
+            // A stream answers for as long as it is asked to (and the test reads it to the end): ask for the shortest.
+            streams(o) && p.schema?.type === 'integer'
+              ? p.schema.minimum
+              : mode === 'examples'
+                ? (p.example ?? p.schema?.example ?? p.schema?.default ?? valueFor(p.schema, mode))
+                : valueFor(p.schema, mode),
+          ),
+        )}`,
+    );
     const url = `${await concretePath(o, mode)}${query.length ? `?${query.join('&')}` : ''}`;
     const body = bodySchema(o) ? valueFor(bodySchema(o), mode) : undefined;
     // The reward callback is the one body whose example is not unique per request: make its conversion fresh.
-    const raw = body === undefined ? undefined : JSON.stringify(o.operationId === 'receiveRewardCallback' ? { ...body as Json, conversionId: `cv-${mode}` } : body);
+    const raw =
+      body === undefined
+        ? undefined
+        : JSON.stringify(o.operationId === 'receiveRewardCallback' ? { ...(body as Json), conversionId: `cv-${mode}` } : body);
     let req = t.http()[o.method as 'get'](url).set(auth);
     for (const h of params(o, 'header')) {
       if (/^idempotency-key$/i.test(h.name)) {
         req = req.set(h.name, `contract-${mode}-${randomUUID()}`);
       } else if (/^x-agis-signature$/i.test(h.name)) {
         const provider = /callbacks\/(\w+)/.exec(url)![1] as keyof typeof REWARD_SECRETS;
-        req = req.set(h.name, createHmac('sha256', REWARD_SECRETS[provider]).update(raw ?? '').digest('hex'));
+        req = req.set(
+          h.name,
+          createHmac('sha256', REWARD_SECRETS[provider])
+            .update(raw ?? '')
+            .digest('hex'),
+        );
       } else if (h.required) {
         throw new Error(`No value for header ${h.name} of ${o.operationId}: add one to the contract test`);
       }
@@ -196,8 +231,12 @@ describe('the OpenAPI document says what the service enforces and answers', () =
         const schema = documented.content?.['application/json']?.schema;
         const check = schema && validate(schema);
         if (!check || !check(res.body)) {
-          problems.push(`${o.operationId}: ${res.status} body does not match its schema for ${label}: ${JSON.stringify(check?.errors ?? 'no schema')
-            .slice(0, 300)} ${JSON.stringify(res.body).slice(0, 200)}`);
+          problems.push(
+            `${o.operationId}: ${res.status} body does not match its schema for ${label}: ${JSON.stringify(check?.errors ?? 'no schema').slice(
+              0,
+              300,
+            )} ${JSON.stringify(res.body).slice(0, 200)}`,
+          );
         }
         if (mode === 'examples' && res.status >= 300 && !EXAMPLE_REFUSALS[o.operationId]) {
           problems.push(`${o.operationId}: its documented examples were refused with ${res.status}: ${JSON.stringify(res.body).slice(0, 200)}`);
@@ -261,23 +300,35 @@ describe('the OpenAPI document says what the service enforces and answers', () =
     }
     expect(param('getCreditsLeaderboard', 'limit').schema).toEqual(expect.objectContaining({ type: 'integer', minimum: 1, maximum: 100 }));
     for (const o of ops.filter((x) => params(x, 'header').some((p) => /^idempotency-key$/i.test(p.name)))) {
-      expect(params(o, 'header').filter((p) => /^idempotency-key$/i.test(p.name))).toEqual([expect.objectContaining({
-        name: 'Idempotency-Key', required: false, schema: expect.objectContaining({ pattern: '^[\\x21-\\x7e]{1,200}$', minLength: 1, maxLength: 200 }),
-      })]);
+      expect(params(o, 'header').filter((p) => /^idempotency-key$/i.test(p.name))).toEqual([
+        expect.objectContaining({
+          name: 'Idempotency-Key',
+          required: false,
+          schema: expect.objectContaining({ pattern: '^[\\x21-\\x7e]{1,200}$', minLength: 1, maxLength: 200 }),
+        }),
+      ]);
     }
     const games = (await t.http().get('/api/v1/games')).body.data.map((g: Json) => g.key);
     expect(schemas.CreateServerDto.properties.gameType.enum).toEqual(games);
     expect(param('listServers', 'gameType').schema.enum).toEqual(games);
     expect(new RegExp(schemas.CreateServerDto.properties.name.pattern).test('bad/name')).toBe(false);
-    expect(schemas.CreateApiKeyDto.properties.scopes).toEqual(expect.objectContaining({
-      minItems: 1, uniqueItems: true, items: expect.objectContaining({ enum: [...SCOPES] }),
-    }));
-    for (const [schema, field] of [['CreateApiKeyDto', 'expiresInDays'], ['ConvertWtgDto', 'wtg'], ['GrantWtgDto', 'coins']]) {
+    expect(schemas.CreateApiKeyDto.properties.scopes).toEqual(
+      expect.objectContaining({
+        minItems: 1,
+        uniqueItems: true,
+        items: expect.objectContaining({ enum: [...SCOPES] }),
+      }),
+    );
+    for (const [schema, field] of [
+      ['CreateApiKeyDto', 'expiresInDays'],
+      ['ConvertWtgDto', 'wtg'],
+      ['GrantWtgDto', 'coins'],
+    ]) {
       expect(schemas[schema].properties[field].type).toBe('integer');
     }
     expect(param('receiveRewardCallback', 'provider').schema.enum).toEqual(['offerwall', 'survey', 'video']);
-    expect(schemas.ErrorDetail.properties.details.oneOf).toEqual(expect.arrayContaining([
-      { type: 'array', items: { $ref: '#/components/schemas/FieldErrorDoc' } },
-    ]));
+    expect(schemas.ErrorDetail.properties.details.oneOf).toEqual(
+      expect.arrayContaining([{ type: 'array', items: { $ref: '#/components/schemas/FieldErrorDoc' } }]),
+    );
   });
 });

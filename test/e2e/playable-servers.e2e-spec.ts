@@ -32,8 +32,13 @@ describe('playable servers on a Kubernetes cluster (REST â†’ KubernetesAgones â†
   beforeAll(async () => {
     fake = await FakeKubernetes.start();
     bot = await startDiscordTestApp({
-      AGIS_ROLES: 'api,bot,scheduler', AGONES_MODE: 'kubernetes', KUBECONFIG: fake.writeKubeconfig(NAMESPACE), AGONES_NAMESPACE: NAMESPACE,
-      AGONES_TIMEOUT_MS: '1000', AGONES_SIDECAR_IMAGE: 'registry.example/agis:2.0.0', AGONES_STORAGE_CLASS: 'standard-rwo',
+      AGIS_ROLES: 'api,bot,scheduler',
+      AGONES_MODE: 'kubernetes',
+      KUBECONFIG: fake.writeKubeconfig(NAMESPACE),
+      AGONES_NAMESPACE: NAMESPACE,
+      AGONES_TIMEOUT_MS: '1000',
+      AGONES_SIDECAR_IMAGE: 'registry.example/agis:2.0.0',
+      AGONES_STORAGE_CLASS: 'standard-rwo',
       DIRECT_MESSAGES_TICK_MS: '50',
     });
     t = bot.t;
@@ -52,7 +57,13 @@ describe('playable servers on a Kubernetes cluster (REST â†’ KubernetesAgones â†
 
   const gameServerOf = (serverId: string) => fake.gameServers(NAMESPACE).find((g) => g.metadata.labels?.['agis.io/server-id'] === serverId);
   const waitForGameServer = (serverId: string, not?: string) =>
-    pollUntil(() => { const gs = gameServerOf(serverId); return gs && gs.metadata.name !== not ? gs : undefined; }, { what: `a GameServer for ${serverId}` });
+    pollUntil(
+      () => {
+        const gs = gameServerOf(serverId);
+        return gs && gs.metadata.name !== not ? gs : undefined;
+      },
+      { what: `a GameServer for ${serverId}` },
+    );
   const claimOf = (serverId: string) => fake.volumeClaims(NAMESPACE).find((c) => c.metadata.name === `agis-world-${serverId}`);
   const expectBalance = (u: TestUser, credits: number) => expectCredits(t, u.userId, credits);
 
@@ -65,9 +76,12 @@ describe('playable servers on a Kubernetes cluster (REST â†’ KubernetesAgones â†
     const env = Object.fromEntries((sidecar.env ?? []).map((e) => [e.name, e.value]));
     const child = spawn(process.execPath, [SIDECAR], {
       env: {
-        PATH: process.env.PATH, ...env,
+        PATH: process.env.PATH,
+        ...env,
         // Pods share one network namespace; here the fake game listens on a free port of this machine instead.
-        AGIS_READINESS_PORT: String(gamePort), AGONES_SDK_GRPC_PORT: String(sdkPort), AGIS_READINESS_INTERVAL_MS: '150',
+        AGIS_READINESS_PORT: String(gamePort),
+        AGONES_SDK_GRPC_PORT: String(sdkPort),
+        AGIS_READINESS_INTERVAL_MS: '150',
         AGIS_TERMINATION_LOG: join(mkdtempSync(join(tmpdir(), 'agis-sidecar-')), 'termination-log'),
       },
       stdio: 'ignore',
@@ -84,10 +98,23 @@ describe('playable servers on a Kubernetes cluster (REST â†’ KubernetesAgones â†
 
     const pod = containersOf(gs);
     expect(pod.containers.map((c) => c.name)).toEqual(['game-server', 'agis-readiness']);
-    expect(pod.containers[0]).toMatchObject({ image: 'itzg/minecraft-server:latest', env: [{ name: 'EULA', value: 'TRUE' }], volumeMounts: [{ name: 'world', mountPath: '/data' }] });
-    expect(pod.containers[1]).toMatchObject({ image: 'registry.example/agis:2.0.0', env: [{ name: 'AGIS_READINESS_CHECK', value: 'protocol-minecraftvanilla' }, { name: 'AGIS_READINESS_PORT', value: '25565' }] });
+    expect(pod.containers[0]).toMatchObject({
+      image: 'itzg/minecraft-server:latest',
+      env: [{ name: 'EULA', value: 'TRUE' }],
+      volumeMounts: [{ name: 'world', mountPath: '/data' }],
+    });
+    expect(pod.containers[1]).toMatchObject({
+      image: 'registry.example/agis:2.0.0',
+      env: [
+        { name: 'AGIS_READINESS_CHECK', value: 'protocol-minecraftvanilla' },
+        { name: 'AGIS_READINESS_PORT', value: '25565' },
+      ],
+    });
     expect(pod.volumes).toEqual([{ name: 'world', persistentVolumeClaim: { claimName: `agis-world-${id}` } }]);
-    expect(claimOf(id)).toMatchObject({ metadata: { labels: { 'agis.io/server-id': id, 'agis.io/owner': u.userId } }, spec: { resources: { requests: { storage: '10Gi' } }, storageClassName: 'standard-rwo' } });
+    expect(claimOf(id)).toMatchObject({
+      metadata: { labels: { 'agis.io/server-id': id, 'agis.io/owner': u.userId } },
+      spec: { resources: { requests: { storage: '10Gi' } }, storageClassName: 'standard-rwo' },
+    });
     expect(fake.pod(gs.metadata.name)?.status.conditions).toEqual([{ type: 'PodScheduled', status: 'True' }]);
 
     // Nothing steps the GameServer by itself: without the SDK's Ready() it stays where it is.
@@ -104,23 +131,32 @@ describe('playable servers on a Kubernetes cluster (REST â†’ KubernetesAgones â†
     expect((await t.http().get(`/api/v1/servers/${id}`).set(u.auth)).body.data.status).toBe('starting');
 
     await game.listen();
-    const running = await pollUntil(async () => {
-      const res = await t.http().get(`/api/v1/servers/${id}`).set(u.auth);
-      return res.body.data.status === 'running' && res.body.data.players ? res.body.data as Record<string, unknown> : undefined;
-    }, { what: 'running with players', timeoutMs: 15_000 });
+    const running = await pollUntil(
+      async () => {
+        const res = await t.http().get(`/api/v1/servers/${id}`).set(u.auth);
+        return res.body.data.status === 'running' && res.body.data.players ? (res.body.data as Record<string, unknown>) : undefined;
+      },
+      { what: 'running with players', timeoutMs: 15_000 },
+    );
     expect(running).toMatchObject({
-      address: '198.51.100.20', port: 7610, ports: [{ name: 'game', port: 7610, protocol: 'TCP' }], players: { online: 4, max: 16 },
+      address: '198.51.100.20',
+      port: 7610,
+      ports: [{ name: 'game', port: 7610, protocol: 'TCP' }],
+      players: { online: 4, max: 16 },
     });
     expect(sdk.calls('Ready')).toHaveLength(1);
 
     game.players = { online: 5, max: 16 };
-    await pollUntil(async () => (await t.http().get(`/api/v1/servers/${id}`).set(u.auth)).body.data.players?.online === 5, { what: 'the new player count' });
+    await pollUntil(async () => (await t.http().get(`/api/v1/servers/${id}`).set(u.auth)).body.data.players?.online === 5, {
+      what: 'the new player count',
+    });
     await expectBalance(u, 170);
 
     // The owner's Discord user is told, once, with where to connect (players follow Ready, so the message may not have them).
     const [dm] = await pollUntil(() => bot.fake.directMessages.get(u.discordId), { what: 'the ready direct message' });
     expect((dm.embeds as Array<{ title: string; description: string; fields: unknown[] }>)[0]).toMatchObject({
-      title: 'âœ… overworld is ready', description: 'Your minecraft server is up. Connect to `198.51.100.20:7610`.',
+      title: 'âœ… overworld is ready',
+      description: 'Your minecraft server is up. Connect to `198.51.100.20:7610`.',
       fields: expect.arrayContaining([{ name: 'Ports', value: '`game` 7610/TCP', inline: true }]),
     });
     expect(bot.fake.directMessages.get(u.discordId)).toHaveLength(1);
@@ -153,9 +189,17 @@ describe('playable servers on a Kubernetes cluster (REST â†’ KubernetesAgones â†
     const id = (await createServer(t, u, { name: 'stuck', gameType: 'minecraft' })).body.data.id as string;
     const gs = await waitForGameServer(id);
     fake.setState(gs.metadata.name, 'Scheduled');
-    fake.setPodStatus(gs.metadata.name, { containerStatuses: [
-      { name: 'game-server', ready: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "itzg/minecraft-server:latest"' } }, lastState: {} },
-    ] });
+    fake.setPodStatus(gs.metadata.name, {
+      containerStatuses: [
+        {
+          name: 'game-server',
+          ready: false,
+          restartCount: 0,
+          state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "itzg/minecraft-server:latest"' } },
+          lastState: {},
+        },
+      ],
+    });
     await expectBalance(u, 70);
     const reconciler = t.app.get(ServerReconcilerService);
     // Still within the boot allowance: nothing happens.
@@ -165,7 +209,9 @@ describe('playable servers on a Kubernetes cluster (REST â†’ KubernetesAgones â†
     expect(await reconciler.expireStarts(new Date(Date.now() + 11 * MINUTE))).toBe(1);
     const failed = await waitForStatus(t, u, id, 'error');
     expect(failed).toMatchObject({
-      stopReason: 'gameserver_failed', ports: [], players: null,
+      stopReason: 'gameserver_failed',
+      ports: [],
+      players: null,
       lastError: 'Not ready within 10 minutes: The game cannot run: ImagePullBackOff (Back-off pulling image "itzg/minecraft-server:latest")',
     });
     await pollUntil(() => !gameServerOf(id), { what: 'the stuck GameServer to be deleted' });
@@ -182,17 +228,34 @@ describe('playable servers on a Kubernetes cluster (REST â†’ KubernetesAgones â†
     const id = (await createServer(t, u, { name: 'cutoff', gameType: 'minecraft' })).body.data.id as string;
     const gs = await waitForGameServer(id);
     fake.setState(gs.metadata.name, 'Scheduled');
-    fake.setPodStatus(gs.metadata.name, { containerStatuses: [
-      { name: 'agis-readiness', ready: false, restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff' } },
-        lastState: { terminated: { exitCode: 1, message: 'Agones SDK server not reachable on localhost:9357 within 30000 ms: Failed to connect before the deadline' } } },
-    ] });
+    fake.setPodStatus(gs.metadata.name, {
+      containerStatuses: [
+        {
+          name: 'agis-readiness',
+          ready: false,
+          restartCount: 4,
+          state: { waiting: { reason: 'CrashLoopBackOff' } },
+          lastState: {
+            terminated: {
+              exitCode: 1,
+              message: 'Agones SDK server not reachable on localhost:9357 within 30000 ms: Failed to connect before the deadline',
+            },
+          },
+        },
+      ],
+    });
     await t.app.get(ServerReconcilerService).expireStarts(new Date(Date.now() + 11 * MINUTE));
     const failed = await waitForStatus(t, u, id, 'error');
-    expect(failed.lastError).toBe('Not ready within 10 minutes: The readiness sidecar cannot run: CrashLoopBackOff; it exited with code 1: ' +
-      'Agones SDK server not reachable on localhost:9357 within 30000 ms: Failed to connect before the deadline');
+    expect(failed.lastError).toBe(
+      'Not ready within 10 minutes: The readiness sidecar cannot run: CrashLoopBackOff; it exited with code 1: ' +
+        'Agones SDK server not reachable on localhost:9357 within 30000 ms: Failed to connect before the deadline',
+    );
     await expectBalance(u, 100);
     const told = await pollUntil(() => bot.fake.directMessages.get(u.discordId), { what: 'the failed direct message' });
-    expect((told[0].embeds as Array<{ title: string; description: string }>)[0]).toMatchObject({ title: 'âŒ cutoff failed', description: failed.lastError });
+    expect((told[0].embeds as Array<{ title: string; description: string }>)[0]).toMatchObject({
+      title: 'âŒ cutoff failed',
+      description: failed.lastError,
+    });
   });
 
   describe('when the world volume cannot be made', () => {
@@ -245,10 +308,15 @@ describe('playable servers on a Kubernetes cluster (REST â†’ KubernetesAgones â†
   it('deletes world volumes whose server no longer exists', async () => {
     const orphanId = '00000000-0000-4000-8000-00000000beef';
     const res = await fetch(`${fake.url}/api/v1/namespaces/${NAMESPACE}/persistentvolumeclaims`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        apiVersion: 'v1', kind: 'PersistentVolumeClaim',
-        metadata: { name: `agis-world-${orphanId}`, labels: { 'agis.io/server-id': orphanId, 'agis.io/owner': orphanId, 'app.kubernetes.io/managed-by': 'agis' } },
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: {
+          name: `agis-world-${orphanId}`,
+          labels: { 'agis.io/server-id': orphanId, 'agis.io/owner': orphanId, 'app.kubernetes.io/managed-by': 'agis' },
+        },
         spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
       }),
     });
@@ -266,9 +334,11 @@ describe('playable servers on LocalAgones (the embedded default)', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'agis-local-worlds-'));
     t = await createTestApp({ AGIS_ROLES: 'api,scheduler', AGONES_MODE: 'local', LOCAL_AGONES_STEP_MS: '10', DATA_DIR: dataDir });
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
-  it('keeps a file written into the server\'s world across stop/start and restart, and removes it with the server', async () => {
+  it("keeps a file written into the server's world across stop/start and restart, and removes it with the server", async () => {
     const u = await createUser(t, { credits: 500 });
     const id = (await createServer(t, u, { name: 'homestead', gameType: 'minecraft' })).body.data.id as string;
     const running = await waitForStatus(t, u, id, 'running');

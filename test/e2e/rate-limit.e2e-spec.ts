@@ -7,8 +7,12 @@ const LIMITS = { RATE_LIMIT_PER_MINUTE: '5', RATE_LIMIT_CREATE_PER_MINUTE: '2' }
 describe('rate limits', () => {
   describe('in memory (no REDIS_URL)', () => {
     let t: TestApp;
-    beforeAll(async () => { t = await createTestApp(LIMITS); });
-    afterAll(async () => { await t.close(); });
+    beforeAll(async () => {
+      t = await createTestApp(LIMITS);
+    });
+    afterAll(async () => {
+      await t.close();
+    });
 
     const me = (u: TestUser) => t.http().get('/api/v1/users/me').set(u.auth);
 
@@ -33,7 +37,7 @@ describe('rate limits', () => {
       expect((await me(await createUser(t))).status).toBe(200);
     });
 
-    it('gives a wrong secret for a known key id a bucket of its own, so it cannot use up the owner\'s', async () => {
+    it("gives a wrong secret for a known key id a bucket of its own, so it cannot use up the owner's", async () => {
       const owner = await createUser(t);
       const forged = { Authorization: `Bearer ${owner.key.slice(0, 'agis_'.length + 13)}${'x'.repeat(43)}` };
       for (let i = 0; i < 6; i++) {
@@ -46,7 +50,12 @@ describe('rate limits', () => {
 
     it('limits creations more tightly', async () => {
       const u = await createUser(t);
-      const create = () => t.http().post('/api/v1/auth/keys').set(u.auth).send({ name: 'k', scopes: ['profile:read'] });
+      const create = () =>
+        t
+          .http()
+          .post('/api/v1/auth/keys')
+          .set(u.auth)
+          .send({ name: 'k', scopes: ['profile:read'] });
       const first = await create();
       expect(first.status).toBe(201);
       expect(first.headers['x-ratelimit-limit']).toBe('2');
@@ -103,7 +112,12 @@ describe('rate limits', () => {
 
     it('shares the tighter creation limit too', async () => {
       const u = await createUser(a);
-      const create = (t: TestApp) => t.http().post('/api/v1/auth/keys').set(u.auth).send({ name: 'k', scopes: ['profile:read'] });
+      const create = (t: TestApp) =>
+        t
+          .http()
+          .post('/api/v1/auth/keys')
+          .set(u.auth)
+          .send({ name: 'k', scopes: ['profile:read'] });
       expect((await create(a)).status).toBe(201);
       expect((await create(b)).status).toBe(201);
       expect((await create(a)).status).toBe(429);
@@ -113,8 +127,12 @@ describe('rate limits', () => {
 
   describe('when Redis is unreachable', () => {
     let t: TestApp;
-    beforeAll(async () => { t = await createTestApp({ ...LIMITS, REDIS_URL: 'redis://127.0.0.1:1' }); });
-    afterAll(async () => { await t.close(); });
+    beforeAll(async () => {
+      t = await createTestApp({ ...LIMITS, REDIS_URL: 'redis://127.0.0.1:1' });
+    });
+    afterAll(async () => {
+      await t.close();
+    });
 
     it('keeps answering and limits per instance in memory', async () => {
       const u = await createUser(t);
@@ -139,7 +157,7 @@ describe('HTTP hardening headers', () => {
     await t.close();
   });
 
-  it('sends helmet\'s headers with a CSP that only allows this origin, and no X-Powered-By', async () => {
+  it("sends helmet's headers with a CSP that only allows this origin, and no X-Powered-By", async () => {
     const res = await t.http().get('/api/v1/games');
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
     expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
@@ -151,8 +169,12 @@ describe('HTTP hardening headers', () => {
   it('answers no cross-origin request unless CORS_ORIGINS lists the origin', async () => {
     const off = await t.http().options('/api/v1/users/me').set('Origin', 'https://panel.example.com').set('Access-Control-Request-Method', 'GET');
     expect(off.headers['access-control-allow-origin']).toBeUndefined();
-    const preflight = await cors.http().options('/api/v1/users/me')
-      .set('Origin', 'https://panel.example.com').set('Access-Control-Request-Method', 'GET').set('Access-Control-Request-Headers', 'authorization');
+    const preflight = await cors
+      .http()
+      .options('/api/v1/users/me')
+      .set('Origin', 'https://panel.example.com')
+      .set('Access-Control-Request-Method', 'GET')
+      .set('Access-Control-Request-Headers', 'authorization');
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe('https://panel.example.com');
     expect(preflight.headers['access-control-allow-headers']).toContain('Authorization');

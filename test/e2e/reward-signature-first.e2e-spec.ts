@@ -10,8 +10,12 @@ const REFUSED = /^agis_ad_conversions_total\{provider="offerwall",type="unverifi
 /** The README: the signature is checked over the raw body before the body is read. */
 describe('reward callbacks check the signature before reading the body', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp({ REWARDS_SECRET_OFFERWALL: SECRET }); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await createTestApp({ REWARDS_SECRET_OFFERWALL: SECRET });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const post = (raw: string, signature?: string, contentType = 'application/json') => {
     const req = t.http().post('/api/v1/rewards/callbacks/offerwall').set('Content-Type', contentType);

@@ -11,10 +11,15 @@ describe('ad-reward callbacks', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({
-      REWARDS_SECRET_OFFERWALL: SECRETS.offerwall, REWARDS_SECRET_VIDEO: SECRETS.video, REWARDS_MAX_PER_HOUR: '3', REWARDS_MAX_AMOUNT: '5000',
+      REWARDS_SECRET_OFFERWALL: SECRETS.offerwall,
+      REWARDS_SECRET_VIDEO: SECRETS.video,
+      REWARDS_MAX_PER_HOUR: '3',
+      REWARDS_MAX_AMOUNT: '5000',
     });
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   let seq = 0;
   const conversionId = () => `cv-${Date.now()}-${++seq}`;
@@ -26,8 +31,11 @@ describe('ad-reward callbacks', () => {
     return (sig === null ? req : req.set('X-Agis-Signature', sig)).send(raw);
   };
   const balance = (u: TestUser) => balanceOf(t, u.userId);
-  const conversions = (u: TestUser) => t.db.query(
-    'SELECT provider, conversion_id, type, amount::int, status, reason, latency_ms FROM ad_conversions WHERE discord_id = $1 ORDER BY id', [u.discordId]);
+  const conversions = (u: TestUser) =>
+    t.db.query(
+      'SELECT provider, conversion_id, type, amount::int, status, reason, latency_ms FROM ad_conversions WHERE discord_id = $1 ORDER BY id',
+      [u.discordId],
+    );
 
   describe('authentication', () => {
     it('refuses an unknown provider and a provider without a configured secret with 404', async () => {
@@ -70,10 +78,19 @@ describe('ad-reward callbacks', () => {
       const res = await callback('video', { conversionId: id, discordId: u.discordId, amount: 150, placement: 'home-screen' });
       expect(res.status).toBe(200);
       expect(res.body.data).toEqual({
-        provider: 'video', conversionId: id, discordId: u.discordId, type: 'video', status: 'completed', reason: null, credited: 150, replayed: false,
+        provider: 'video',
+        conversionId: id,
+        discordId: u.discordId,
+        type: 'video',
+        status: 'completed',
+        reason: null,
+        credited: 150,
+        replayed: false,
       });
       expect(await balance(u)).toBe(250);
-      const ledger = await t.db.query('SELECT amount::int, reason, idempotency_key FROM credit_transactions WHERE user_id = $1 ORDER BY id', [u.userId]);
+      const ledger = await t.db.query('SELECT amount::int, reason, idempotency_key FROM credit_transactions WHERE user_id = $1 ORDER BY id', [
+        u.userId,
+      ]);
       expect(ledger[1]).toEqual({ amount: 150, reason: 'ad_reward', idempotency_key: `reward:video:${id}` });
       const stats = await t.http().get('/api/v1/users/me/stats').set(u.auth);
       expect(stats.body.data).toMatchObject({ adConversions: 1, creditsEarned: 250 });
@@ -109,7 +126,12 @@ describe('ad-reward callbacks', () => {
     it('stores the latency from the provider timestamp when given', async () => {
       const u = await createUser(t);
       // Sent an hour ago by the provider's clock: our own processing time could never come near that.
-      const res = await callback('video', { conversionId: conversionId(), discordId: u.discordId, amount: 5, timestamp: Math.floor(Date.now() / 1000) - 3600 });
+      const res = await callback('video', {
+        conversionId: conversionId(),
+        discordId: u.discordId,
+        amount: 5,
+        timestamp: Math.floor(Date.now() / 1000) - 3600,
+      });
       expect(res.status).toBe(200);
       const [row] = await conversions(u);
       expect(row.latency_ms).toBeGreaterThanOrEqual(3_599_000);
@@ -124,7 +146,10 @@ describe('ad-reward callbacks', () => {
         results.push(await callback('offerwall', { conversionId: conversionId(), discordId: u.discordId, amount: 100 }));
       }
       expect(results.map((r) => [r.body.data.status, r.body.data.reason, r.body.data.credited])).toEqual([
-        ['completed', null, 100], ['completed', null, 100], ['completed', null, 100], ['fraud', 'velocity', 0],
+        ['completed', null, 100],
+        ['completed', null, 100],
+        ['completed', null, 100],
+        ['fraud', 'velocity', 0],
       ]);
       expect(await balance(u)).toBe(300);
       // The window slides: once the first three are older than an hour, the next one is credited.
@@ -137,8 +162,9 @@ describe('ad-reward callbacks', () => {
 
     it('never lets parallel callbacks of one user outrun the velocity rule', async () => {
       const u = await createUser(t);
-      const results = await Promise.all(Array.from({ length: 8 }, () =>
-        callback('video', { conversionId: conversionId(), discordId: u.discordId, amount: 10 })));
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => callback('video', { conversionId: conversionId(), discordId: u.discordId, amount: 10 })),
+      );
       const statuses = results.map((r) => r.body.data.status);
       expect(statuses.filter((s) => s === 'completed')).toHaveLength(3);
       expect(statuses.filter((s) => s === 'fraud')).toHaveLength(5);
@@ -154,7 +180,10 @@ describe('ad-reward callbacks', () => {
       const at = await callback('video', { conversionId: conversionId(), discordId: u.discordId, amount: 5000 });
       expect(at.body.data).toMatchObject({ status: 'completed', credited: 5000 });
       expect(await balance(u)).toBe(5000);
-      expect((await conversions(u)).map((c: { status: string; amount: number }) => [c.status, c.amount])).toEqual([['fraud', 5001], ['completed', 5000]]);
+      expect((await conversions(u)).map((c: { status: string; amount: number }) => [c.status, c.amount])).toEqual([
+        ['fraud', 5001],
+        ['completed', 5000],
+      ]);
       await expectLedgerConsistent(t, u.userId);
     });
 
@@ -183,11 +212,13 @@ describe('ad-reward callbacks', () => {
   });
 
   describe('records', () => {
-    it('keep a deleted user\'s conversions for the fraud record, detached from the user', async () => {
+    it("keep a deleted user's conversions for the fraud record, detached from the user", async () => {
       const u = await createUser(t);
       const id = conversionId();
       expect((await callback('video', { conversionId: id, discordId: u.discordId, amount: 25 })).body.data.status).toBe('completed');
-      await t.db.query(`INSERT INTO servers (owner_id, name, game_type, status, cost_per_hour) VALUES ($1, 'gone', 'minecraft', 'stopped', 30)`, [u.userId]);
+      await t.db.query(`INSERT INTO servers (owner_id, name, game_type, status, cost_per_hour) VALUES ($1, 'gone', 'minecraft', 'stopped', 30)`, [
+        u.userId,
+      ]);
       await t.db.query('DELETE FROM users WHERE id = $1', [u.userId]);
       expect(await conversions(u)).toEqual([expect.objectContaining({ conversion_id: id, status: 'completed', amount: 25 })]);
       const [row] = await t.db.query('SELECT user_id, credit_transaction_id FROM ad_conversions WHERE conversion_id = $1', [id]);

@@ -5,8 +5,12 @@ import { errorEnvelope } from '../support/factories';
 describe('HTTP surface by role', () => {
   describe.each([['scheduler'], ['bot']])('a process with AGIS_ROLES=%s (no api role)', (roles) => {
     let t: TestApp;
-    beforeAll(async () => { t = await createTestApp({ AGIS_ROLES: roles }); });
-    afterAll(async () => { await t.close(); });
+    beforeAll(async () => {
+      t = await createTestApp({ AGIS_ROLES: roles });
+    });
+    afterAll(async () => {
+      await t.close();
+    });
 
     it('answers probes and metrics', async () => {
       expect((await t.http().get('/healthz')).status).toBe(200);
@@ -17,8 +21,14 @@ describe('HTTP surface by role', () => {
     });
 
     it.each([
-      ['GET', '/api/v1/games'], ['GET', '/api/v1/servers'], ['POST', '/api/v1/servers'], ['GET', '/api/v1/users/me'],
-      ['GET', '/api/docs'], ['GET', '/api/docs-json'], ['POST', '/api/v1/rewards/offerwall/callback'], ['GET', '/'],
+      ['GET', '/api/v1/games'],
+      ['GET', '/api/v1/servers'],
+      ['POST', '/api/v1/servers'],
+      ['GET', '/api/v1/users/me'],
+      ['GET', '/api/docs'],
+      ['GET', '/api/docs-json'],
+      ['POST', '/api/v1/rewards/offerwall/callback'],
+      ['GET', '/'],
     ])('refuses %s %s with the 404 envelope', async (method, path) => {
       const res = await t.http()[method.toLowerCase() as 'get' | 'post'](path).set('Authorization', 'Bearer agis_aaaaaaaaaaaa_x');
       expect(res.status).toBe(404);
@@ -28,8 +38,12 @@ describe('HTTP surface by role', () => {
 
   describe('a process with the api role', () => {
     let t: TestApp;
-    beforeAll(async () => { t = await createTestApp({ AGIS_ROLES: 'api' }); });
-    afterAll(async () => { await t.close(); });
+    beforeAll(async () => {
+      t = await createTestApp({ AGIS_ROLES: 'api' });
+    });
+    afterAll(async () => {
+      await t.close();
+    });
 
     it('serves the REST API, its docs and the probes', async () => {
       expect((await t.http().get('/api/v1/games')).status).toBe(200);

@@ -22,11 +22,19 @@ describe('schedules', () => {
     t.db.query(`UPDATE server_schedules SET next_run_at = now() + make_interval(secs => $2) WHERE id = $1`, [id, seconds]);
 
   beforeAll(async () => {
-    t = await createTestApp({ AGIS_ROLES: 'api,scheduler', SCHEDULER_TICK_MS: '100', LOCAL_AGONES_STEP_MS: '10', SCHEDULER_LATE_AFTER_MS: '5000', LOG_LEVEL: 'silent' });
+    t = await createTestApp({
+      AGIS_ROLES: 'api,scheduler',
+      SCHEDULER_TICK_MS: '100',
+      LOCAL_AGONES_STEP_MS: '10',
+      SCHEDULER_LATE_AFTER_MS: '5000',
+      LOG_LEVEL: 'silent',
+    });
     owner = await createUser(t, { credits: 10_000 });
     serverId = await createServer(owner, 'sched-1');
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   describe('creating: auth and validation', () => {
     it('needs a key with schedules:write', async () => {
@@ -49,7 +57,7 @@ describe('schedules', () => {
       expect(res.body).toEqual(errorEnvelope(code, message));
     });
 
-    it('refuses a schedule on another user\'s server (404) and on a missing server', async () => {
+    it("refuses a schedule on another user's server (404) and on a missing server", async () => {
       const stranger = await createUser(t);
       const res = await createSchedule(stranger, serverId, { action: 'start', cron: '0 8 * * *' });
       expect(res.status).toBe(404);
@@ -59,7 +67,7 @@ describe('schedules', () => {
   });
 
   describe('behaviour', () => {
-    it('shows the next five runs in the schedule\'s zone and a description', async () => {
+    it("shows the next five runs in the schedule's zone and a description", async () => {
       const res = await createSchedule(owner, serverId, { action: 'start', cron: '0 8 * * *', timezone: 'Europe/Paris' });
       expect(res.status).toBe(201);
       const s = res.body.data;
@@ -81,7 +89,11 @@ describe('schedules', () => {
       const s = (await createSchedule(owner, serverId, { action: 'start', cron: '0 0 1 1 *' })).body.data;
       await dueIn(s.id, 1);
       const [{ due }] = await t.db.query('SELECT next_run_at AS due FROM server_schedules WHERE id = $1', [s.id]);
-      const [run] = await pollUntil(() => executions(owner, s.id), (e) => e.length > 0 && e[0].status !== 'running', { what: 'an execution' });
+      const [run] = await pollUntil(
+        () => executions(owner, s.id),
+        (e) => e.length > 0 && e[0].status !== 'running',
+        { what: 'an execution' },
+      );
       expect(run).toEqual(expect.objectContaining({ trigger: 'cron', status: 'success', late: false, error: null }));
       expect(new Date(run.scheduledFor).toISOString()).toBe(new Date(due).toISOString());
       expect(new Date(run.startedAt).getTime()).toBeGreaterThanOrEqual(new Date(run.scheduledFor).getTime());
@@ -89,14 +101,22 @@ describe('schedules', () => {
       const after = (await api().get(`/api/v1/schedules/${s.id}`).set(owner.auth)).body.data;
       expect(after.lastStatus).toBe('success');
       expect(new Date(after.nextRunAt).getTime()).toBeGreaterThan(Date.now());
-      await pollUntil(() => serverStatus(owner, serverId), (st) => st === 'running', { what: 'server running' });
+      await pollUntil(
+        () => serverStatus(owner, serverId),
+        (st) => st === 'running',
+        { what: 'server running' },
+      );
     });
 
     it('records an action that does not apply as skipped', async () => {
       const sid = await createServer(owner, 'sched-skip');
       const s = (await createSchedule(owner, sid, { action: 'stop', cron: '0 0 1 1 *' })).body.data;
       await dueIn(s.id, 0);
-      const [run] = await pollUntil(() => executions(owner, s.id), (e) => e.length > 0, { what: 'an execution' });
+      const [run] = await pollUntil(
+        () => executions(owner, s.id),
+        (e) => e.length > 0,
+        { what: 'an execution' },
+      );
       expect(run.status).toBe('skipped');
       expect(run.error).toMatch(/stop/i);
     });
@@ -114,7 +134,11 @@ describe('schedules', () => {
       const run = await api().post(`/api/v1/schedules/${s.id}/run`).set(owner.auth);
       expect(run.status).toBe(202);
       expect(run.body.data).toEqual(expect.objectContaining({ trigger: 'manual', status: 'running' }));
-      const [done] = await pollUntil(() => executions(owner, s.id), (e) => e[0]?.status !== 'running', { what: 'manual run' });
+      const [done] = await pollUntil(
+        () => executions(owner, s.id),
+        (e) => e[0]?.status !== 'running',
+        { what: 'manual run' },
+      );
       expect(done.status).toBe('success');
       expect(['starting', 'running']).toContain(await serverStatus(owner, sid));
     });
@@ -124,7 +148,11 @@ describe('schedules', () => {
       const s = (await createSchedule(owner, sid, { action: 'stop', cron: '*/5 * * * *' })).body.data;
       // Down for three hours: 36 slots of */5 were missed.
       await t.db.query(`UPDATE server_schedules SET next_run_at = now() - interval '3 hours' WHERE id = $1`, [s.id]);
-      await pollUntil(() => executions(owner, s.id), (e) => e.length > 0, { what: 'the missed run' });
+      await pollUntil(
+        () => executions(owner, s.id),
+        (e) => e.length > 0,
+        { what: 'the missed run' },
+      );
       await t.app.get(ScheduleExecutor).tick();
       const runs = await executions(owner, s.id);
       expect(runs).toHaveLength(1);
@@ -137,7 +165,9 @@ describe('schedules', () => {
       const s = (await createSchedule(owner, serverId, { action: 'restart', cron: '0 8 * * *' })).body.data;
       const patched = await api().patch(`/api/v1/schedules/${s.id}`).set(owner.auth).send({ cron: '30 6 * * 1', timezone: 'America/New_York' });
       expect(patched.status).toBe(200);
-      expect(patched.body.data).toEqual(expect.objectContaining({ cron: '30 6 * * 1', timezone: 'America/New_York', description: 'At 06:30, only on Monday' }));
+      expect(patched.body.data).toEqual(
+        expect.objectContaining({ cron: '30 6 * * 1', timezone: 'America/New_York', description: 'At 06:30, only on Monday' }),
+      );
       expect(new Date(patched.body.data.nextRunAt).getUTCDay()).toBe(1);
       expect((await api().patch(`/api/v1/schedules/${s.id}`).set(owner.auth).send({ cron: 'nope' })).status).toBe(400);
       expect((await api().delete(`/api/v1/schedules/${s.id}`).set(owner.auth)).status).toBe(200);

@@ -12,7 +12,9 @@ describe('server logs: GET /api/v1/servers/:id/logs and /servers logs (LocalAgon
     bot = await startDiscordTestApp({ AGIS_ROLES: 'api,bot,scheduler', LOCAL_AGONES_STEP_MS: '10' });
     ({ t } = bot);
   });
-  afterAll(async () => { await bot.close(); });
+  afterAll(async () => {
+    await bot.close();
+  });
 
   describe('auth and validation', () => {
     it('needs a key with servers:read, a whole tail from 1 to 500, and a server of the caller', async () => {
@@ -51,9 +53,13 @@ describe('server logs: GET /api/v1/servers/:id/logs and /servers logs (LocalAgon
     it('answers /servers logs with the newest lines in a code block, ephemerally', async () => {
       const u = fakeUser('reader');
       await discordUserWithCredits(bot, u, 100);
-      const created = await bot.fake.sendCommand({ user: u, name: 'servers', subcommand: 'create', options: { name: 'scroll', game: 'minecraft' } }).final();
+      const created = await bot.fake
+        .sendCommand({ user: u, name: 'servers', subcommand: 'create', options: { name: 'scroll', game: 'minecraft' } })
+        .final();
       const serverId = /id ([0-9a-f-]{36})/.exec(created.embeds[0].footer?.text ?? '')![1];
-      await pollUntil(async () => ((await t.db.query('SELECT status FROM servers WHERE id = $1', [serverId]))[0]?.status === 'running'), { what: 'running' });
+      await pollUntil(async () => (await t.db.query('SELECT status FROM servers WHERE id = $1', [serverId]))[0]?.status === 'running', {
+        what: 'running',
+      });
       const reply = await bot.fake.sendCommand({ user: u, name: 'servers', subcommand: 'logs', options: { server: serverId } }).final();
       expect(reply).toMatchObject({ ephemeral: true });
       expect(reply.embeds[0].title).toBe('📜 scroll');

@@ -12,15 +12,20 @@ describe('game servers under concurrency', () => {
   beforeAll(async () => {
     t = await createTestApp({ AGIS_ROLES: 'api,scheduler', AGONES_MODE: 'local', LOCAL_AGONES_STEP_MS: '20', DATABASE_POOL_SIZE: '20' });
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const expectSettled = async (u: TestUser, credits: number) => {
     await expectCredits(t, u.userId, credits);
     // Each row's balance_after is the previous one plus its amount: no spend was computed from a stale balance.
-    const broken = await t.db.query(`
+    const broken = await t.db.query(
+      `
       SELECT id FROM (SELECT id, balance_after, amount, lag(balance_after, 1, 0) OVER (ORDER BY id) AS before
                       FROM credit_transactions WHERE user_id = $1) r
-      WHERE balance_after <> before + amount`, [u.userId]);
+      WHERE balance_after <> before + amount`,
+      [u.userId],
+    );
     expect(broken).toEqual([]);
   };
   const statuses = (results: Array<{ status: number }>) =>

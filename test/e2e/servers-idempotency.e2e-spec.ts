@@ -7,7 +7,9 @@ describe('game servers: Idempotency-Key on POST', () => {
   beforeAll(async () => {
     t = await createTestApp({ AGIS_ROLES: 'api,scheduler', AGONES_MODE: 'local', LOCAL_AGONES_STEP_MS: '20' });
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const post = (u: TestUser, path: string, key: string, body: object = {}) =>
     t.http().post(`/api/v1${path}`).set(u.auth).set('Idempotency-Key', key).send(body);

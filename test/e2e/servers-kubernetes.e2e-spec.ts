@@ -18,8 +18,11 @@ describe('game servers on Kubernetes (KubernetesAgones against a fake API server
   beforeAll(async () => {
     fake = await FakeKubernetes.start();
     t = await createTestApp({
-      AGIS_ROLES: 'api,scheduler', AGONES_MODE: 'kubernetes', KUBECONFIG: fake.writeKubeconfig(NAMESPACE),
-      AGONES_NAMESPACE: NAMESPACE, AGONES_TIMEOUT_MS: '400',
+      AGIS_ROLES: 'api,scheduler',
+      AGONES_MODE: 'kubernetes',
+      KUBECONFIG: fake.writeKubeconfig(NAMESPACE),
+      AGONES_NAMESPACE: NAMESPACE,
+      AGONES_TIMEOUT_MS: '400',
     });
     await pollUntil(() => fake.openWatches > 0, { what: 'the GameServer watch to connect' });
   });
@@ -81,9 +84,15 @@ describe('game servers on Kubernetes (KubernetesAgones against a fake API server
     const u = await createUser(t, { credits: 100 });
     const { id } = (await createServer(t, u, { name: 'idle', gameType: 'minecraft', start: false })).body.data;
     await t.app.get(AgonesClient).create({
-      serverId: id, ownerId: u.userId, gameType: 'minecraft', image: 'itzg/minecraft-server:latest',
-      ports: [{ name: 'game', containerPort: 25565, protocol: 'TCP' }], resources: { cpu: '1', memory: '1Gi' },
-      env: {}, dataPath: '/data', readiness: { check: 'tcp', port: 25565 },
+      serverId: id,
+      ownerId: u.userId,
+      gameType: 'minecraft',
+      image: 'itzg/minecraft-server:latest',
+      ports: [{ name: 'game', containerPort: 25565, protocol: 'TCP' }],
+      resources: { cpu: '1', memory: '1Gi' },
+      env: {},
+      dataPath: '/data',
+      readiness: { check: 'tcp', port: 25565 },
     });
     expect(gameServerOf(id)).toBeDefined();
     await pollUntil(() => !gameServerOf(id), { what: 'the unwanted GameServer to be deleted' });
@@ -100,7 +109,11 @@ describe('game servers on Kubernetes (KubernetesAgones against a fake API server
       await expectBalance(u, 100);
       expect((await t.http().get('/api/v1/servers').set(u.auth)).body.meta.total).toBe(0);
       const rows = await t.db.query('SELECT reason, amount FROM credit_transactions WHERE user_id = $1 ORDER BY id', [u.userId]);
-      expect(rows.map((r: { reason: string; amount: string }) => [r.reason, Number(r.amount)])).toEqual([['test_grant', 100], ['server_hour', -30], ['refund', 30]]);
+      expect(rows.map((r: { reason: string; amount: string }) => [r.reason, Number(r.amount)])).toEqual([
+        ['test_grant', 100],
+        ['server_hour', -30],
+        ['refund', 30],
+      ]);
       // Nothing half-created: the same name is free again.
       fake.clearFaults();
       expect((await createServer(t, u, { name: 'doomed', gameType: 'minecraft', start: false })).status).toBe(201);
@@ -130,9 +143,12 @@ describe('game servers on Kubernetes (KubernetesAgones against a fake API server
       await expectBalance(u, 70);
       fake.setState(gs.metadata.name, 'Unhealthy');
       const failed = await waitForStatus(t, u, id, 'error');
-      expect(failed).toEqual(expect.objectContaining({
-        lastError: 'Unhealthy: the game stopped answering its readiness check or its container restarted', stopReason: 'gameserver_failed',
-      }));
+      expect(failed).toEqual(
+        expect.objectContaining({
+          lastError: 'Unhealthy: the game stopped answering its readiness check or its container restarted',
+          stopReason: 'gameserver_failed',
+        }),
+      );
       await pollUntil(() => !gameServerOf(id), { what: 'the unhealthy GameServer to be deleted' });
       await expectBalance(u, 100);
     });
@@ -156,7 +172,9 @@ describe('game servers on Kubernetes (KubernetesAgones against a fake API server
       const res = await t.http().post(`/api/v1/servers/${id}/stop`).set(u.auth);
       expect(res.status).toBe(502);
       expect(res.body).toEqual(errorEnvelope('UPSTREAM_FAILED'));
-      expect(await serverRow(t, id)).toEqual(expect.objectContaining({ status: 'error', last_error: expect.stringMatching(/Could not delete the GameServer/) }));
+      expect(await serverRow(t, id)).toEqual(
+        expect.objectContaining({ status: 'error', last_error: expect.stringMatching(/Could not delete the GameServer/) }),
+      );
       expect(gameServerOf(id)).toBeDefined();
       fake.clearFaults();
       expect((await t.http().delete(`/api/v1/servers/${id}`).set(u.auth)).status).toBe(200);
@@ -173,8 +191,10 @@ describe('game servers on Kubernetes (KubernetesAgones against a fake API server
     const dir = mkdtempSync(join(tmpdir(), 'agis-kube-closed-'));
     const kubeconfig = join(dir, 'config');
     writeFileSync(kubeconfig, kubeconfigYaml(`http://127.0.0.1:${closedPort}`, NAMESPACE));
-    const down = await createTestApp({ AGIS_ROLES: 'api', AGONES_MODE: 'kubernetes', KUBECONFIG: kubeconfig, AGONES_NAMESPACE: NAMESPACE, AGONES_TIMEOUT_MS: '400' },
-      { databaseUrl: t.databaseUrl });
+    const down = await createTestApp(
+      { AGIS_ROLES: 'api', AGONES_MODE: 'kubernetes', KUBECONFIG: kubeconfig, AGONES_NAMESPACE: NAMESPACE, AGONES_TIMEOUT_MS: '400' },
+      { databaseUrl: t.databaseUrl },
+    );
     try {
       const u = await createUser(down, { credits: 100 });
       const res = await down.http().post('/api/v1/servers').set(u.auth).send({ name: 'nowhere', gameType: 'minecraft' });

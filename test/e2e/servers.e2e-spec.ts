@@ -16,7 +16,9 @@ describe('game servers (LocalAgones)', () => {
     t = await createTestApp({ AGIS_ROLES: 'api,scheduler', AGONES_MODE: 'local', LOCAL_AGONES_STEP_MS: '20' });
     agones = t.app.get(AgonesClient);
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const expectLedgerBalanced = (u: TestUser) => expectLedgerConsistent(t, u.userId);
   const gameServersOf = async (serverId: string) => (await agones.list()).filter((g) => g.serverId === serverId);
@@ -26,10 +28,15 @@ describe('game servers (LocalAgones)', () => {
       const res = await t.http().get('/api/v1/games');
       expect(res.status).toBe(200);
       expect(res.body.data).toHaveLength(14);
-      expect(res.body.data).toContainEqual(expect.objectContaining({
-        key: 'valheim', name: 'Valheim', hourlyCost: 120, resources: { cpu: '2000m', memory: '4Gi' },
-        ports: expect.arrayContaining([{ name: 'game', containerPort: 2456, protocol: 'UDP' }]),
-      }));
+      expect(res.body.data).toContainEqual(
+        expect.objectContaining({
+          key: 'valheim',
+          name: 'Valheim',
+          hourlyCost: 120,
+          resources: { cpu: '2000m', memory: '4Gi' },
+          ports: expect.arrayContaining([{ name: 'game', containerPort: 2456, protocol: 'UDP' }]),
+        }),
+      );
     });
   });
 
@@ -83,7 +90,7 @@ describe('game servers (LocalAgones)', () => {
       expect((await createServer(t, other, { name: 'survival', gameType: 'minecraft', start: false })).status).toBe(201);
     });
 
-    it('answers 404 for a non-uuid id and for another user\'s server, on every route', async () => {
+    it("answers 404 for a non-uuid id and for another user's server, on every route", async () => {
       const owner = await createUser(t, { credits: 100 });
       const stranger = await createUser(t, { credits: 100 });
       const { id } = (await createServer(t, owner, { name: 'mine', gameType: 'minecraft', start: false })).body.data;
@@ -143,7 +150,9 @@ describe('game servers (LocalAgones)', () => {
 
       const stopped = await t.http().post(`/api/v1/servers/${id}/stop`).set(u.auth);
       expect(stopped.status).toBe(202);
-      expect(stopped.body.data).toEqual(expect.objectContaining({ id, status: 'stopped', targetStatus: 'stopped', address: null, port: null, stopReason: 'user' }));
+      expect(stopped.body.data).toEqual(
+        expect.objectContaining({ id, status: 'stopped', targetStatus: 'stopped', address: null, port: null, stopReason: 'user' }),
+      );
       expect(await gameServersOf(id)).toEqual([]);
       expect(await balanceOf(t, u.userId)).toBe(70);
       expect((await t.http().post(`/api/v1/servers/${id}/stop`).set(u.auth)).body).toEqual(errorEnvelope('INVALID_TRANSITION'));
@@ -161,7 +170,7 @@ describe('game servers (LocalAgones)', () => {
       expect(restarted.body.data).toEqual(expect.objectContaining({ status: 'starting', targetStatus: 'running' }));
       await waitForStatus(t, u, id, 'running');
       const [gs] = await gameServersOf(id);
-      expect((await gameServersOf(id))).toHaveLength(1);
+      expect(await gameServersOf(id)).toHaveLength(1);
       expect(gs.port).toEqual((await serverRow(t, id))?.port);
       expect(first).toBeDefined();
       expect(await balanceOf(t, u.userId)).toBe(70);
@@ -174,7 +183,10 @@ describe('game servers (LocalAgones)', () => {
       expect(await balanceOf(t, u.userId)).toBe(70);
       await expectLedgerBalanced(u);
       const ledger = (await t.http().get('/api/v1/users/me/transactions').set(u.auth)).body.data;
-      expect(ledger.map((r: { reason: string; amount: number }) => [r.reason, r.amount])).toEqual([['server_hour', -30], ['test_grant', 100]]);
+      expect(ledger.map((r: { reason: string; amount: number }) => [r.reason, r.amount])).toEqual([
+        ['server_hour', -30],
+        ['test_grant', 100],
+      ]);
     });
 
     it('creates without starting when asked, then charges the first hour on start', async () => {
@@ -236,19 +248,30 @@ describe('game servers (LocalAgones)', () => {
     it('reconciles: deletes GameServers nobody owns and ends records whose GameServer vanished', async () => {
       const u = await createUser(t, { credits: 100 });
       const orphan = await agones.create({
-        serverId: '00000000-0000-4000-8000-00000000abcd', ownerId: u.userId, gameType: 'minecraft', image: 'x:1',
-        ports: [{ name: 'game', containerPort: 25565, protocol: 'TCP' }], resources: { cpu: '1', memory: '1Gi' },
-        env: {}, dataPath: '/data', readiness: { check: 'tcp', port: 25565 },
+        serverId: '00000000-0000-4000-8000-00000000abcd',
+        ownerId: u.userId,
+        gameType: 'minecraft',
+        image: 'x:1',
+        ports: [{ name: 'game', containerPort: 25565, protocol: 'TCP' }],
+        resources: { cpu: '1', memory: '1Gi' },
+        env: {},
+        dataPath: '/data',
+        readiness: { check: 'tcp', port: 25565 },
       });
       const { id } = (await createServer(t, u, { name: 'ghost', gameType: 'minecraft', start: false })).body.data;
       // A record that claims to run on a GameServer that does not exist, last touched long ago.
-      await t.db.query(`UPDATE servers SET status = 'running', gameserver_name = 'minecraft-gone', billed_until = now() + interval '1 hour',
-        updated_at = now() - interval '1 hour' WHERE id = $1`, [id]);
+      await t.db.query(
+        `UPDATE servers SET status = 'running', gameserver_name = 'minecraft-gone', billed_until = now() + interval '1 hour',
+        updated_at = now() - interval '1 hour' WHERE id = $1`,
+        [id],
+      );
       const run = await t.app.get(ServerReconcilerService).runOnce();
       expect(run.lost).toBeGreaterThanOrEqual(1);
       expect(await agones.get(orphan.name)).toBeNull();
       const row = await serverRow(t, id);
-      expect(row).toEqual(expect.objectContaining({ status: 'stopped', stop_reason: 'gameserver_gone', last_error: expect.stringMatching(/disappeared/) }));
+      expect(row).toEqual(
+        expect.objectContaining({ status: 'stopped', stop_reason: 'gameserver_gone', last_error: expect.stringMatching(/disappeared/) }),
+      );
     });
   });
 
@@ -300,7 +323,9 @@ describe('game servers (LocalAgones)', () => {
   });
 
   it('keeps every balance equal to the sum of its ledger rows', async () => {
-    await pollUntil(async () => (await t.db.query(`SELECT 1 FROM servers WHERE status IN ('creating', 'stopping', 'deleting')`)).length === 0, { what: 'quiet servers' });
+    await pollUntil(async () => (await t.db.query(`SELECT 1 FROM servers WHERE status IN ('creating', 'stopping', 'deleting')`)).length === 0, {
+      what: 'quiet servers',
+    });
     const drift = await t.db.query(`
       SELECT u.id FROM users u LEFT JOIN credit_transactions c ON c.user_id = u.id
       GROUP BY u.id, u.credits HAVING u.credits <> coalesce(sum(c.amount), 0)`);

@@ -10,7 +10,9 @@ describe('shop: WTG packages, conversion and admin grants', () => {
     t = await createTestApp();
     admin = await createUser(t, { scopes: ['admin'] });
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const grant = (body: object, auth: Record<string, string> = admin.auth) => t.http().post('/api/v1/admin/wtg/grant').set(auth).send(body);
   let orders = 0;
@@ -26,7 +28,10 @@ describe('shop: WTG packages, conversion and admin grants', () => {
       expect(res.status).toBe(200);
       expect(res.body.data.gcPerWtg).toBe(1000);
       expect(res.body.data.packages.map((p: Record<string, number>) => [p.priceCents, p.coins, p.bonusCoins, p.gcValue])).toEqual([
-        [499, 5, 0, 5000], [999, 11, 1, 11000], [1999, 23, 3, 23000], [4999, 60, 10, 60000],
+        [499, 5, 0, 5000],
+        [999, 11, 1, 11000],
+        [1999, 23, 3, 23000],
+        [4999, 60, 10, 60000],
       ]);
       expect(res.body.data.packages[0]).toEqual(expect.objectContaining({ id: 'wtg-5', currency: 'USD', name: expect.any(String) }));
     });
@@ -104,8 +109,10 @@ describe('shop: WTG packages, conversion and admin grants', () => {
       const me = await t.http().get('/api/v1/users/me').set(u.auth);
       expect(me.body.data).toMatchObject({ credits: 2250, wtgCoins: 3 });
       const wtgHistory = await t.http().get('/api/v1/shop/transactions').set(u.auth);
-      expect(wtgHistory.body.data.map((r: { reason: string; amount: number }) => [r.reason, r.amount]))
-        .toEqual([['wtg_conversion', -2], ['wtg_purchase', 5]]);
+      expect(wtgHistory.body.data.map((r: { reason: string; amount: number }) => [r.reason, r.amount])).toEqual([
+        ['wtg_conversion', -2],
+        ['wtg_purchase', 5],
+      ]);
       await expectLedgerConsistent(t, u.userId);
     });
 

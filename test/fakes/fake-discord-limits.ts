@@ -19,8 +19,16 @@
 // Lengths are counted in UTF-16 units: never fewer than the characters Discord counts, so the fake is at
 // least as strict as Discord.
 
-export interface FormError { path: Array<string | number>; code: string; message: string }
-export interface DiscordErrorBody { code: number; message: string; errors?: Record<string, unknown> }
+export interface FormError {
+  path: Array<string | number>;
+  code: string;
+  message: string;
+}
+export interface DiscordErrorBody {
+  code: number;
+  message: string;
+  errors?: Record<string, unknown>;
+}
 
 type Json = Record<string, unknown>;
 
@@ -93,8 +101,14 @@ export function messageErrors(body: Json, at: FormError['path'] = []): FormError
 
 /** True when a new message (reply, follow-up) would carry nothing to show: Discord answers 50006. */
 export function isEmptyMessage(body: Json): boolean {
-  return len(body.content) === 0 && !(Array.isArray(body.embeds) && body.embeds.length)
-    && !(Array.isArray(body.components) && body.components.length) && !body.poll && !body.sticker_ids && !body.attachments;
+  return (
+    len(body.content) === 0 &&
+    !(Array.isArray(body.embeds) && body.embeds.length) &&
+    !(Array.isArray(body.components) && body.components.length) &&
+    !body.poll &&
+    !body.sticker_ids &&
+    !body.attachments
+  );
 }
 
 export function autocompleteErrors(data: Json): FormError[] {

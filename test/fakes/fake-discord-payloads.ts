@@ -10,7 +10,10 @@ export function snowflake(): string {
   return String(((BigInt(Date.now()) - DISCORD_EPOCH) << 22n) | increment);
 }
 
-export interface FakeUser { id: string; username: string }
+export interface FakeUser {
+  id: string;
+  username: string;
+}
 
 /** A Discord user with a unique id, for tests that need many distinct people. */
 export function fakeUser(username = 'player'): FakeUser {
@@ -23,7 +26,12 @@ export function apiUser(u: FakeUser, bot = false): Record<string, unknown> {
   return { id: u.id, username: u.username, discriminator: '0', global_name: bot ? null : u.username, avatar: null, bot, flags: 0 };
 }
 
-export interface FakeWorld { applicationId: string; guildId: string; channelId: string; bot: FakeUser }
+export interface FakeWorld {
+  applicationId: string;
+  guildId: string;
+  channelId: string;
+  bot: FakeUser;
+}
 
 export function readyPayload(w: FakeWorld, sessionId: string, resumeUrl: string): Record<string, unknown> {
   return {
@@ -39,20 +47,73 @@ export function readyPayload(w: FakeWorld, sessionId: string, resumeUrl: string)
 
 export function guildPayload(w: FakeWorld): Record<string, unknown> {
   return {
-    id: w.guildId, name: 'agis test guild', icon: null, splash: null, discovery_splash: null, owner_id: w.bot.id,
-    afk_channel_id: null, afk_timeout: 300, verification_level: 0, default_message_notifications: 0, explicit_content_filter: 0,
-    roles: [{ id: w.guildId, name: '@everyone', permissions: ALL_PERMISSIONS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
-    emojis: [], stickers: [], features: [], mfa_level: 0, application_id: null, system_channel_id: null, system_channel_flags: 0,
-    rules_channel_id: null, vanity_url_code: null, description: null, banner: null, premium_tier: 0, premium_subscription_count: 0,
-    preferred_locale: 'en-US', public_updates_channel_id: null, nsfw_level: 0, premium_progress_bar_enabled: false,
-    joined_at: new Date().toISOString(), large: false, unavailable: false, member_count: 1,
-    voice_states: [], members: [], threads: [], presences: [], stage_instances: [], guild_scheduled_events: [], soundboard_sounds: [],
-    channels: [{ id: w.channelId, type: 0, name: 'general', guild_id: w.guildId, position: 0, permission_overwrites: [], nsfw: false, parent_id: null }],
+    id: w.guildId,
+    name: 'agis test guild',
+    icon: null,
+    splash: null,
+    discovery_splash: null,
+    owner_id: w.bot.id,
+    afk_channel_id: null,
+    afk_timeout: 300,
+    verification_level: 0,
+    default_message_notifications: 0,
+    explicit_content_filter: 0,
+    roles: [
+      {
+        id: w.guildId,
+        name: '@everyone',
+        permissions: ALL_PERMISSIONS,
+        position: 0,
+        color: 0,
+        hoist: false,
+        managed: false,
+        mentionable: false,
+        flags: 0,
+      },
+    ],
+    emojis: [],
+    stickers: [],
+    features: [],
+    mfa_level: 0,
+    application_id: null,
+    system_channel_id: null,
+    system_channel_flags: 0,
+    rules_channel_id: null,
+    vanity_url_code: null,
+    description: null,
+    banner: null,
+    premium_tier: 0,
+    premium_subscription_count: 0,
+    preferred_locale: 'en-US',
+    public_updates_channel_id: null,
+    nsfw_level: 0,
+    premium_progress_bar_enabled: false,
+    joined_at: new Date().toISOString(),
+    large: false,
+    unavailable: false,
+    member_count: 1,
+    voice_states: [],
+    members: [],
+    threads: [],
+    presences: [],
+    stage_instances: [],
+    guild_scheduled_events: [],
+    soundboard_sounds: [],
+    channels: [
+      { id: w.channelId, type: 0, name: 'general', guild_id: w.guildId, position: 0, permission_overwrites: [], nsfw: false, parent_id: null },
+    ],
   };
 }
 
 /** The envelope every interaction shares; `type` and `data` make it a command, autocomplete or button press. */
-export function interactionPayload(w: FakeWorld, user: FakeUser, guildId: string, type: number, data: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function interactionPayload(
+  w: FakeWorld,
+  user: FakeUser,
+  guildId: string,
+  type: number,
+  data: unknown,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     id: snowflake(),
     application_id: w.applicationId,
@@ -69,10 +130,29 @@ export function interactionPayload(w: FakeWorld, user: FakeUser, guildId: string
     guild_id: guildId,
     guild: { id: guildId, locale: 'en-US', features: [] },
     channel_id: w.channelId,
-    channel: { id: w.channelId, type: 0, name: 'general', guild_id: guildId, permissions: ALL_PERMISSIONS, nsfw: false, parent_id: null, position: 0 },
+    channel: {
+      id: w.channelId,
+      type: 0,
+      name: 'general',
+      guild_id: guildId,
+      permissions: ALL_PERMISSIONS,
+      nsfw: false,
+      parent_id: null,
+      position: 0,
+    },
     member: {
-      user: apiUser(user), roles: [], joined_at: new Date().toISOString(), permissions: ALL_PERMISSIONS,
-      deaf: false, mute: false, flags: 0, pending: false, nick: null, avatar: null, premium_since: null, communication_disabled_until: null,
+      user: apiUser(user),
+      roles: [],
+      joined_at: new Date().toISOString(),
+      permissions: ALL_PERMISSIONS,
+      deaf: false,
+      mute: false,
+      flags: 0,
+      pending: false,
+      nick: null,
+      avatar: null,
+      premium_since: null,
+      communication_disabled_until: null,
     },
     ...extra,
   };

@@ -5,8 +5,25 @@ import type { APIApplicationCommand } from 'discord-api-types/v10';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { commandLimitViolations } from '../support/discord-command-limits';
 import { type BotResponse, commandData, type CommandInput, EPHEMERAL, InteractionHandle } from './fake-discord-interactions';
-import { autocompleteErrors, type DiscordErrorBody, EMPTY_MESSAGE, type FormError, invalidFormBody, isEmptyMessage, messageErrors } from './fake-discord-limits';
-import { apiUser, type FakeUser, type FakeWorld, guildPayload, interactionPayload, messagePayload, readyPayload, snowflake } from './fake-discord-payloads';
+import {
+  autocompleteErrors,
+  type DiscordErrorBody,
+  EMPTY_MESSAGE,
+  type FormError,
+  invalidFormBody,
+  isEmptyMessage,
+  messageErrors,
+} from './fake-discord-limits';
+import {
+  apiUser,
+  type FakeUser,
+  type FakeWorld,
+  guildPayload,
+  interactionPayload,
+  messagePayload,
+  readyPayload,
+  snowflake,
+} from './fake-discord-payloads';
 import { pollUntil } from '../support/poll';
 
 export interface RecordedRequest {
@@ -21,9 +38,16 @@ export interface RecordedRequest {
   answer?: unknown;
 }
 
-export interface CommandRegistration { scope: 'global' | string; commands: APIApplicationCommand[] }
+export interface CommandRegistration {
+  scope: 'global' | string;
+  commands: APIApplicationCommand[];
+}
 
-interface Route { method: string; pattern: RegExp; handle: (m: RegExpExecArray, req: RecordedRequest) => [number, unknown?] }
+interface Route {
+  method: string;
+  pattern: RegExp;
+  handle: (m: RegExpExecArray, req: RecordedRequest) => [number, unknown?];
+}
 
 const API = '/api/v10';
 
@@ -59,7 +83,10 @@ export class FakeDiscord implements FakeWorld {
   private sequence = 0;
   private port = 0;
 
-  private constructor(private readonly token: string | undefined, private readonly heartbeatIntervalMs: number) {
+  private constructor(
+    private readonly token: string | undefined,
+    private readonly heartbeatIntervalMs: number,
+  ) {
     this.http = createServer((req, res) => void this.serve(req, res));
     this.http.on('upgrade', (req, socket, head) => {
       if ((req.url ?? '').split('?')[0] !== '/gateway') {
@@ -152,7 +179,13 @@ export class FakeDiscord implements FakeWorld {
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }
 
-  private dispatchInteraction(user: FakeUser, guild: string | undefined, type: number, data: unknown, extra: Record<string, unknown> = {}): InteractionHandle {
+  private dispatchInteraction(
+    user: FakeUser,
+    guild: string | undefined,
+    type: number,
+    data: unknown,
+    extra: Record<string, unknown> = {},
+  ): InteractionHandle {
     if (this.sockets.size === 0) {
       throw new Error('No bot is connected to the fake gateway');
     }
@@ -239,14 +272,38 @@ export class FakeDiscord implements FakeWorld {
   private buildRoutes(): Route[] {
     const app = this.applicationId;
     return [
-      { method: 'GET', pattern: /^\/gateway\/bot$/, handle: () => [200, {
-        url: `ws://127.0.0.1:${this.port}/gateway`, shards: 1,
-        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
-      }] },
-      { method: 'GET', pattern: /^\/applications\/@me$/, handle: () => [200, {
-        id: app, name: 'agis', icon: null, description: '', summary: '', bot_public: true, bot_require_code_grant: false,
-        verify_key: '0'.repeat(64), flags: 0, team: null, owner: apiUser({ id: snowflake(), username: 'owner' }),
-      }] },
+      {
+        method: 'GET',
+        pattern: /^\/gateway\/bot$/,
+        handle: () => [
+          200,
+          {
+            url: `ws://127.0.0.1:${this.port}/gateway`,
+            shards: 1,
+            session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+          },
+        ],
+      },
+      {
+        method: 'GET',
+        pattern: /^\/applications\/@me$/,
+        handle: () => [
+          200,
+          {
+            id: app,
+            name: 'agis',
+            icon: null,
+            description: '',
+            summary: '',
+            bot_public: true,
+            bot_require_code_grant: false,
+            verify_key: '0'.repeat(64),
+            flags: 0,
+            team: null,
+            owner: apiUser({ id: snowflake(), username: 'owner' }),
+          },
+        ],
+      },
       { method: 'PUT', pattern: /^\/applications\/(\d+)\/commands$/, handle: (m, req) => this.register(m[1], 'global', req.body) },
       { method: 'PUT', pattern: /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/, handle: (m, req) => this.register(m[1], m[2], req.body) },
       { method: 'POST', pattern: /^\/interactions\/(\d+)\/([^/]+)\/callback$/, handle: (m, req) => this.callback(m[1], m[2], req) },
@@ -261,14 +318,22 @@ export class FakeDiscord implements FakeWorld {
 
   private register(appId: string, scope: string, body: unknown): [number, unknown] {
     if (appId !== this.applicationId || !Array.isArray(body)) {
-      return [appId !== this.applicationId ? 404 : 400, { message: appId !== this.applicationId ? 'Unknown Application' : 'Invalid Form Body', code: 50035 }];
+      return [
+        appId !== this.applicationId ? 404 : 400,
+        { message: appId !== this.applicationId ? 'Unknown Application' : 'Invalid Form Body', code: 50035 },
+      ];
     }
     // Discord refuses the whole tree when one command breaks a limit (the bot then has no commands).
     const problems = commandLimitViolations(body as APIApplicationCommand[]);
     if (problems.length) {
       return [400, invalidFormBody(problems.map((message) => ({ path: [], code: 'APPLICATION_COMMAND_INVALID', message })))];
     }
-    const previous = new Map(this.registrations.filter((r) => r.scope === scope).at(-1)?.commands.map((c) => [c.name, c.id]));
+    const previous = new Map(
+      this.registrations
+        .filter((r) => r.scope === scope)
+        .at(-1)
+        ?.commands.map((c) => [c.name, c.id]),
+    );
     const commands = (body as Array<Record<string, unknown>>).map((c) => ({
       ...c,
       id: previous.get(c.name as string) ?? snowflake(),
@@ -308,8 +373,11 @@ export class FakeDiscord implements FakeWorld {
     }
     const body = req.body as { type: number; data?: Record<string, unknown> };
     const data = body.data ?? {};
-    const refused = this.refuse(body.type === 8 ? autocompleteErrors(data) : [4, 7].includes(body.type) ? messageErrors(data, ['data']) : [],
-      [4, 7].includes(body.type), body.type === 4 && isEmptyMessage(data));
+    const refused = this.refuse(
+      body.type === 8 ? autocompleteErrors(data) : [4, 7].includes(body.type) ? messageErrors(data, ['data']) : [],
+      [4, 7].includes(body.type),
+      body.type === 4 && isEmptyMessage(data),
+    );
     if (refused) {
       return [400, refused];
     }
@@ -320,17 +388,33 @@ export class FakeDiscord implements FakeWorld {
       this.originals.set(token, message);
     }
     const response = handle.record({
-      kind: 'callback', type: body.type, content: String(data.content ?? ''), embeds: (data.embeds as BotResponse['embeds']) ?? [],
-      components: (data.components as unknown[]) ?? [], flags, ephemeral: (flags & EPHEMERAL) !== 0,
-      choices: (data.choices as BotResponse['choices']) ?? [], message, body: body,
+      kind: 'callback',
+      type: body.type,
+      content: String(data.content ?? ''),
+      embeds: (data.embeds as BotResponse['embeds']) ?? [],
+      components: (data.components as unknown[]) ?? [],
+      flags,
+      ephemeral: (flags & EPHEMERAL) !== 0,
+      choices: (data.choices as BotResponse['choices']) ?? [],
+      message,
+      body: body,
     });
     if (req.query.with_response !== 'true') {
       return [204];
     }
-    return [200, {
-      interaction: { id: handle.id, type: handle.payload.type, response_message_id: message?.id, response_message_loading: body.type === 5, response_message_ephemeral: response.ephemeral },
-      resource: { type: body.type, ...(message ? { message } : {}) },
-    }];
+    return [
+      200,
+      {
+        interaction: {
+          id: handle.id,
+          type: handle.payload.type,
+          response_message_id: message?.id,
+          response_message_loading: body.type === 5,
+          response_message_ephemeral: response.ephemeral,
+        },
+        resource: { type: body.type, ...(message ? { message } : {}) },
+      },
+    ];
   }
 
   private editOriginal(token: string, body: unknown): [number, unknown] {
@@ -347,13 +431,30 @@ export class FakeDiscord implements FakeWorld {
     // An edit keeps what it does not replace; the flags (ephemeral) stay those of the first response.
     const flags = (original.flags as number) & ~128;
     const message: Record<string, unknown> = {
-      ...messagePayload(this, { content: data.content ?? original.content, embeds: data.embeds ?? original.embeds, components: data.components ?? original.components, flags }, original.id as string),
+      ...messagePayload(
+        this,
+        {
+          content: data.content ?? original.content,
+          embeds: data.embeds ?? original.embeds,
+          components: data.components ?? original.components,
+          flags,
+        },
+        original.id as string,
+      ),
       edited_timestamp: new Date().toISOString(),
     };
     this.originals.set(token, message);
     handle.record({
-      kind: 'edit', type: null, content: String(message.content), embeds: message.embeds as BotResponse['embeds'], components: message.components as unknown[],
-      flags, ephemeral: (flags & EPHEMERAL) !== 0, choices: [], message, body: data,
+      kind: 'edit',
+      type: null,
+      content: String(message.content),
+      embeds: message.embeds as BotResponse['embeds'],
+      components: message.components as unknown[],
+      flags,
+      ephemeral: (flags & EPHEMERAL) !== 0,
+      choices: [],
+      message,
+      body: data,
     });
     return [200, message];
   }
@@ -413,8 +514,16 @@ export class FakeDiscord implements FakeWorld {
     const message = messagePayload(this, data);
     const flags = message.flags as number;
     handle.record({
-      kind: 'followup', type: null, content: String(message.content), embeds: message.embeds as BotResponse['embeds'], components: message.components as unknown[],
-      flags, ephemeral: (flags & EPHEMERAL) !== 0, choices: [], message, body: data,
+      kind: 'followup',
+      type: null,
+      content: String(message.content),
+      embeds: message.embeds as BotResponse['embeds'],
+      components: message.components as unknown[],
+      flags,
+      ephemeral: (flags & EPHEMERAL) !== 0,
+      choices: [],
+      message,
+      body: data,
     });
     return [200, message];
   }

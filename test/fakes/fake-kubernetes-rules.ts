@@ -105,7 +105,10 @@ function containerProblems(c: Raw): string[] {
   const requests = isObject(resources.requests) ? resources.requests : {};
   const limits = isObject(resources.limits) ? resources.limits : {};
   for (const kind of ['cpu', 'memory']) {
-    for (const [where, value] of [['requests', requests[kind]], ['limits', limits[kind]]] as const) {
+    for (const [where, value] of [
+      ['requests', requests[kind]],
+      ['limits', limits[kind]],
+    ] as const) {
       if (value !== undefined && (typeof value !== 'string' || !QUANTITY.test(value))) {
         problems.push(`spec.template.spec.containers[${name}].resources.${where}.${kind}: Invalid value: "${String(value)}"`);
       }

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import type { FakeAgonesSdk } from './fake-agones-sdk';
 import { gameServerProblems, volumeClaimProblems } from './fake-kubernetes-rules';
 
-export type FakeOp = 'create' | 'get' | 'list' | 'delete' | 'watch'
-  | 'pvc_create' | 'pvc_get' | 'pvc_list' | 'pvc_delete' | 'pod_get' | 'pod_list' | 'pod_log';
+export type FakeOp =
+  'create' | 'get' | 'list' | 'delete' | 'watch' | 'pvc_create' | 'pvc_get' | 'pvc_list' | 'pvc_delete' | 'pod_get' | 'pod_list' | 'pod_log';
 
 /** The RBAC rule each operation needs (resource, verb): what a Role must grant for the calls agis makes. */
 export const OP_PERMISSIONS: Record<FakeOp, { apiGroup: string; resource: string; verb: string }> = {
@@ -41,8 +41,14 @@ export interface FakeGameServer {
   apiVersion: string;
   kind: string;
   metadata: {
-    name: string; namespace: string; uid: string; resourceVersion: string; creationTimestamp: string;
-    generateName?: string; labels?: Record<string, string>; [key: string]: unknown;
+    name: string;
+    namespace: string;
+    uid: string;
+    resourceVersion: string;
+    creationTimestamp: string;
+    generateName?: string;
+    labels?: Record<string, string>;
+    [key: string]: unknown;
   };
   spec?: { ports?: Array<{ name?: string }>; [key: string]: unknown };
   status: { state: string; address?: string; ports?: Array<{ name: string; port: number }>; [key: string]: unknown };
@@ -50,7 +56,8 @@ export interface FakeGameServer {
 
 /** A PersistentVolumeClaim as the fake stores it. */
 export interface FakeVolumeClaim {
-  apiVersion: 'v1'; kind: 'PersistentVolumeClaim';
+  apiVersion: 'v1';
+  kind: 'PersistentVolumeClaim';
   metadata: { name: string; namespace: string; uid: string; labels?: Record<string, string>; deletionTimestamp?: string; finalizers?: string[] };
   spec: Record<string, unknown>;
   status: { phase: 'Bound' | 'Pending' };
@@ -58,13 +65,23 @@ export interface FakeVolumeClaim {
 
 /** A Pod as the Agones controller creates it for a GameServer (same name and namespace). */
 export interface FakePod {
-  apiVersion: 'v1'; kind: 'Pod';
+  apiVersion: 'v1';
+  kind: 'Pod';
   metadata: { name: string; namespace: string; uid: string; labels: Record<string, string>; annotations: Record<string, string> };
-  spec: { containers: Array<{ name: string; [key: string]: unknown }>; volumes?: Array<{ name: string; persistentVolumeClaim?: { claimName: string } }> };
+  spec: {
+    containers: Array<{ name: string; [key: string]: unknown }>;
+    volumes?: Array<{ name: string; persistentVolumeClaim?: { claimName: string } }>;
+  };
   status: {
     phase: string;
     conditions: Array<{ type: string; status: string; reason?: string; message?: string }>;
-    containerStatuses: Array<{ name: string; ready: boolean; restartCount: number; state: Record<string, unknown>; lastState: Record<string, unknown> }>;
+    containerStatuses: Array<{
+      name: string;
+      ready: boolean;
+      restartCount: number;
+      state: Record<string, unknown>;
+      lastState: Record<string, unknown>;
+    }>;
   };
 }
 
@@ -72,16 +89,33 @@ export interface FakePod {
 const AGONES_SDK_CONTAINER = 'agones-gameserver-sidecar';
 
 type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
-interface HistoryEvent { rv: number; type: EventType; object: FakeGameServer }
-interface OpenWatch { res: ServerResponse; namespace: string; selector: Selector; bookmarks: boolean; timer?: NodeJS.Timeout }
+interface HistoryEvent {
+  rv: number;
+  type: EventType;
+  object: FakeGameServer;
+}
+interface OpenWatch {
+  res: ServerResponse;
+  namespace: string;
+  selector: Selector;
+  bookmarks: boolean;
+  timer?: NodeJS.Timeout;
+}
 type Selector = (labels: Record<string, string>) => boolean;
 
 const PATH = /^\/apis\/agones\.dev\/v1\/namespaces\/([a-z0-9-]+)\/gameservers(?:\/([^/]+))?\/?$/;
 const CORE_PATH = /^\/api\/v1\/namespaces\/([a-z0-9-]+)\/(persistentvolumeclaims|pods)(?:\/([^/]+))?(\/log)?\/?$/;
 const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 const REASONS: Record<number, string> = {
-  400: 'BadRequest', 404: 'NotFound', 405: 'MethodNotAllowed', 409: 'AlreadyExists', 410: 'Expired',
-  422: 'Invalid', 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable',
+  400: 'BadRequest',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  409: 'AlreadyExists',
+  410: 'Expired',
+  422: 'Invalid',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  503: 'ServiceUnavailable',
 };
 
 /** The Status object the API server sends with every error (and in-stream ERROR events). */
@@ -272,7 +306,10 @@ export class FakeKubernetes {
   sendBookmarks(): void {
     for (const watch of this.watches) {
       if (watch.bookmarks) {
-        write(watch.res, { type: 'BOOKMARK', object: { kind: 'GameServer', apiVersion: 'agones.dev/v1', metadata: { resourceVersion: String(this.resourceVersion) } } });
+        write(watch.res, {
+          type: 'BOOKMARK',
+          object: { kind: 'GameServer', apiVersion: 'agones.dev/v1', metadata: { resourceVersion: String(this.resourceVersion) } },
+        });
       }
     }
   }
@@ -308,9 +345,20 @@ export class FakeKubernetes {
     }
     const match = PATH.exec(url.pathname);
     const core = CORE_PATH.exec(url.pathname);
-    const op = match ? opOf(req.method ?? 'GET', Boolean(match[2]), query.watch === 'true' || query.watch === '1')
-      : core ? coreOpOf(req.method ?? 'GET', core[2], Boolean(core[3]), Boolean(core[4])) : null;
-    const entry: RecordedK8sRequest = { method: req.method ?? 'GET', path: url.pathname, query, op, authorization: req.headers.authorization, body, status: 0 };
+    const op = match
+      ? opOf(req.method ?? 'GET', Boolean(match[2]), query.watch === 'true' || query.watch === '1')
+      : core
+        ? coreOpOf(req.method ?? 'GET', core[2], Boolean(core[3]), Boolean(core[4]))
+        : null;
+    const entry: RecordedK8sRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query,
+      op,
+      authorization: req.headers.authorization,
+      body,
+      status: 0,
+    };
     this.requests.push(entry);
 
     const delay = (op && this.delays.get(op)) || this.delays.get('*');
@@ -318,8 +366,14 @@ export class FakeKubernetes {
       // A client that hangs up while the answer is pending is recorded at once (status -1), as a slow API
       // server would see the connection close; the answer is then never written.
       const hungUp = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => { res.off('close', onClose); resolve(false); }, delay);
-        const onClose = () => { clearTimeout(timer); resolve(true); };
+        const timer = setTimeout(() => {
+          res.off('close', onClose);
+          resolve(false);
+        }, delay);
+        const onClose = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
         res.once('close', onClose);
       });
       if (hungUp || res.destroyed) {
@@ -340,12 +394,18 @@ export class FakeKubernetes {
     }
     const [, namespace, name] = match;
     switch (op) {
-      case 'create': return this.create(res, entry, namespace, body);
-      case 'get': return this.get(res, entry, namespace, name);
-      case 'list': return this.list(res, entry, namespace, query);
-      case 'delete': return this.delete(res, entry, namespace, name);
-      case 'watch': return this.watch(res, entry, namespace, query);
-      default: return this.reply(res, entry, 404, statusBody(404, `the server could not find the requested resource (${url.pathname})`));
+      case 'create':
+        return this.create(res, entry, namespace, body);
+      case 'get':
+        return this.get(res, entry, namespace, name);
+      case 'list':
+        return this.list(res, entry, namespace, query);
+      case 'delete':
+        return this.delete(res, entry, namespace, name);
+      case 'watch':
+        return this.watch(res, entry, namespace, query);
+      default:
+        return this.reply(res, entry, 404, statusBody(404, `the server could not find the requested resource (${url.pathname})`));
     }
   }
 
@@ -362,7 +422,12 @@ export class FakeKubernetes {
       } while (this.store.has(key(namespace, name)));
     }
     if (!name) {
-      return this.reply(res, entry, 422, statusBody(422, 'GameServer "" is invalid: metadata.name: Required value: name or generateName is required'));
+      return this.reply(
+        res,
+        entry,
+        422,
+        statusBody(422, 'GameServer "" is invalid: metadata.name: Required value: name or generateName is required'),
+      );
     }
     if (this.store.has(key(namespace, name))) {
       return this.reply(res, entry, 409, statusBody(409, `gameservers.agones.dev "${name}" already exists`));
@@ -370,8 +435,12 @@ export class FakeKubernetes {
     const problems = gameServerProblems(input);
     if (problems.length) {
       // Agones' validating webhook denies the request with every cause (pkg/webhooks, gameserver Validate).
-      return this.reply(res, entry, 422, statusBody(422,
-        `admission webhook "validations.agones.dev" denied the request: GameServer ${name} is invalid: ${problems.join('; ')}`));
+      return this.reply(
+        res,
+        entry,
+        422,
+        statusBody(422, `admission webhook "validations.agones.dev" denied the request: GameServer ${name} is invalid: ${problems.join('; ')}`),
+      );
     }
     const gs: FakeGameServer = {
       ...structuredClone(input),
@@ -401,7 +470,10 @@ export class FakeKubernetes {
     }
     const items = [...this.store.values()].filter((g) => g.metadata.namespace === namespace && selector(g.metadata.labels ?? {}));
     this.reply(res, entry, 200, {
-      apiVersion: 'agones.dev/v1', kind: 'GameServerList', metadata: { resourceVersion: String(this.resourceVersion) }, items,
+      apiVersion: 'agones.dev/v1',
+      kind: 'GameServerList',
+      metadata: { resourceVersion: String(this.resourceVersion) },
+      items,
     });
   }
 
@@ -421,24 +493,40 @@ export class FakeKubernetes {
     const spec = (gs.spec ?? {}) as { container?: string; template?: { metadata?: { labels?: Record<string, string> }; spec?: FakePod['spec'] } };
     const podSpec = structuredClone(spec.template?.spec ?? { containers: [] });
     const containers = [{ name: AGONES_SDK_CONTAINER, image: 'us-docker.pkg.dev/agones-images/release/agones-sdk' }, ...podSpec.containers];
-    const missing = (podSpec.volumes ?? []).map((v) => v.persistentVolumeClaim?.claimName)
+    const missing = (podSpec.volumes ?? [])
+      .map((v) => v.persistentVolumeClaim?.claimName)
       .find((claim) => claim !== undefined && !this.claims.has(key(gs.metadata.namespace, claim)));
     const running = { running: { startedAt: new Date().toISOString() } };
     const pod: FakePod = {
-      apiVersion: 'v1', kind: 'Pod',
+      apiVersion: 'v1',
+      kind: 'Pod',
       metadata: {
-        name: gs.metadata.name, namespace: gs.metadata.namespace, uid: randomUUID(),
+        name: gs.metadata.name,
+        namespace: gs.metadata.namespace,
+        uid: randomUUID(),
         labels: { ...(spec.template?.metadata?.labels ?? {}), 'agones.dev/role': 'gameserver', 'agones.dev/gameserver': gs.metadata.name },
         annotations: { 'agones.dev/container': spec.container ?? '' },
       },
       spec: { ...podSpec, containers },
       // The scheduler cannot place a pod whose claim does not exist (kube-scheduler VolumeBinding plugin).
       status: missing
-        ? { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: `0/3 nodes are available: persistentvolumeclaim "${missing}" not found.` }], containerStatuses: [] }
+        ? {
+            phase: 'Pending',
+            conditions: [
+              {
+                type: 'PodScheduled',
+                status: 'False',
+                reason: 'Unschedulable',
+                message: `0/3 nodes are available: persistentvolumeclaim "${missing}" not found.`,
+              },
+            ],
+            containerStatuses: [],
+          }
         : {
-          phase: 'Running', conditions: [{ type: 'PodScheduled', status: 'True' }],
-          containerStatuses: containers.map((c) => ({ name: c.name, ready: true, restartCount: 0, state: running, lastState: {} })),
-        },
+            phase: 'Running',
+            conditions: [{ type: 'PodScheduled', status: 'True' }],
+            containerStatuses: containers.map((c) => ({ name: c.name, ready: true, restartCount: 0, state: running, lastState: {} })),
+          },
     };
     this.pods.set(key(pod.metadata.namespace, pod.metadata.name), pod);
   }
@@ -455,17 +543,29 @@ export class FakeKubernetes {
   }
 
   private claimInUse(claim: FakeVolumeClaim): boolean {
-    return [...this.pods.values()].some((p) => p.metadata.namespace === claim.metadata.namespace
-      && (p.spec.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === claim.metadata.name));
+    return [...this.pods.values()].some(
+      (p) =>
+        p.metadata.namespace === claim.metadata.namespace &&
+        (p.spec.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === claim.metadata.name),
+    );
   }
 
-  private serveCore(res: ServerResponse, entry: RecordedK8sRequest, op: FakeOp, namespace: string, name: string | undefined,
-    query: Record<string, string>, body: unknown): void {
+  private serveCore(
+    res: ServerResponse,
+    entry: RecordedK8sRequest,
+    op: FakeOp,
+    namespace: string,
+    name: string | undefined,
+    query: Record<string, string>,
+    body: unknown,
+  ): void {
     switch (op) {
-      case 'pvc_create': return this.createClaim(res, entry, namespace, body);
+      case 'pvc_create':
+        return this.createClaim(res, entry, namespace, body);
       case 'pvc_get': {
         const claim = this.claims.get(key(namespace, name ?? ''));
-        return claim ? this.reply(res, entry, 200, claim)
+        return claim
+          ? this.reply(res, entry, 200, claim)
           : this.reply(res, entry, 404, statusBody(404, `persistentvolumeclaims "${name}" not found`));
       }
       case 'pvc_list': {
@@ -474,9 +574,15 @@ export class FakeKubernetes {
           return this.reply(res, entry, 400, statusBody(400, `unable to parse requirement: ${query.labelSelector}`));
         }
         const items = [...this.claims.values()].filter((c) => c.metadata.namespace === namespace && selector(c.metadata.labels ?? {}));
-        return this.reply(res, entry, 200, { apiVersion: 'v1', kind: 'PersistentVolumeClaimList', metadata: { resourceVersion: String(this.resourceVersion) }, items });
+        return this.reply(res, entry, 200, {
+          apiVersion: 'v1',
+          kind: 'PersistentVolumeClaimList',
+          metadata: { resourceVersion: String(this.resourceVersion) },
+          items,
+        });
       }
-      case 'pvc_delete': return this.deleteClaim(res, entry, namespace, name ?? '');
+      case 'pvc_delete':
+        return this.deleteClaim(res, entry, namespace, name ?? '');
       case 'pod_get': {
         const pod = this.pods.get(key(namespace, name ?? ''));
         return pod ? this.reply(res, entry, 200, pod) : this.reply(res, entry, 404, statusBody(404, `pods "${name}" not found`));
@@ -486,8 +592,10 @@ export class FakeKubernetes {
         const items = [...this.pods.values()].filter((p) => p.metadata.namespace === namespace && selector(p.metadata.labels));
         return this.reply(res, entry, 200, { apiVersion: 'v1', kind: 'PodList', metadata: { resourceVersion: String(this.resourceVersion) }, items });
       }
-      case 'pod_log': return this.podLog(res, entry, namespace, name ?? '', query);
-      default: return this.reply(res, entry, 405, statusBody(405, 'the server does not allow this method on the requested resource'));
+      case 'pod_log':
+        return this.podLog(res, entry, namespace, name ?? '', query);
+      default:
+        return this.reply(res, entry, 405, statusBody(405, 'the server does not allow this method on the requested resource'));
     }
   }
 
@@ -505,9 +613,11 @@ export class FakeKubernetes {
       return this.reply(res, entry, 409, statusBody(409, `persistentvolumeclaims "${name}" already exists`));
     }
     const claim: FakeVolumeClaim = {
-      apiVersion: 'v1', kind: 'PersistentVolumeClaim',
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
       metadata: { ...structuredClone(input.metadata ?? { name }), name, namespace, uid: randomUUID() },
-      spec: structuredClone(input.spec ?? {}), status: { phase: 'Bound' },
+      spec: structuredClone(input.spec ?? {}),
+      status: { phase: 'Bound' },
     };
     this.claims.set(key(namespace, name), claim);
     this.reply(res, entry, 201, claim);
@@ -656,11 +766,25 @@ export class FakeKubernetes {
 /** A kubeconfig for a plain-HTTP API server; client-node refuses http:// without insecure-skip-tls-verify. */
 export function kubeconfigYaml(server: string, namespace = 'default', token = 'fake-token'): string {
   return [
-    'apiVersion: v1', 'kind: Config',
-    'clusters:', '- name: fake', '  cluster:', `    server: ${server}`, '    insecure-skip-tls-verify: true',
-    'users:', '- name: agis', '  user:', `    token: ${token}`,
-    'contexts:', '- name: fake', '  context:', '    cluster: fake', '    user: agis', `    namespace: ${namespace}`,
-    'current-context: fake', '',
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    '- name: fake',
+    '  cluster:',
+    `    server: ${server}`,
+    '    insecure-skip-tls-verify: true',
+    'users:',
+    '- name: agis',
+    '  user:',
+    `    token: ${token}`,
+    'contexts:',
+    '- name: fake',
+    '  context:',
+    '    cluster: fake',
+    '    user: agis',
+    `    namespace: ${namespace}`,
+    'current-context: fake',
+    '',
   ].join('\n');
 }
 
@@ -703,7 +827,10 @@ function write(res: ServerResponse, line: unknown): void {
 /** Equality-based selectors as the API server accepts them: `a=b`, `a==b`, `a!=b`, `a`, `!a`, comma-joined. */
 export function parseSelector(text: string | undefined): Selector | null {
   const requirements: Selector[] = [];
-  for (const part of (text ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (text ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^(!?)([\w./-]+)\s*(?:(==|=|!=)\s*([\w.-]*))?$/.exec(part);
     if (!m) {
       return null;
@@ -713,7 +840,7 @@ export function parseSelector(text: string | undefined): Selector | null {
       return null;
     }
     if (!operator) {
-      requirements.push((labels) => (label in labels) !== Boolean(not));
+      requirements.push((labels) => label in labels !== Boolean(not));
     } else if (operator === '!=') {
       requirements.push((labels) => labels[label] !== value);
     } else {

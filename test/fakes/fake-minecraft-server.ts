@@ -20,7 +20,10 @@ export class FakeMinecraftServer {
   /** The game finished booting: it accepts connections from now on. */
   async listen(): Promise<void> {
     const server = createServer((socket) => this.serve(socket));
-    await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(this.port, '127.0.0.1', resolve); });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', resolve);
+    });
     this.server = server;
   }
 
@@ -50,21 +53,37 @@ export class FakeMinecraftServer {
         const reader = new Reader(frame.payload);
         const id = reader.varint();
         if (stage === 'handshake') {
-          if (id !== 0x00) { socket.destroy(); return; }
+          if (id !== 0x00) {
+            socket.destroy();
+            return;
+          }
           reader.varint(); // protocol version
           const address = reader.string();
           reader.ushort();
           const next = reader.varint();
-          if (address.length > 255 || (next !== 1 && next !== 2)) { socket.destroy(); return; }
-          if (next === 2) { socket.destroy(); return; } // a login: not what a status client sends
+          if (address.length > 255 || (next !== 1 && next !== 2)) {
+            socket.destroy();
+            return;
+          }
+          if (next === 2) {
+            socket.destroy();
+            return;
+          } // a login: not what a status client sends
           stage = 'status';
         } else if (id === 0x00) {
           this.statusRequests.push(Date.now());
-          socket.write(frameOf(0x00, stringOf(JSON.stringify({
-            version: { name: '1.21.4', protocol: 769 },
-            players: { online: this.players.online, max: this.players.max, sample: [] },
-            description: { text: 'agis test world' },
-          }))));
+          socket.write(
+            frameOf(
+              0x00,
+              stringOf(
+                JSON.stringify({
+                  version: { name: '1.21.4', protocol: 769 },
+                  players: { online: this.players.online, max: this.players.max, sample: [] },
+                  description: { text: 'agis test world' },
+                }),
+              ),
+            ),
+          );
         } else if (id === 0x01) {
           socket.write(frameOf(0x01, frame.payload.subarray(1, 9)));
           socket.end();
@@ -83,7 +102,9 @@ function varintOf(value: number): Buffer {
   do {
     let byte = v & 0x7f;
     v >>>= 7;
-    if (v !== 0) { byte |= 0x80; }
+    if (v !== 0) {
+      byte |= 0x80;
+    }
     bytes.push(byte);
   } while (v !== 0);
   return Buffer.from(bytes);

@@ -21,7 +21,10 @@ export class WebhookReceiver {
   private readonly responders = new Map<string, Responder>();
   private readonly counts = new Map<string, number>();
 
-  private constructor(private readonly server: Server, readonly port: number) {}
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
 
   static async start(): Promise<WebhookReceiver> {
     // The handler needs the receiver, which needs the listening server's port: filled in below.
@@ -36,7 +39,9 @@ export class WebhookReceiver {
         const n = (self.receiver!.counts.get(path) ?? 0) + 1;
         self.receiver!.counts.set(path, n);
         const { status, delayMs } = self.receiver!.responders.get(path)?.(n, delivery) ?? { status: 200 };
-        const answer = () => { res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope'); };
+        const answer = () => {
+          res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
+        };
         if (delayMs) {
           setTimeout(answer, delayMs);
         } else {

@@ -23,10 +23,16 @@ function specFor(overrides: Partial<GameServerSpec> = {}): GameServerSpec {
   return {
     serverId: `7c1e2d3f-0000-4000-8000-${String(seq).padStart(12, '0')}`,
     ownerId: 'a1c3e5f7-0000-4000-8000-000000000001',
-    gameType: 'minecraft', image: 'itzg/minecraft-server:2025.1',
-    ports: [{ name: 'game', containerPort: 25565, protocol: 'TCP' }, { name: 'voice', containerPort: 24454, protocol: 'TCPUDP' }],
+    gameType: 'minecraft',
+    image: 'itzg/minecraft-server:2025.1',
+    ports: [
+      { name: 'game', containerPort: 25565, protocol: 'TCP' },
+      { name: 'voice', containerPort: 24454, protocol: 'TCPUDP' },
+    ],
     resources: { cpu: '500m', memory: '1Gi' },
-    env: { EULA: 'TRUE', TYPE: 'PAPER' }, dataPath: '/data', readiness: { check: 'protocol-minecraftvanilla', port: 25565 },
+    env: { EULA: 'TRUE', TYPE: 'PAPER' },
+    dataPath: '/data',
+    readiness: { check: 'protocol-minecraftvanilla', port: 25565 },
     ...overrides,
   };
 }
@@ -39,8 +45,13 @@ describe('KubernetesAgones: world volumes, logs, diagnosis and the readiness sid
   beforeAll(async () => {
     fake = await FakeKubernetes.start();
     const config = loadConfig({
-      NODE_ENV: 'test', LOG_LEVEL: 'silent', AGONES_MODE: 'kubernetes', KUBECONFIG: fake.writeKubeconfig(NAMESPACE), AGONES_NAMESPACE: NAMESPACE,
-      AGONES_SIDECAR_IMAGE: 'registry.example/agis:1.2.3', AGONES_STORAGE_CLASS: 'fast-ssd',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      AGONES_MODE: 'kubernetes',
+      KUBECONFIG: fake.writeKubeconfig(NAMESPACE),
+      AGONES_NAMESPACE: NAMESPACE,
+      AGONES_SIDECAR_IMAGE: 'registry.example/agis:1.2.3',
+      AGONES_STORAGE_CLASS: 'fast-ssd',
     });
     moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), AgonesModule] }).compile();
     moduleRef.useLogger(false);
@@ -71,7 +82,12 @@ describe('KubernetesAgones: world volumes, logs, diagnosis and the readiness sid
         metadata: { name: `agis-world-${spec.serverId}`, labels: { 'agis.io/owner': spec.ownerId, 'app.kubernetes.io/managed-by': 'agis' } },
         spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '20Gi' } }, storageClassName: 'fast-ssd' },
       });
-      expect(fake.requestsFor('pvc_create').map((r) => r.status).slice(-2)).toEqual([201, 409]);
+      expect(
+        fake
+          .requestsFor('pvc_create')
+          .map((r) => r.status)
+          .slice(-2),
+      ).toEqual([201, 409]);
       expect(await agones.listVolumes()).toContain(spec.serverId);
 
       for (let run = 0; run < 2; run += 1) {
@@ -98,7 +114,7 @@ describe('KubernetesAgones: world volumes, logs, diagnosis and the readiness sid
       expect(fake.requestsFor('pvc_delete').at(-1)!.status).toBe(404);
     });
 
-    it('reports a refused claim as UPSTREAM_FAILED with the API server\'s reason', async () => {
+    it("reports a refused claim as UPSTREAM_FAILED with the API server's reason", async () => {
       const err = await agones.ensureVolume({ serverId: specFor().serverId, ownerId: 'o', size: 'lots' }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(DomainError);
       expect((err as DomainError).code).toBe(ErrorCode.UPSTREAM_FAILED);
@@ -124,7 +140,11 @@ describe('KubernetesAgones: world volumes, logs, diagnosis and the readiness sid
       expect(await agones.logs(gs.name, 2)).toEqual(['[Server] Done (4.2s)!', '[Server] Steve joined the game']);
       expect(fake.requestsFor('pod_log').at(-1)!.query).toMatchObject({ container: 'game-server', tailLines: '2' });
 
-      fake.setPodStatus(gs.name, { containerStatuses: [{ name: 'game-server', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } }, lastState: {} }] });
+      fake.setPodStatus(gs.name, {
+        containerStatuses: [
+          { name: 'game-server', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } }, lastState: {} },
+        ],
+      });
       expect(await agones.logs(gs.name, 10)).toEqual([]);
       expect(await agones.logs('agis-minecraft-gone0', 10)).toEqual([]);
     });
@@ -135,20 +155,41 @@ describe('KubernetesAgones: world volumes, logs, diagnosis and the readiness sid
       const spec = specFor();
       // No claim created: the scheduler cannot place the pod.
       const unplaced = await agones.create(spec);
-      expect(await agones.diagnose(unplaced.name)).toBe(`Unschedulable: 0/3 nodes are available: persistentvolumeclaim "agis-world-${spec.serverId}" not found.`);
+      expect(await agones.diagnose(unplaced.name)).toBe(
+        `Unschedulable: 0/3 nodes are available: persistentvolumeclaim "agis-world-${spec.serverId}" not found.`,
+      );
 
       const pulling = await createPlaced();
-      fake.setPodStatus(pulling.name, { containerStatuses: [
-        { name: 'game-server', ready: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "itzg/minecraft-server:2025.1"' } }, lastState: {} },
-      ] });
-      expect(await agones.diagnose(pulling.name)).toBe('The game cannot run: ImagePullBackOff (Back-off pulling image "itzg/minecraft-server:2025.1")');
+      fake.setPodStatus(pulling.name, {
+        containerStatuses: [
+          {
+            name: 'game-server',
+            ready: false,
+            restartCount: 0,
+            state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "itzg/minecraft-server:2025.1"' } },
+            lastState: {},
+          },
+        ],
+      });
+      expect(await agones.diagnose(pulling.name)).toBe(
+        'The game cannot run: ImagePullBackOff (Back-off pulling image "itzg/minecraft-server:2025.1")',
+      );
 
       const lonely = await createPlaced();
-      fake.setPodStatus(lonely.name, { containerStatuses: [
-        { name: 'agis-readiness', ready: false, restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } },
-          lastState: { terminated: { exitCode: 1, message: 'Agones SDK server not reachable on localhost:9357 within 30000 ms' } } },
-      ] });
-      expect(await agones.diagnose(lonely.name)).toBe('The readiness sidecar cannot run: CrashLoopBackOff; it exited with code 1: Agones SDK server not reachable on localhost:9357 within 30000 ms');
+      fake.setPodStatus(lonely.name, {
+        containerStatuses: [
+          {
+            name: 'agis-readiness',
+            ready: false,
+            restartCount: 3,
+            state: { waiting: { reason: 'CrashLoopBackOff' } },
+            lastState: { terminated: { exitCode: 1, message: 'Agones SDK server not reachable on localhost:9357 within 30000 ms' } },
+          },
+        ],
+      });
+      expect(await agones.diagnose(lonely.name)).toBe(
+        'The readiness sidecar cannot run: CrashLoopBackOff; it exited with code 1: Agones SDK server not reachable on localhost:9357 within 30000 ms',
+      );
 
       fake.setState(lonely.name, 'Unhealthy');
       expect(await agones.diagnose(lonely.name)).toMatch(/^Unhealthy: the game stopped answering its readiness check/);
@@ -168,7 +209,7 @@ describe('KubernetesAgones: world volumes, logs, diagnosis and the readiness sid
       }
     });
 
-    it('stays Scheduled while the game boots; the sidecar\'s Ready() brings it to Ready with every port and the players', async () => {
+    it("stays Scheduled while the game boots; the sidecar's Ready() brings it to Ready with every port and the players", async () => {
       if (!existsSync(SIDECAR)) {
         throw new Error(`${SIDECAR} is missing: npm test builds it in pretest (npm run build)`);
       }
@@ -185,25 +226,47 @@ describe('KubernetesAgones: world volumes, logs, diagnosis and the readiness sid
       const game = new FakeMinecraftServer(await freePort());
       game.players = { online: 2, max: 10 };
       closers.push(() => game.stop());
-      const sidecarEnv = Object.fromEntries((fake.pod(gs.name)!.spec.containers.find((c) => c.name === 'agis-readiness')!.env as Array<{ name: string; value: string }>)
-        .map((e) => [e.name, e.value]));
+      const sidecarEnv = Object.fromEntries(
+        (fake.pod(gs.name)!.spec.containers.find((c) => c.name === 'agis-readiness')!.env as Array<{ name: string; value: string }>).map((e) => [
+          e.name,
+          e.value,
+        ]),
+      );
       const child = spawn(process.execPath, [SIDECAR], {
         env: {
-          PATH: process.env.PATH, ...sidecarEnv, AGIS_READINESS_PORT: String(game.port), AGONES_SDK_GRPC_PORT: String(sdkPort),
-          AGIS_READINESS_INTERVAL_MS: '150', AGIS_TERMINATION_LOG: join(mkdtempSync(join(tmpdir(), 'agis-sidecar-')), 'termination-log'),
+          PATH: process.env.PATH,
+          ...sidecarEnv,
+          AGIS_READINESS_PORT: String(game.port),
+          AGONES_SDK_GRPC_PORT: String(sdkPort),
+          AGIS_READINESS_INTERVAL_MS: '150',
+          AGIS_TERMINATION_LOG: join(mkdtempSync(join(tmpdir(), 'agis-sidecar-')), 'termination-log'),
         },
         stdio: 'ignore',
       });
       children.push(child);
       expect(sidecarEnv).toEqual({ AGIS_READINESS_CHECK: 'protocol-minecraftvanilla', AGIS_READINESS_PORT: '25565' });
 
-      await pollUntil(async () => sdk.calls('Health').length, (n) => n >= 3, { what: 'health pings while the game boots' });
+      await pollUntil(
+        async () => sdk.calls('Health').length,
+        (n) => n >= 3,
+        { what: 'health pings while the game boots' },
+      );
       expect((await agones.get(gs.name))?.state).toBe('Scheduled');
 
       await game.listen();
-      const ready = await pollUntil(() => agones.get(gs.name), (g) => g?.state === 'Ready' && g.players !== null, { what: 'Ready with players' });
+      const ready = await pollUntil(
+        () => agones.get(gs.name),
+        (g) => g?.state === 'Ready' && g.players !== null,
+        { what: 'Ready with players' },
+      );
       expect(ready).toMatchObject({
-        address: '10.0.0.31', port: 7300, ports: [{ name: 'game', port: 7300 }, { name: 'voice', port: 7301 }], players: { online: 2, max: 10 },
+        address: '10.0.0.31',
+        port: 7300,
+        ports: [
+          { name: 'game', port: 7300 },
+          { name: 'voice', port: 7301 },
+        ],
+        players: { online: 2, max: 10 },
       });
     });
   });

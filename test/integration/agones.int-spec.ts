@@ -25,9 +25,14 @@ function specFor(n: number, gameType = 'minecraft'): GameServerSpec {
     ownerId: 'a1c3e5f7-0000-4000-8000-000000000001',
     gameType,
     image: 'itzg/minecraft-server:2025.1',
-    ports: [{ name: 'game', containerPort: 25565, protocol: 'TCP' }, { name: 'query', containerPort: 25575, protocol: 'UDP' }],
+    ports: [
+      { name: 'game', containerPort: 25565, protocol: 'TCP' },
+      { name: 'query', containerPort: 25575, protocol: 'UDP' },
+    ],
     resources: { cpu: '500m', memory: '1Gi' },
-    env: { EULA: 'TRUE' }, dataPath: '/data', readiness: { check: 'protocol-minecraftvanilla', port: 25565 },
+    env: { EULA: 'TRUE' },
+    dataPath: '/data',
+    readiness: { check: 'protocol-minecraftvanilla', port: 25565 },
   };
 }
 
@@ -61,7 +66,10 @@ describe('KubernetesAgones against a Kubernetes API over HTTP', () => {
   beforeAll(async () => {
     fake = await FakeKubernetes.start();
     moduleRef = await bootAgones({
-      AGONES_MODE: 'kubernetes', KUBECONFIG: fake.writeKubeconfig(NAMESPACE), AGONES_NAMESPACE: NAMESPACE, AGONES_TIMEOUT_MS: String(TIMEOUT_MS),
+      AGONES_MODE: 'kubernetes',
+      KUBECONFIG: fake.writeKubeconfig(NAMESPACE),
+      AGONES_NAMESPACE: NAMESPACE,
+      AGONES_TIMEOUT_MS: String(TIMEOUT_MS),
     });
     agones = moduleRef.get(AgonesClient);
   });
@@ -91,7 +99,8 @@ describe('KubernetesAgones against a Kubernetes API over HTTP', () => {
       expect(post.authorization).toBe('Bearer fake-token');
       const stored = fake.gameServer(created.name)!;
       expect(stored.metadata).toMatchObject({
-        generateName: 'agis-minecraft-', namespace: NAMESPACE,
+        generateName: 'agis-minecraft-',
+        namespace: NAMESPACE,
         labels: { 'agis.io/server-id': specFor(1).serverId, 'agis.io/owner': specFor(1).ownerId, 'app.kubernetes.io/managed-by': 'agis' },
       });
       expect(stored.spec).toMatchObject({
@@ -100,10 +109,19 @@ describe('KubernetesAgones against a Kubernetes API over HTTP', () => {
           { name: 'query', portPolicy: 'Dynamic', containerPort: 25575, protocol: 'UDP' },
         ],
         health: { disabled: false },
-        template: { spec: { containers: [
-          { name: 'game-server', image: 'itzg/minecraft-server:2025.1', env: [{ name: 'EULA', value: 'TRUE' }], resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '500m', memory: '1Gi' } } },
-          { name: 'agis-readiness', command: ['node', 'dist/src/sidecar.js'] },
-        ] } },
+        template: {
+          spec: {
+            containers: [
+              {
+                name: 'game-server',
+                image: 'itzg/minecraft-server:2025.1',
+                env: [{ name: 'EULA', value: 'TRUE' }],
+                resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '500m', memory: '1Gi' } },
+              },
+              { name: 'agis-readiness', command: ['node', 'dist/src/sidecar.js'] },
+            ],
+          },
+        },
       });
     });
 
@@ -111,17 +129,29 @@ describe('KubernetesAgones against a Kubernetes API over HTTP', () => {
       const created = await agones.create(specFor(2));
       expect(fake.gameServerFor(specFor(2).serverId)?.metadata.name).toBe(created.name);
       fake.setState(created.name, 'Ready', { address: '10.0.0.7', port: 7123 });
-      expect(await agones.get(created.name)).toMatchObject({ name: created.name, serverId: specFor(2).serverId, state: 'Ready', address: '10.0.0.7', port: 7123 });
+      expect(await agones.get(created.name)).toMatchObject({
+        name: created.name,
+        serverId: specFor(2).serverId,
+        state: 'Ready',
+        address: '10.0.0.7',
+        port: 7123,
+      });
       expect(await agones.get('agis-minecraft-nope1')).toBeNull();
     });
 
     it('lists only the GameServers agis manages, by label selector', async () => {
       const ours = await agones.create(specFor(3, 'valheim'));
       const foreign = await fetch(`${fake.url}/apis/agones.dev/v1/namespaces/${NAMESPACE}/gameservers`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
-          apiVersion: 'agones.dev/v1', kind: 'GameServer', metadata: { name: 'someone-else', labels: { app: 'other' } },
-          spec: { ports: [{ name: 'default', containerPort: 7654 }], template: { spec: { containers: [{ name: 'simple-game-server', image: 'example/simple-game-server:1.0' }] } } },
+          apiVersion: 'agones.dev/v1',
+          kind: 'GameServer',
+          metadata: { name: 'someone-else', labels: { app: 'other' } },
+          spec: {
+            ports: [{ name: 'default', containerPort: 7654 }],
+            template: { spec: { containers: [{ name: 'simple-game-server', image: 'example/simple-game-server:1.0' }] } },
+          },
         }),
       });
       expect(foreign.status).toBe(201);
@@ -151,7 +181,8 @@ describe('KubernetesAgones against a Kubernetes API over HTTP', () => {
       expect(err).toBeInstanceOf(DomainError);
       expect((err as DomainError).code).toBe(ErrorCode.UPSTREAM_FAILED);
       expect((err as DomainError).message).toBe(
-        'Kubernetes API answered 500 when trying to create a GameServer for server 5b0d7a3e-8f3c-4a51-9f57-2f4a7c1f0005: injected failure for create');
+        'Kubernetes API answered 500 when trying to create a GameServer for server 5b0d7a3e-8f3c-4a51-9f57-2f4a7c1f0005: injected failure for create',
+      );
       expect((err as DomainError).message).not.toMatch(/HTTP-Code|Headers|Bearer/);
       expect(await counter('create', 'error')).toBe(errorsBefore + 1);
       // The failure was one-off: the next call goes through.
@@ -165,7 +196,9 @@ describe('KubernetesAgones against a Kubernetes API over HTTP', () => {
       expect((err as DomainError).code).toBe(ErrorCode.UPSTREAM_UNAVAILABLE);
       expect((err as DomainError).message).toBe(`Kubernetes API did not answer within ${TIMEOUT_MS} ms when trying to list GameServers`);
       // It gave up instead of waiting for the slow answer: the API saw the client hang up while the answer was still pending.
-      const request = await pollUntil(() => fake.requests.slice(asked).find((r) => r.op === 'list' && r.status === -1), { what: 'the API to see the client hang up' });
+      const request = await pollUntil(() => fake.requests.slice(asked).find((r) => r.op === 'list' && r.status === -1), {
+        what: 'the API to see the client hang up',
+      });
       expect(request.status).toBe(-1);
       fake.clearFaults();
     });
@@ -176,7 +209,10 @@ describe('KubernetesAgones against a Kubernetes API over HTTP', () => {
       writeFileSync(kubeconfig, kubeconfigYaml(`http://127.0.0.1:${await refusedPort()}`, NAMESPACE));
       const offline = await bootAgones({ AGONES_MODE: 'kubernetes', KUBECONFIG: kubeconfig, AGONES_NAMESPACE: NAMESPACE });
       try {
-        const err = await offline.get(AgonesClient).get('agis-minecraft-abcde').catch((e: unknown) => e);
+        const err = await offline
+          .get(AgonesClient)
+          .get('agis-minecraft-abcde')
+          .catch((e: unknown) => e);
         expect((err as DomainError).code).toBe(ErrorCode.UPSTREAM_UNAVAILABLE);
         expect((err as DomainError).message).toBe('Kubernetes API is unreachable (ECONNREFUSED) when trying to read GameServer agis-minecraft-abcde');
       } finally {
@@ -202,7 +238,12 @@ describe('KubernetesAgones against a Kubernetes API over HTTP', () => {
 
       await agones.delete(created.name);
       await pollUntil(() => mine().some((e) => e.type === 'DELETED'), { what: 'DELETED' });
-      expect(mine().map((e) => `${e.type}:${e.gameServer.state}`)).toEqual(['ADDED:Creating', 'MODIFIED:Scheduled', 'MODIFIED:Ready', 'DELETED:Ready']);
+      expect(mine().map((e) => `${e.type}:${e.gameServer.state}`)).toEqual([
+        'ADDED:Creating',
+        'MODIFIED:Scheduled',
+        'MODIFIED:Ready',
+        'DELETED:Ready',
+      ]);
       const watchRequest = fake.requestsFor('watch').at(-1)!;
       expect(watchRequest.query).toMatchObject({ labelSelector: 'app.kubernetes.io/managed-by=agis', allowWatchBookmarks: 'true' });
     });
@@ -211,7 +252,9 @@ describe('KubernetesAgones against a Kubernetes API over HTTP', () => {
       const existing = await agones.create(specFor(11));
       const events: GameServerEvent[] = [];
       stops.push(agones.watch((e) => events.push(e)));
-      await pollUntil(() => events.find((e) => e.type === 'ADDED' && e.gameServer.name === existing.name), { what: 'ADDED for the existing GameServer' });
+      await pollUntil(() => events.find((e) => e.type === 'ADDED' && e.gameServer.name === existing.name), {
+        what: 'ADDED for the existing GameServer',
+      });
     });
 
     it('reconnects after the stream is cut and resumes from its resourceVersion without losing a change made meanwhile', async () => {
@@ -219,7 +262,9 @@ describe('KubernetesAgones against a Kubernetes API over HTTP', () => {
       const events: GameServerEvent[] = [];
       const listsBefore = fake.requestsFor('list').length;
       stops.push(agones.watch((e) => events.push(e)));
-      await pollUntil(() => fake.openWatches > 0 && events.some((e) => e.gameServer.name === created.name), { what: 'the watch with the initial ADDED' });
+      await pollUntil(() => fake.openWatches > 0 && events.some((e) => e.gameServer.name === created.name), {
+        what: 'the watch with the initial ADDED',
+      });
       fake.setState(created.name, 'Scheduled');
       await pollUntil(() => events.some((e) => e.gameServer.state === 'Scheduled'), { what: 'MODIFIED Scheduled' });
       const seenVersion = fake.gameServer(created.name)!.metadata.resourceVersion;
@@ -229,7 +274,9 @@ describe('KubernetesAgones against a Kubernetes API over HTTP', () => {
       // Changed while nobody is watching.
       fake.setState(created.name, 'Ready', { address: '10.0.0.12', port: 7012 });
 
-      const ready = await pollUntil(() => events.find((e) => e.gameServer.name === created.name && e.gameServer.state === 'Ready'), { what: 'Ready after reconnect' });
+      const ready = await pollUntil(() => events.find((e) => e.gameServer.name === created.name && e.gameServer.state === 'Ready'), {
+        what: 'Ready after reconnect',
+      });
       expect(ready).toMatchObject({ type: 'MODIFIED', gameServer: { address: '10.0.0.12', port: 7012 } });
       const resumed = fake.requestsFor('watch').slice(watchesBefore);
       expect(resumed[0].query.resourceVersion).toBe(seenVersion);
@@ -250,7 +297,9 @@ describe('KubernetesAgones against a Kubernetes API over HTTP', () => {
       fake.remove(vanished.name);
       fake.compactHistory();
 
-      await pollUntil(() => events.find((e) => e.gameServer.name === kept.name && e.gameServer.state === 'Ready'), { what: 'Ready from the re-list' });
+      await pollUntil(() => events.find((e) => e.gameServer.name === kept.name && e.gameServer.state === 'Ready'), {
+        what: 'Ready from the re-list',
+      });
       await pollUntil(() => events.find((e) => e.type === 'DELETED' && e.gameServer.name === vanished.name), { what: 'DELETED from the re-list' });
       expect(fake.requestsFor('list').length).toBeGreaterThan(listsBefore);
       await pollUntil(() => fake.openWatches > 0, { what: 'a new watch after the re-list' });
@@ -305,8 +354,9 @@ describe('AgonesModule binding', () => {
   });
 
   it('refuses to boot in kubernetes mode with an unreadable KUBECONFIG, naming it', async () => {
-    await expect(bootAgones({ AGONES_MODE: 'kubernetes', KUBECONFIG: '/nonexistent/kubeconfig' }))
-      .rejects.toThrow('KUBECONFIG=/nonexistent/kubeconfig could not be loaded');
+    await expect(bootAgones({ AGONES_MODE: 'kubernetes', KUBECONFIG: '/nonexistent/kubeconfig' })).rejects.toThrow(
+      'KUBECONFIG=/nonexistent/kubeconfig could not be loaded',
+    );
   });
 });
 

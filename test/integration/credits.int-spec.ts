@@ -14,18 +14,28 @@ describe('credits ledger', () => {
     credits = t.app.get(CreditsService);
     transactions = t.app.get(Transactions);
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const rowCount = async (userId: string) =>
     (await t.db.query('SELECT count(*)::int AS n FROM credit_transactions WHERE user_id = $1', [userId]))[0].n as number;
-  const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a DomainError'); }, (e: DomainError) => e);
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => {
+        throw new Error('expected a DomainError');
+      },
+      (e: DomainError) => e,
+    );
 
   describe('grant and spend', () => {
     it('moves the balance and writes one row per movement with the balance after it', async () => {
       const u = await createUser(t);
       const granted = await credits.grant(u.userId, 100, 'demo_grant', { reference: 'welcome' });
       const spent = await credits.spend(u.userId, 30, 'server_hour', { reference: 'srv-1' });
-      expect(granted).toEqual(expect.objectContaining({ amount: 100, balanceAfter: 100, reason: 'demo_grant', reference: 'welcome', replayed: false }));
+      expect(granted).toEqual(
+        expect.objectContaining({ amount: 100, balanceAfter: 100, reason: 'demo_grant', reference: 'welcome', replayed: false }),
+      );
       expect(spent).toEqual(expect.objectContaining({ amount: -30, balanceAfter: 70, reason: 'server_hour', replayed: false }));
       await expectCredits(t, u.userId, 70);
       expect(await credits.balance(u.userId)).toBe(70);
@@ -82,8 +92,9 @@ describe('credits ledger', () => {
 
     it('charges once when the same key races itself', async () => {
       const u = await createUser(t, { credits: 1000 });
-      const results = await Promise.all(Array.from({ length: 20 }, () =>
-        credits.spend(u.userId, 10, 'server_hour', { idempotencyKey: `race-${u.userId}` })));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => credits.spend(u.userId, 10, 'server_hour', { idempotencyKey: `race-${u.userId}` })),
+      );
       expect(new Set(results.map((r) => r.id)).size).toBe(1);
       expect(results.filter((r) => !r.replayed)).toHaveLength(1);
       await expectCredits(t, u.userId, 990);
@@ -100,8 +111,9 @@ describe('credits ledger', () => {
   describe('concurrency', () => {
     it('never lets parallel spends take the balance below zero', async () => {
       const u = await createUser(t, { credits: 100 });
-      const outcomes = await Promise.allSettled(Array.from({ length: 30 }, (_, i) =>
-        credits.spend(u.userId, 10, 'server_hour', { reference: `p${i}` })));
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 30 }, (_, i) => credits.spend(u.userId, 10, 'server_hour', { reference: `p${i}` })),
+      );
       expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(10);
       const refusals = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
       expect(refusals.every((o) => (o.reason as DomainError).code === 'INSUFFICIENT_CREDITS')).toBe(true);
@@ -115,10 +127,12 @@ describe('credits ledger', () => {
     it('commits and rolls back with the caller', async () => {
       const u = await createUser(t, { credits: 100 });
       await transactions.run((tx) => credits.spendIn(tx, u.userId, 30, 'server_hour'));
-      await expect(transactions.run(async (tx) => {
-        await credits.spendIn(tx, u.userId, 30, 'server_hour');
-        throw new Error('caller changed its mind');
-      })).rejects.toThrow('caller changed its mind');
+      await expect(
+        transactions.run(async (tx) => {
+          await credits.spendIn(tx, u.userId, 30, 'server_hour');
+          throw new Error('caller changed its mind');
+        }),
+      ).rejects.toThrow('caller changed its mind');
       await expectCredits(t, u.userId, 70);
     });
 

@@ -9,9 +9,10 @@ describe('migrations', () => {
     const ds = new DataSource(dataSourceOptions(url, 2));
     await ds.initialize();
     try {
-      const tables = async () => (await ds.query(
-        `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations' ORDER BY 1`))
-        .map((r: { table_name: string }) => r.table_name);
+      const tables = async () =>
+        (
+          await ds.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations' ORDER BY 1`)
+        ).map((r: { table_name: string }) => r.table_name);
       const applied = await ds.runMigrations({ transaction: 'each' });
       expect(applied).toHaveLength(MIGRATIONS.length);
       expect(await tables()).toEqual(expect.arrayContaining(['api_keys', 'idempotency_keys', 'user_stats', 'users']));

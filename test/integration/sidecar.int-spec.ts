@@ -10,7 +10,11 @@ import { pollUntil } from '../support/poll';
 const SIDECAR = join(__dirname, '..', '..', 'dist', 'src', 'sidecar.js');
 const PLAYERS_KEY = 'agones.dev/sdk-agis-players';
 
-interface SidecarProcess { proc: ChildProcess; output: string[]; exited: Promise<number | null> }
+interface SidecarProcess {
+  proc: ChildProcess;
+  output: string[];
+  exited: Promise<number | null>;
+}
 
 /** Runs the compiled sidecar with the environment a GameServer pod gives it (Agones sets AGONES_SDK_GRPC_PORT). */
 function startSidecar(env: Record<string, string>): SidecarProcess {
@@ -19,8 +23,11 @@ function startSidecar(env: Record<string, string>): SidecarProcess {
   }
   const proc = spawn(process.execPath, [SIDECAR], {
     env: {
-      PATH: process.env.PATH, AGIS_READINESS_INTERVAL_MS: '150', AGIS_READINESS_TIMEOUT_MS: '1000',
-      AGIS_TERMINATION_LOG: join(mkdtempSync(join(tmpdir(), 'agis-sidecar-')), 'termination-log'), ...env,
+      PATH: process.env.PATH,
+      AGIS_READINESS_INTERVAL_MS: '150',
+      AGIS_READINESS_TIMEOUT_MS: '1000',
+      AGIS_TERMINATION_LOG: join(mkdtempSync(join(tmpdir(), 'agis-sidecar-')), 'termination-log'),
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -55,23 +62,43 @@ describe('readiness sidecar (compiled process, official Agones SDK, fake SDK ser
 
   it('keeps a booting game healthy, calls Ready() only once it answers the Server List Ping, then publishes its players', async () => {
     const { sdk, sdkPort, game } = await world();
-    const sidecar = startSidecar({ AGONES_SDK_GRPC_PORT: String(sdkPort), AGIS_READINESS_CHECK: 'protocol-minecraftvanilla', AGIS_READINESS_PORT: String(game.port) });
+    const sidecar = startSidecar({
+      AGONES_SDK_GRPC_PORT: String(sdkPort),
+      AGIS_READINESS_CHECK: 'protocol-minecraftvanilla',
+      AGIS_READINESS_PORT: String(game.port),
+    });
     running.push(sidecar);
 
     // Booting: the port is closed. Health pings keep Agones from marking the pod Unhealthy, but no Ready().
-    await pollUntil(async () => sdk.calls('Health').length, (n) => n >= 5, { what: 'health pings while the game boots' });
+    await pollUntil(
+      async () => sdk.calls('Health').length,
+      (n) => n >= 5,
+      { what: 'health pings while the game boots' },
+    );
     expect(sdk.calls('Ready')).toHaveLength(0);
     expect(sdk.state).toBe('Scheduled');
 
     game.players = { online: 3, max: 20 };
     await game.listen();
-    await pollUntil(async () => sdk.state, (s) => s === 'Ready', { what: 'the GameServer to become Ready' });
+    await pollUntil(
+      async () => sdk.state,
+      (s) => s === 'Ready',
+      { what: 'the GameServer to become Ready' },
+    );
     expect(sdk.calls('Ready')).toHaveLength(1);
     expect(game.statusRequests.length).toBeGreaterThan(0);
-    await pollUntil(async () => sdk.annotations[PLAYERS_KEY], (v) => v === '3/20', { what: 'the player count annotation' });
+    await pollUntil(
+      async () => sdk.annotations[PLAYERS_KEY],
+      (v) => v === '3/20',
+      { what: 'the player count annotation' },
+    );
 
     game.players = { online: 7, max: 20 };
-    await pollUntil(async () => sdk.annotations[PLAYERS_KEY], (v) => v === '7/20', { what: 'the updated player count' });
+    await pollUntil(
+      async () => sdk.annotations[PLAYERS_KEY],
+      (v) => v === '7/20',
+      { what: 'the updated player count' },
+    );
     // Published on change only, and never a key Kubernetes would refuse.
     expect(sdk.calls('SetAnnotation')).toHaveLength(2);
     expect(sdk.rejectedUpdates).toEqual([]);
@@ -84,24 +111,51 @@ describe('readiness sidecar (compiled process, official Agones SDK, fake SDK ser
   it('stops its Health() pings when the game stops answering, so Agones marks the GameServer Unhealthy', async () => {
     const { sdk, sdkPort, game } = await world();
     await game.listen();
-    running.push(startSidecar({ AGONES_SDK_GRPC_PORT: String(sdkPort), AGIS_READINESS_CHECK: 'protocol-minecraftvanilla', AGIS_READINESS_PORT: String(game.port), AGIS_READINESS_FAILURES: '2' }));
-    await pollUntil(async () => sdk.state, (s) => s === 'Ready', { what: 'Ready' });
+    running.push(
+      startSidecar({
+        AGONES_SDK_GRPC_PORT: String(sdkPort),
+        AGIS_READINESS_CHECK: 'protocol-minecraftvanilla',
+        AGIS_READINESS_PORT: String(game.port),
+        AGIS_READINESS_FAILURES: '2',
+      }),
+    );
+    await pollUntil(
+      async () => sdk.state,
+      (s) => s === 'Ready',
+      { what: 'Ready' },
+    );
 
     await game.stop();
-    await pollUntil(async () => sdk.state, (s) => s === 'Unhealthy', { what: 'Unhealthy after the game went silent', timeoutMs: 20_000 });
+    await pollUntil(
+      async () => sdk.state,
+      (s) => s === 'Unhealthy',
+      { what: 'Unhealthy after the game went silent', timeoutMs: 20_000 },
+    );
     // Unhealthy is final: the SDK cannot bring it back, even if the game answers again.
     await game.listen();
-    await pollUntil(async () => game.statusRequests.length, (n) => n > 0, { what: 'the sidecar to see the game again' });
+    await pollUntil(
+      async () => game.statusRequests.length,
+      (n) => n > 0,
+      { what: 'the sidecar to see the game again' },
+    );
     expect(sdk.state).toBe('Unhealthy');
   });
 
   it('checks a game without a query protocol by TCP connect, and reports no players', async () => {
     const { sdk, sdkPort, game } = await world();
     running.push(startSidecar({ AGONES_SDK_GRPC_PORT: String(sdkPort), AGIS_READINESS_CHECK: 'tcp', AGIS_READINESS_PORT: String(game.port) }));
-    await pollUntil(async () => sdk.calls('Health').length, (n) => n >= 3, { what: 'health pings' });
+    await pollUntil(
+      async () => sdk.calls('Health').length,
+      (n) => n >= 3,
+      { what: 'health pings' },
+    );
     expect(sdk.state).toBe('Scheduled');
     await game.listen();
-    await pollUntil(async () => sdk.state, (s) => s === 'Ready', { what: 'Ready after TCP connect' });
+    await pollUntil(
+      async () => sdk.state,
+      (s) => s === 'Ready',
+      { what: 'Ready after TCP connect' },
+    );
     expect(sdk.annotations[PLAYERS_KEY]).toBeUndefined();
   });
 
@@ -109,8 +163,11 @@ describe('readiness sidecar (compiled process, official Agones SDK, fake SDK ser
     const termination = join(mkdtempSync(join(tmpdir(), 'agis-sidecar-')), 'termination-log');
     const nobody = await freePort();
     const sidecar = startSidecar({
-      AGONES_SDK_GRPC_PORT: String(nobody), AGIS_READINESS_CHECK: 'tcp', AGIS_READINESS_PORT: '25565',
-      AGIS_SDK_CONNECT_TIMEOUT_MS: '500', AGIS_TERMINATION_LOG: termination,
+      AGONES_SDK_GRPC_PORT: String(nobody),
+      AGIS_READINESS_CHECK: 'tcp',
+      AGIS_READINESS_PORT: '25565',
+      AGIS_SDK_CONNECT_TIMEOUT_MS: '500',
+      AGIS_TERMINATION_LOG: termination,
     });
     running.push(sidecar);
     expect(await sidecar.exited).toBe(1);

@@ -4,9 +4,15 @@ import { timedPgClient } from '../../src/metrics/timed-pg-client';
 // Against the run's real PostgreSQL (jest's global setup), through a pool as TypeORM builds it.
 describe('timedPgClient', () => {
   const seen: Array<{ sql: string | undefined; seconds: number }> = [];
-  const pool = new Pool({ connectionString: process.env.TEST_DATABASE_URL, max: 1, Client: timedPgClient((sql, seconds) => seen.push({ sql, seconds })) });
+  const pool = new Pool({
+    connectionString: process.env.TEST_DATABASE_URL,
+    max: 1,
+    Client: timedPgClient((sql, seconds) => seen.push({ sql, seconds })),
+  });
   afterAll(() => pool.end());
-  beforeEach(() => { seen.length = 0; });
+  beforeEach(() => {
+    seen.length = 0;
+  });
 
   it('reports a promise query once, with its SQL and a plausible duration', async () => {
     const client = await pool.connect();

@@ -7,7 +7,12 @@ import { pollUntil } from './poll';
 const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
 
 /** A real agis process (the compiled app, as `npm start` runs it), for multi-replica and crash tests. */
-export interface AppProcess { proc: ChildProcess; port: number; output: string[]; pid: number }
+export interface AppProcess {
+  proc: ChildProcess;
+  port: number;
+  output: string[];
+  pid: number;
+}
 
 export async function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
   if (!existsSync(MAIN)) {
@@ -22,8 +27,11 @@ export async function startAppProcess(env: Record<string, string>): Promise<AppP
   proc.stdout?.on('data', (c: Buffer) => output.push(c.toString()));
   proc.stderr?.on('data', (c: Buffer) => output.push(c.toString()));
   try {
-    await pollUntil(async () => output.join(''), (o) => o.includes('agis listening on') || proc.exitCode !== null,
-      { timeoutMs: 90_000, what: 'the app process to listen' });
+    await pollUntil(
+      async () => output.join(''),
+      (o) => o.includes('agis listening on') || proc.exitCode !== null,
+      { timeoutMs: 90_000, what: 'the app process to listen' },
+    );
   } catch (err) {
     proc.kill('SIGKILL');
     throw err;

@@ -3,24 +3,43 @@ import { join } from 'node:path';
 
 export const GRAFANA_DIR = join(__dirname, '..', '..', 'grafana');
 
-export interface DashboardTarget { datasource?: { type?: string; uid?: string }; expr?: string; refId?: string }
+export interface DashboardTarget {
+  datasource?: { type?: string; uid?: string };
+  expr?: string;
+  refId?: string;
+}
 export interface DashboardPanel {
-  id: number; type: string; title: string; datasource?: { type?: string; uid?: string };
-  targets?: DashboardTarget[]; panels?: DashboardPanel[];
+  id: number;
+  type: string;
+  title: string;
+  datasource?: { type?: string; uid?: string };
+  targets?: DashboardTarget[];
+  panels?: DashboardPanel[];
   fieldConfig?: { defaults?: { unit?: string; thresholds?: { steps?: { color: string; value: number | null }[] } } };
 }
 export interface Dashboard {
-  uid: string; title: string; schemaVersion: number; refresh: string; panels: DashboardPanel[];
+  uid: string;
+  title: string;
+  schemaVersion: number;
+  refresh: string;
+  panels: DashboardPanel[];
   templating: { list: { name: string; type: string; query?: string }[] };
   annotations: { list: { name: string; expr?: string; datasource?: { type?: string; uid?: string } }[] };
 }
 
 /** One PromQL expression shown by a dashboard panel. */
-export interface PanelQuery { dashboard: string; panel: string; refId: string; expr: string }
+export interface PanelQuery {
+  dashboard: string;
+  panel: string;
+  refId: string;
+  expr: string;
+}
 
 /** Every `grafana/*.json` dashboard, by file name. */
 export function loadDashboards(dir = GRAFANA_DIR): Map<string, Dashboard> {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   return new Map(files.map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as Dashboard]));
 }
 
@@ -34,7 +53,11 @@ export function allPanels(dashboard: Dashboard): DashboardPanel[] {
  * in expressions, so each one can be sent to Prometheus exactly as written.
  */
 export function dashboardQueries(dir = GRAFANA_DIR): PanelQuery[] {
-  return [...loadDashboards(dir)].flatMap(([file, d]) => allPanels(d).flatMap((p) => (p.targets ?? [])
-    .filter((t) => typeof t.expr === 'string' && t.expr.trim() !== '')
-    .map((t) => ({ dashboard: file, panel: p.title, refId: t.refId ?? '?', expr: t.expr as string }))));
+  return [...loadDashboards(dir)].flatMap(([file, d]) =>
+    allPanels(d).flatMap((p) =>
+      (p.targets ?? [])
+        .filter((t) => typeof t.expr === 'string' && t.expr.trim() !== '')
+        .map((t) => ({ dashboard: file, panel: p.title, refId: t.refId ?? '?', expr: t.expr as string })),
+    ),
+  );
 }

@@ -9,7 +9,9 @@ module.exports = async (globalConfig, projectConfig) => {
   const res = spawnSync('bash', [script], { stdio: ['ignore', 'inherit', 'inherit'] });
   if (res.error || res.status !== 0) {
     const why = res.error ? res.error.message : res.signal ? `killed by ${res.signal}` : `exit code ${res.status}`;
-    throw new Error(`the deploy tier needs promtool, prometheus, chromium and helm, and ${script} could not provide them (${why}); see its output above`);
+    throw new Error(
+      `the deploy tier needs promtool, prometheus, chromium and helm, and ${script} could not provide them (${why}); see its output above`,
+    );
   }
   // A no-op when another tier of this run already started it (it sets TEST_DATABASE_URL).
   await startDatabase(globalConfig, projectConfig);

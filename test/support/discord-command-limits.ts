@@ -115,7 +115,7 @@ export function commandLimitViolations(commands: APIApplicationCommand[]): strin
   for (const c of chat) {
     const path = `/${c.name}`;
     checkText(path, c.name, c.description, problems);
-    checkOptions(path, (c.options ?? []), 0, problems);
+    checkOptions(path, c.options ?? [], 0, problems);
     const reach = c as { contexts?: number[] | null; integration_types?: number[] | null };
     if ((reach.contexts ?? []).some((v) => !CONTEXTS.includes(v))) {
       problems.push(`${path}: contexts ${JSON.stringify(reach.contexts)} must be among ${CONTEXTS.join(', ')}`);
@@ -137,7 +137,10 @@ export function commandPaths(commands: APIApplicationCommand[]): string[] {
     const nested = (options ?? []).filter((o) => o.type === SUBCOMMAND || o.type === SUBCOMMAND_GROUP);
     return nested.length === 0 ? [prefix] : nested.flatMap((o) => walk(`${prefix} ${o.name}`, o.options));
   };
-  return commands.filter((c) => (c.type ?? 1) === 1).flatMap((c) => walk(`/${c.name}`, c.options)).sort();
+  return commands
+    .filter((c) => (c.type ?? 1) === 1)
+    .flatMap((c) => walk(`/${c.name}`, c.options))
+    .sort();
 }
 
 /**

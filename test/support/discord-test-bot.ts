@@ -23,10 +23,21 @@ export async function startDiscordTestApp(env: Record<string, string> = {}): Pro
   const fake = await FakeDiscord.start({ token: DISCORD_TEST_TOKEN });
   try {
     const t = await createTestApp({
-      AGIS_ROLES: 'api,bot', DISCORD_TOKEN: DISCORD_TEST_TOKEN, DISCORD_API_URL: fake.apiUrl, DISCORD_DEV_GUILD_ID: fake.guildId, ...env,
+      AGIS_ROLES: 'api,bot',
+      DISCORD_TOKEN: DISCORD_TEST_TOKEN,
+      DISCORD_API_URL: fake.apiUrl,
+      DISCORD_DEV_GUILD_ID: fake.guildId,
+      ...env,
     });
     await fake.waitForCommands();
-    return { fake, t, close: async () => { await t.close(); await fake.close(); } };
+    return {
+      fake,
+      t,
+      close: async () => {
+        await t.close();
+        await fake.close();
+      },
+    };
   } catch (err) {
     await fake.close();
     throw err;

@@ -19,7 +19,9 @@ export function headersOnly(response: unknown, done: (err: Error | null, body: u
   }
   let text = '';
   res.setEncoding('utf8');
-  res.on('data', (chunk: string) => { text += chunk; });
+  res.on('data', (chunk: string) => {
+    text += chunk;
+  });
   res.on('end', () => {
     try {
       done(null, JSON.parse(text));

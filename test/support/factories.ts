@@ -11,12 +11,22 @@ export function snowflake(): string {
   return `${200000000000000000n + BigInt(randomInt(1, 1_000_000_000)) * 1000n + BigInt(seq % 1000)}`;
 }
 
-export interface TestUser { userId: string; discordId: string; key: string; auth: { Authorization: string } }
+export interface TestUser {
+  userId: string;
+  discordId: string;
+  key: string;
+  auth: { Authorization: string };
+}
 
 /** A user with one API key (all user scopes unless given) and, optionally, a starting balance. */
-export async function createUser(t: TestApp, opts: { scopes?: string[]; credits?: number; wtgCoins?: number; tier?: 'free' | 'premium'; username?: string } = {}): Promise<TestUser> {
+export async function createUser(
+  t: TestApp,
+  opts: { scopes?: string[]; credits?: number; wtgCoins?: number; tier?: 'free' | 'premium'; username?: string } = {},
+): Promise<TestUser> {
   const discordId = snowflake();
-  const created = await t.app.get(ApiKeysService).mintForDiscordUser(discordId, opts.username ?? `user${seq}`, opts.scopes ?? [...USER_SCOPES], 'test');
+  const created = await t.app
+    .get(ApiKeysService)
+    .mintForDiscordUser(discordId, opts.username ?? `user${seq}`, opts.scopes ?? [...USER_SCOPES], 'test');
   const [{ id }]: Array<{ id: string }> = await t.db.query('SELECT id FROM users WHERE discord_id = $1', [discordId]);
   if (opts.tier) {
     await t.db.query('UPDATE users SET tier = $2 WHERE id = $1', [id, opts.tier]);

@@ -11,7 +11,10 @@ function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
   });
 }
 
@@ -26,14 +29,25 @@ function cleanOrphans() {
     const pidFile = join(dir, 'data', 'postmaster.pid');
     if (existsSync(pidFile)) {
       const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-      if (pid && isAlive(pid)) { try { process.kill(pid, 'SIGQUIT'); } catch { /* gone */ } }
+      if (pid && isAlive(pid)) {
+        try {
+          process.kill(pid, 'SIGQUIT');
+        } catch {
+          /* gone */
+        }
+      }
     }
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 function isAlive(pid) {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 module.exports = async () => {
@@ -46,10 +60,26 @@ module.exports = async () => {
   const port = await freePort();
   const output = [];
   const pg = new EmbeddedPostgres({
-    databaseDir: join(root, 'data'), port, user: 'postgres', password: 'test', persistent: false,
+    databaseDir: join(root, 'data'),
+    port,
+    user: 'postgres',
+    password: 'test',
+    persistent: false,
     createPostgresUser: true,
-    postgresFlags: ['-c', 'max_connections=500', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'listen_addresses=127.0.0.1'],
-    onLog: (m) => output.push(m), onError: (m) => output.push(String(m)),
+    postgresFlags: [
+      '-c',
+      'max_connections=500',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'listen_addresses=127.0.0.1',
+    ],
+    onLog: (m) => output.push(m),
+    onError: (m) => output.push(String(m)),
   });
   try {
     await pg.initialise();

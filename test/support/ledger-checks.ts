@@ -22,7 +22,9 @@ export async function ledgerTotals(t: WithDb, userId: string): Promise<{ credits
     `SELECT u.credits::text AS credits, u.wtg_coins::text AS wtg,
        (SELECT COALESCE(sum(amount), 0)::text FROM credit_transactions WHERE user_id = u.id) AS credit_rows,
        (SELECT COALESCE(sum(amount), 0)::text FROM wtg_transactions WHERE user_id = u.id) AS wtg_rows
-     FROM users u WHERE u.id = $1`, [userId]);
+     FROM users u WHERE u.id = $1`,
+    [userId],
+  );
   return { credits: Number(row.credits), creditRows: Number(row.credit_rows), wtg: Number(row.wtg), wtgRows: Number(row.wtg_rows) };
 }
 

@@ -17,7 +17,9 @@ type Pending = undefined | false;
 export async function pollUntil<T>(probe: () => T | Promise<T>, done: (value: T) => boolean, opts?: PollOptions): Promise<T>;
 export async function pollUntil<T>(probe: () => T | Pending | Promise<T | Pending>, opts?: PollOptions): Promise<T>;
 export async function pollUntil<T>(
-  probe: () => T | Promise<T>, doneOrOpts?: ((value: T) => boolean) | PollOptions, maybeOpts?: PollOptions,
+  probe: () => T | Promise<T>,
+  doneOrOpts?: ((value: T) => boolean) | PollOptions,
+  maybeOpts?: PollOptions,
 ): Promise<T> {
   const done = typeof doneOrOpts === 'function' ? doneOrOpts : (v: T) => v !== undefined && v !== false;
   const opts = (typeof doneOrOpts === 'function' ? maybeOpts : doneOrOpts) ?? {};

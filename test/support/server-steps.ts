@@ -8,10 +8,13 @@ export async function createServer(t: TestApp, u: TestUser, body: Record<string,
 
 /** Waits for GET /servers/:id to show the status and returns the server. */
 export async function waitForStatus(t: TestApp, u: TestUser, id: string, status: string, ms = 5000): Promise<Record<string, unknown>> {
-  return pollUntil(async () => {
-    const res = await t.http().get(`/api/v1/servers/${id}`).set(u.auth);
-    return res.body.data?.status === status ? res.body.data as Record<string, unknown> : undefined;
-  }, { what: `server ${id} to be ${status}`, timeoutMs: ms });
+  return pollUntil(
+    async () => {
+      const res = await t.http().get(`/api/v1/servers/${id}`).set(u.auth);
+      return res.body.data?.status === status ? (res.body.data as Record<string, unknown>) : undefined;
+    },
+    { what: `server ${id} to be ${status}`, timeoutMs: ms },
+  );
 }
 
 export async function serverRow(t: TestApp, id: string): Promise<Record<string, unknown> | undefined> {

@@ -45,13 +45,22 @@ export async function dropTestDatabase(url: string): Promise<void> {
 
 /** Boots the real app (real HTTP stack, real PostgreSQL, migrations applied) for a test file. */
 export async function createTestApp(env: Record<string, string> = {}, opts: { databaseUrl?: string; listen?: boolean } = {}): Promise<TestApp> {
-  const databaseUrl = opts.databaseUrl ?? await createTestDatabase();
+  const databaseUrl = opts.databaseUrl ?? (await createTestDatabase());
   // Worlds of LocalAgones servers and the webhook key live here: one folder per app, removed with it.
   const dataDir = mkdtempSync(join(tmpdir(), 'agis-test-data-'));
   const config = loadConfig({
-    NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_SEED: 'false', AGIS_ROLES: 'api', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DEMO_SEED: 'false',
+    AGIS_ROLES: 'api',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
     // Specs send bursts from one key; rate limits are exercised in test/e2e/rate-limit.e2e-spec.ts, which sets its own.
-    RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_CREATE_PER_MINUTE: '1000000', ...env, DATABASE_URL: databaseUrl,
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    RATE_LIMIT_CREATE_PER_MINUTE: '1000000',
+    ...env,
+    DATABASE_URL: databaseUrl,
   });
   const app = await createApp(config);
   if (opts.listen) {

@@ -65,7 +65,10 @@ export class ClaimLoop<T> {
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.opts.intervalMs);
-        this.wake = () => { clearTimeout(timer); resolve(); };
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
       });
     }
   }

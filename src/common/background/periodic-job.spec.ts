@@ -7,7 +7,17 @@ describe('PeriodicJob', () => {
   it('runs one at a time: a run asked for while one is going joins it instead of starting another', async () => {
     let release!: () => void;
     let runs = 0;
-    const job = new PeriodicJob({ what: 'test', everyMs: 60_000, logger, run: () => { runs += 1; return new Promise<void>((r) => { release = r; }); } });
+    const job = new PeriodicJob({
+      what: 'test',
+      everyMs: 60_000,
+      logger,
+      run: () => {
+        runs += 1;
+        return new Promise<void>((r) => {
+          release = r;
+        });
+      },
+    });
     const first = job.runOnce();
     const second = job.runOnce();
     expect(runs).toBe(1);
@@ -23,8 +33,15 @@ describe('PeriodicJob', () => {
     const error = jest.fn();
     let finished = false;
     const job = new PeriodicJob({
-      what: 'flaky', everyMs: 5, logger: { error } as unknown as Logger, runAtStart: true,
-      run: async () => { await new Promise((r) => setTimeout(r, 20)); finished = true; throw new Error('boom'); },
+      what: 'flaky',
+      everyMs: 5,
+      logger: { error } as unknown as Logger,
+      runAtStart: true,
+      run: async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        finished = true;
+        throw new Error('boom');
+      },
     });
     job.start();
     await job.stop();

@@ -43,12 +43,15 @@ export class PeriodicJob {
 
   /** One run now, unless one is already going (then it waits for that one); never throws. */
   runOnce(): Promise<void> {
-    this.inFlight ??= this.opts.run().then(
-      () => undefined,
-      (err: unknown) => this.opts.logger.error({ err }, `${this.opts.what} failed; retrying in ${this.opts.everyMs} ms`),
-    ).finally(() => {
-      this.inFlight = undefined;
-    });
+    this.inFlight ??= this.opts
+      .run()
+      .then(
+        () => undefined,
+        (err: unknown) => this.opts.logger.error({ err }, `${this.opts.what} failed; retrying in ${this.opts.everyMs} ms`),
+      )
+      .finally(() => {
+        this.inFlight = undefined;
+      });
     return this.inFlight;
   }
 }

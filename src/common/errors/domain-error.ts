@@ -59,7 +59,11 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
 
 /** The one error type services throw; transports render it (HTTP envelope, ephemeral Discord reply). */
 export class DomainError extends Error {
-  constructor(readonly code: ErrorCode, message: string, readonly details?: unknown) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
     this.name = 'DomainError';
   }

@@ -11,7 +11,10 @@ class ErrorDetail {
   @ApiProperty({ example: 'Invalid request: name: name must be shorter than or equal to 64 characters' }) message: string;
   @ApiPropertyOptional({
     description: 'Validation errors: one entry per field. Other errors: an object of context (e.g. retryAfterSeconds, allow)',
-    oneOf: [{ type: 'array', items: { $ref: getSchemaPath(FieldErrorDoc) } }, { type: 'object', additionalProperties: true }],
+    oneOf: [
+      { type: 'array', items: { $ref: getSchemaPath(FieldErrorDoc) } },
+      { type: 'object', additionalProperties: true },
+    ],
     example: [{ field: 'name', messages: ['name must be a string'] }],
   })
   details?: FieldErrorDoc[] | Record<string, unknown>;
@@ -44,9 +47,16 @@ const ERROR_TEXT: Record<number, string> = {
 
 /** Documents error responses, each as the error envelope in JSON (also on operations that produce something else, such as a stream). */
 export function ApiErrors(...statuses: number[]): MethodDecorator & ClassDecorator {
-  return applyDecorators(ApiExtraModels(ErrorEnvelope, FieldErrorDoc), ...statuses.map((status) => ApiResponse({
-    status, description: ERROR_TEXT[status] ?? 'Error', content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorEnvelope) } } },
-  })));
+  return applyDecorators(
+    ApiExtraModels(ErrorEnvelope, FieldErrorDoc),
+    ...statuses.map((status) =>
+      ApiResponse({
+        status,
+        description: ERROR_TEXT[status] ?? 'Error',
+        content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorEnvelope) } } },
+      }),
+    ),
+  );
 }
 
 /**
@@ -54,11 +64,18 @@ export function ApiErrors(...statuses: number[]): MethodDecorator & ClassDecorat
  * `{success, data: [...], meta}`. A paged list (the default for lists) takes `?page=&perPage=`, so it
  * can also answer 400; `paged: false` is a whole list without meta.
  */
-export function ApiEnvelope(model: Type<unknown> | null, opts: { status?: number; list?: boolean; paged?: boolean; description?: string } = {}): MethodDecorator {
+export function ApiEnvelope(
+  model: Type<unknown> | null,
+  opts: { status?: number; list?: boolean; paged?: boolean; description?: string } = {},
+): MethodDecorator {
   const status = opts.status ?? 200;
   const paged = Boolean(opts.list) && opts.paged !== false;
-  const data = model === null ? { type: 'object', nullable: true }
-    : opts.list ? { type: 'array', items: { $ref: getSchemaPath(model) } } : { $ref: getSchemaPath(model) };
+  const data =
+    model === null
+      ? { type: 'object', nullable: true }
+      : opts.list
+        ? { type: 'array', items: { $ref: getSchemaPath(model) } }
+        : { $ref: getSchemaPath(model) };
   return applyDecorators(
     HttpCode(status),
     ApiExtraModels(...(model ? [model] : []), PageMetaDoc),

@@ -2,7 +2,21 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf,
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
 } from 'class-validator';
 
 /**
@@ -39,8 +53,7 @@ function field(doc: FieldDoc, schema: ApiPropertyOptions, ...checks: PropertyDec
 
 /** A whole number in [min, max]; `query: true` converts it from the query string first. */
 export function IntegerField(o: FieldDoc & { min: number; max: number; query?: boolean }): PropertyDecorator {
-  return field(o, { type: 'integer', minimum: o.min, maximum: o.max },
-    ...(o.query ? [Type(() => Number)] : []), IsInt(), Min(o.min), Max(o.max));
+  return field(o, { type: 'integer', minimum: o.min, maximum: o.max }, ...(o.query ? [Type(() => Number)] : []), IsInt(), Min(o.min), Max(o.max));
 }
 
 export function BooleanField(o: FieldDoc): PropertyDecorator {
@@ -49,9 +62,14 @@ export function BooleanField(o: FieldDoc): PropertyDecorator {
 
 /** A string of at most maxLength characters, matching `pattern` when given (JSON Schema `pattern` is unanchored, like RegExp#test). */
 export function StringField(o: FieldDoc & { maxLength: number; minLength?: number; pattern?: RegExp; patternMessage?: string }): PropertyDecorator {
-  return field(o, { type: String, maxLength: o.maxLength, minLength: o.minLength, pattern: o.pattern?.source },
-    IsString(), MaxLength(o.maxLength), ...(o.minLength ? [MinLength(o.minLength)] : []),
-    ...(o.pattern ? [Matches(o.pattern, o.patternMessage ? { message: o.patternMessage } : {})] : []));
+  return field(
+    o,
+    { type: String, maxLength: o.maxLength, minLength: o.minLength, pattern: o.pattern?.source },
+    IsString(),
+    MaxLength(o.maxLength),
+    ...(o.minLength ? [MinLength(o.minLength)] : []),
+    ...(o.pattern ? [Matches(o.pattern, o.patternMessage ? { message: o.patternMessage } : {})] : []),
+  );
 }
 
 export function EnumField(values: readonly string[], o: FieldDoc): PropertyDecorator {
@@ -60,13 +78,25 @@ export function EnumField(values: readonly string[], o: FieldDoc): PropertyDecor
 
 /** A non-empty list of distinct values from `values`. */
 export function EnumListField(values: readonly string[], o: FieldDoc & { minItems: number }): PropertyDecorator {
-  return field(o, { type: String, enum: [...values], isArray: true, minItems: o.minItems, maxItems: values.length, uniqueItems: true },
-    IsArray(), ArrayMinSize(o.minItems), ArrayMaxSize(values.length), ArrayUnique(),
-    IsIn(values, { each: true, message: `each value in $property must be one of: ${values.join(', ')}` }));
+  return field(
+    o,
+    { type: String, enum: [...values], isArray: true, minItems: o.minItems, maxItems: values.length, uniqueItems: true },
+    IsArray(),
+    ArrayMinSize(o.minItems),
+    ArrayMaxSize(values.length),
+    ArrayUnique(),
+    IsIn(values, { each: true, message: `each value in $property must be one of: ${values.join(', ')}` }),
+  );
 }
 
 /** A list of at most maxItems strings of at most itemMaxLength characters. */
 export function StringListField(o: FieldDoc & { maxItems: number; itemMaxLength: number }): PropertyDecorator {
-  return field(o, { type: String, isArray: true, maxItems: o.maxItems, items: { type: 'string', maxLength: o.itemMaxLength } },
-    IsArray(), ArrayMaxSize(o.maxItems), IsString({ each: true }), MaxLength(o.itemMaxLength, { each: true }));
+  return field(
+    o,
+    { type: String, isArray: true, maxItems: o.maxItems, items: { type: 'string', maxLength: o.itemMaxLength } },
+    IsArray(),
+    ArrayMaxSize(o.maxItems),
+    IsString({ each: true }),
+    MaxLength(o.itemMaxLength, { each: true }),
+  );
 }

@@ -16,9 +16,12 @@ export class EnvelopeInterceptor implements NestInterceptor {
     if (context.getType() !== 'http' || this.reflector.getAllAndOverride<boolean>(RAW_RESPONSE, [context.getHandler(), context.getClass()])) {
       return next.handle();
     }
-    return next.handle().pipe(map((data: unknown) =>
-      data instanceof Paginated
-        ? { success: true, data: data.items, meta: data.meta }
-        : { success: true, data: data ?? null }));
+    return next
+      .handle()
+      .pipe(
+        map((data: unknown) =>
+          data instanceof Paginated ? { success: true, data: data.items, meta: data.meta } : { success: true, data: data ?? null },
+        ),
+      );
   }
 }

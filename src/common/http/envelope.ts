@@ -1,10 +1,18 @@
 import { type DomainError } from '../errors/domain-error';
 
-export interface PageMeta { page: number; perPage: number; total: number; totalPages: number }
+export interface PageMeta {
+  page: number;
+  perPage: number;
+  total: number;
+  totalPages: number;
+}
 
 /** A page of results; the envelope interceptor lifts `meta` next to `data`. */
 export class Paginated<T> {
-  constructor(readonly items: T[], readonly meta: PageMeta) {}
+  constructor(
+    readonly items: T[],
+    readonly meta: PageMeta,
+  ) {}
 }
 
 export interface ErrorBody {

@@ -77,7 +77,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     // A known path asked with a method it does not answer is 405 with Allow, not "no route".
     const allowed = isNoRoute(exception) ? this.routes.allowedOn(req.path) : [];
     const err = allowed.length
-      ? new DomainError(ErrorCode.METHOD_NOT_ALLOWED, `${req.method} is not allowed on ${req.path}; allowed: ${allowed.join(', ')}`, { allow: allowed })
+      ? new DomainError(ErrorCode.METHOD_NOT_ALLOWED, `${req.method} is not allowed on ${req.path}; allowed: ${allowed.join(', ')}`, {
+          allow: allowed,
+        })
       : toDomainError(exception, req, this.logger);
     if (res.headersSent) {
       return;

@@ -22,7 +22,9 @@ export class RouteMethods implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     const app = this.adapterHost.httpAdapter?.getInstance<{ router?: { stack: RouteLayer[] } }>();
     this.routes = (app?.router?.stack ?? []).flatMap((layer) => {
-      const methods = Object.keys(layer.route?.methods ?? {}).filter((m) => m !== '_all').map((m) => m.toUpperCase());
+      const methods = Object.keys(layer.route?.methods ?? {})
+        .filter((m) => m !== '_all')
+        .map((m) => m.toUpperCase());
       // Nest mounts module middleware (logging, ...) as routes for every method: a route that answers
       // every method can never make a 405, and is not an endpoint.
       if (!methods.length || layer.route!.methods._all || methods.length >= METHODS.length) {

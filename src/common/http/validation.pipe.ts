@@ -1,7 +1,10 @@
 import { type ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../errors/domain-error';
 
-export interface FieldError { field: string; messages: string[] }
+export interface FieldError {
+  field: string;
+  messages: string[];
+}
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {

@@ -11,7 +11,12 @@ const PURGE_EVERY_MS = 3_600_000;
 @Injectable()
 export class IdempotencyJanitor implements BackgroundJob {
   private readonly logger = new Logger(IdempotencyJanitor.name);
-  private readonly job = new PeriodicJob({ what: 'Purging old idempotency keys', everyMs: PURGE_EVERY_MS, run: () => this.purge(), logger: this.logger });
+  private readonly job = new PeriodicJob({
+    what: 'Purging old idempotency keys',
+    everyMs: PURGE_EVERY_MS,
+    run: () => this.purge(),
+    logger: this.logger,
+  });
 
   constructor(private readonly records: IdempotencyRepository) {}
 

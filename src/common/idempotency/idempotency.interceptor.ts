@@ -1,4 +1,13 @@
-import { applyDecorators, CallHandler, createParamDecorator, ExecutionContext, Injectable, NestInterceptor, SetMetadata, UseInterceptors } from '@nestjs/common';
+import {
+  applyDecorators,
+  CallHandler,
+  createParamDecorator,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  SetMetadata,
+  UseInterceptors,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiHeader } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
@@ -21,7 +30,10 @@ function stable(value: unknown): string {
     return `[${value.map(stable).join(',')}]`;
   }
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stable((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stable((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value ?? null);
 }
@@ -32,7 +44,10 @@ function stable(value: unknown): string {
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly records: IdempotencyRepository, private readonly reflector: Reflector) {}
+  constructor(
+    private readonly records: IdempotencyRepository,
+    private readonly reflector: Reflector,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = context.switchToHttp().getRequest<Request & { actor?: Actor }>();
@@ -46,31 +61,40 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const userId = req.actor.userId;
     const secretFields = this.reflector.get<string[]>(NEVER_STORED, context.getHandler()) ?? [];
-    const hash = createHash('sha256').update(`${req.method} ${req.originalUrl}\n${stable(req.body)}`).digest('hex');
-    return from(this.records.begin(userId, key, hash, ABANDON_AFTER_SECONDS)).pipe(switchMap((owned) => {
-      if (owned) {
-        return next.handle().pipe(
-          switchMap((data: unknown) => from(this.records.complete(userId, key, res.statusCode, withoutFields(data, secretFields)))
-            .pipe(switchMap(() => of(data)))),
-          catchError((err: unknown) => from(this.records.release(userId, key)).pipe(switchMap(() => throwError(() => err)))),
+    const hash = createHash('sha256')
+      .update(`${req.method} ${req.originalUrl}\n${stable(req.body)}`)
+      .digest('hex');
+    return from(this.records.begin(userId, key, hash, ABANDON_AFTER_SECONDS)).pipe(
+      switchMap((owned) => {
+        if (owned) {
+          return next.handle().pipe(
+            switchMap((data: unknown) =>
+              from(this.records.complete(userId, key, res.statusCode, withoutFields(data, secretFields))).pipe(switchMap(() => of(data))),
+            ),
+            catchError((err: unknown) => from(this.records.release(userId, key)).pipe(switchMap(() => throwError(() => err)))),
+          );
+        }
+        return from(this.records.find(userId, key)).pipe(
+          switchMap((record) => {
+            if (!record) {
+              throw new DomainError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'A request with this Idempotency-Key just finished; retry it');
+            }
+            if (record.requestHash !== hash) {
+              throw new DomainError(ErrorCode.IDEMPOTENCY_MISMATCH, 'This Idempotency-Key was already used with a different request');
+            }
+            if (record.state === 'in_progress') {
+              throw new DomainError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'A request with this Idempotency-Key is still in progress');
+            }
+            return of(record.responseBody).pipe(
+              tap(() => {
+                res.status(record.responseStatus ?? 200);
+                res.setHeader('Idempotent-Replayed', 'true');
+              }),
+            );
+          }),
         );
-      }
-      return from(this.records.find(userId, key)).pipe(switchMap((record) => {
-        if (!record) {
-          throw new DomainError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'A request with this Idempotency-Key just finished; retry it');
-        }
-        if (record.requestHash !== hash) {
-          throw new DomainError(ErrorCode.IDEMPOTENCY_MISMATCH, 'This Idempotency-Key was already used with a different request');
-        }
-        if (record.state === 'in_progress') {
-          throw new DomainError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'A request with this Idempotency-Key is still in progress');
-        }
-        return of(record.responseBody).pipe(tap(() => {
-          res.status(record.responseStatus ?? 200);
-          res.setHeader('Idempotent-Replayed', 'true');
-        }));
-      }));
-    }));
+      }),
+    );
   }
 }
 
@@ -86,18 +110,23 @@ function withoutFields(data: unknown, fields: string[]): unknown {
  * Honour `Idempotency-Key` on this POST (documented in Swagger). `secretFields` are shown once:
  * they are never written to the idempotency store, so a replay answers without them.
  */
-export const Idempotent = (opts: { secretFields?: string[] } = {}) => applyDecorators(
-  UseInterceptors(IdempotencyInterceptor),
-  SetMetadata(NEVER_STORED, opts.secretFields ?? []),
-  ApiHeader({
-    name: 'Idempotency-Key', required: false, schema: { type: 'string', pattern: KEY_PATTERN.source, minLength: 1, maxLength: KEY_MAX },
-    description: 'Retry-safe key (1-200 printable ASCII characters, else 400): the same key and body replay the first response; '
-      + 'another body is 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is 409 IDEMPOTENCY_IN_PROGRESS'
-      + (opts.secretFields?.length ? `. A replay comes without ${opts.secretFields.join(', ')}, which is shown only once` : ''),
-  }),
-  ApiErrors(400, 409, 422),
-);
+export const Idempotent = (opts: { secretFields?: string[] } = {}) =>
+  applyDecorators(
+    UseInterceptors(IdempotencyInterceptor),
+    SetMetadata(NEVER_STORED, opts.secretFields ?? []),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      schema: { type: 'string', pattern: KEY_PATTERN.source, minLength: 1, maxLength: KEY_MAX },
+      description:
+        'Retry-safe key (1-200 printable ASCII characters, else 400): the same key and body replay the first response; ' +
+        'another body is 422 IDEMPOTENCY_MISMATCH; a retry while the first still runs is 409 IDEMPOTENCY_IN_PROGRESS' +
+        (opts.secretFields?.length ? `. A replay comes without ${opts.secretFields.join(', ')}, which is shown only once` : ''),
+    }),
+    ApiErrors(400, 409, 422),
+  );
 
 /** The request's Idempotency-Key, for a service that keys its own ledger row on it (documented once, by @Idempotent). */
 export const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionContext): string | undefined =>
-  ctx.switchToHttp().getRequest<Request>().header(IDEMPOTENCY_HEADER));
+  ctx.switchToHttp().getRequest<Request>().header(IDEMPOTENCY_HEADER),
+);

@@ -21,13 +21,18 @@ export class IdempotencyRepository {
          WHERE idempotency_keys.state = 'in_progress'
            AND idempotency_keys.request_hash = EXCLUDED.request_hash
            AND idempotency_keys.created_at < now() - make_interval(secs => $4)
-       RETURNING 1`, [userId, key, requestHash, abandonAfterSeconds]);
+       RETURNING 1`,
+      [userId, key, requestHash, abandonAfterSeconds],
+    );
     return rows.length > 0;
   }
 
   async find(userId: string, key: string): Promise<IdempotencyRecord | undefined> {
     const rows: Array<{ request_hash: string; state: IdempotencyRecord['state']; response_status: number | null; response_body: unknown }> =
-      await this.db.query('SELECT request_hash, state, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2', [userId, key]);
+      await this.db.query('SELECT request_hash, state, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2', [
+        userId,
+        key,
+      ]);
     const r = rows[0];
     return r && { requestHash: r.request_hash, state: r.state, responseStatus: r.response_status, responseBody: r.response_body };
   }
@@ -35,7 +40,8 @@ export class IdempotencyRepository {
   async complete(userId: string, key: string, status: number, body: unknown): Promise<void> {
     await this.db.query(
       `UPDATE idempotency_keys SET state = 'completed', response_status = $3, response_body = $4::jsonb WHERE user_id = $1 AND key = $2`,
-      [userId, key, status, JSON.stringify(body ?? null)]);
+      [userId, key, status, JSON.stringify(body ?? null)],
+    );
   }
 
   async release(userId: string, key: string): Promise<void> {
@@ -43,8 +49,9 @@ export class IdempotencyRepository {
   }
 
   async purgeOlderThan(hours: number): Promise<number> {
-    const res: [unknown[], number] = await this.db.query(
-      `DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`, [hours]);
+    const res: [unknown[], number] = await this.db.query(`DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`, [
+      hours,
+    ]);
     return res[1];
   }
 }

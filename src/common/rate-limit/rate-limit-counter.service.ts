@@ -3,7 +3,10 @@ import Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 
 /** One request counted in a fixed window: how many so far, and when the window ends. */
-export interface WindowHit { count: number; resetInMs: number }
+export interface WindowHit {
+  count: number;
+  resetInMs: number;
+}
 
 /**
  * Fixed-window counters: the first hit of a key opens a window of `windowMs`, later hits in it add up.

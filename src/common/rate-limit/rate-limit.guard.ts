@@ -14,7 +14,11 @@ const WINDOW_MS = 60_000;
  */
 export const CREATE_OPERATIONS: ReadonlySet<string> = new Set(['createServer', 'createSchedule', 'createApiKey', 'createWebhook']);
 
-interface Bucket { name: string; limit: number; hit: WindowHit }
+interface Bucket {
+  name: string;
+  limit: number;
+  hit: WindowHit;
+}
 
 /**
  * Global HTTP guard (registered before the API-key guard, so 401s carry the headers too): counts the
@@ -24,7 +28,10 @@ interface Bucket { name: string; limit: number; hit: WindowHit }
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  constructor(private readonly counter: RateLimitCounter, private readonly config: AppConfig) {}
+  constructor(
+    private readonly counter: RateLimitCounter,
+    private readonly config: AppConfig,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     // necord runs global guards too: Discord has its own rate limits.
@@ -50,9 +57,11 @@ export class RateLimitGuard implements CanActivate {
     if (exceeded) {
       const retryAfter = Math.max(1, Math.ceil(exceeded.hit.resetInMs / 1000));
       res.setHeader('Retry-After', String(retryAfter));
-      throw new DomainError(ErrorCode.RATE_LIMITED,
+      throw new DomainError(
+        ErrorCode.RATE_LIMITED,
         `Too many requests: ${exceeded.limit} per minute allowed${exceeded.name === 'create' ? ' for creations' : ''}; retry in ${retryAfter} s`,
-        { limit: exceeded.limit, retryAfterSeconds: retryAfter });
+        { limit: exceeded.limit, retryAfterSeconds: retryAfter },
+      );
     }
     return true;
   }

@@ -7,7 +7,11 @@ import { RateLimitGuard } from './rate-limit.guard';
 /** Rate limits on the REST API. Import before ApiKeysModule: global guards run in registration order. */
 @Module({
   providers: [
-    { provide: RateLimitCounter, useFactory: (config: AppConfig) => (config.REDIS_URL ? new RedisRateLimitCounter(config) : new MemoryRateLimitCounter()), inject: [AppConfig] },
+    {
+      provide: RateLimitCounter,
+      useFactory: (config: AppConfig) => (config.REDIS_URL ? new RedisRateLimitCounter(config) : new MemoryRateLimitCounter()),
+      inject: [AppConfig],
+    },
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
 })

@@ -10,7 +10,13 @@ export class CreateScheduleDto {
   @StringField({ example: '0 8 * * *', description: '5 fields: minute hour day-of-month month day-of-week', maxLength: CRON_MAX_LENGTH })
   cron: string;
 
-  @StringField({ example: 'Europe/Paris', default: 'UTC', description: 'IANA time zone the cron is read in', maxLength: TIMEZONE_MAX_LENGTH, optional: true })
+  @StringField({
+    example: 'Europe/Paris',
+    default: 'UTC',
+    description: 'IANA time zone the cron is read in',
+    maxLength: TIMEZONE_MAX_LENGTH,
+    optional: true,
+  })
   timezone?: string;
 
   @BooleanField({ default: true, optional: true })

@@ -16,7 +16,10 @@ const BATCH = 20;
 /** Upper bound of batches per tick; whatever is left is billed by the next tick. */
 const MAX_BATCHES = 50;
 
-export interface BillingRun { charged: number; stopped: number }
+export interface BillingRun {
+  charged: number;
+  stopped: number;
+}
 
 /**
  * Charges each further hour of live servers when their paid hour ends (scheduler role). Every
@@ -50,7 +53,9 @@ export class ServerBillingService implements BackgroundJob {
 
   /** One tick: bills every hour due at `now`. Overlapping calls share the run in progress. */
   runOnce(now: Date = new Date()): Promise<BillingRun> {
-    this.running ??= this.bill(now).finally(() => { this.running = null; });
+    this.running ??= this.bill(now).finally(() => {
+      this.running = null;
+    });
     return this.running;
   }
 
@@ -66,8 +71,12 @@ export class ServerBillingService implements BackgroundJob {
             await this.servers.extendPaidUntil(tx, s.id, nextBilledUntil(s.billedUntil!));
             paid += 1;
           } else {
-            await this.servers.beginStop(tx, s.id, StopReason.INSUFFICIENT_CREDITS,
-              `Stopped: the balance could not pay the next hour (${s.costPerHour} GC)`);
+            await this.servers.beginStop(
+              tx,
+              s.id,
+              StopReason.INSUFFICIENT_CREDITS,
+              `Stopped: the balance could not pay the next hour (${s.costPerHour} GC)`,
+            );
             unpaid.push(s);
           }
         }
@@ -75,8 +84,9 @@ export class ServerBillingService implements BackgroundJob {
       });
       total.charged += charged;
       for (const s of broke) {
-        await this.provisioner.release(s, 'stopped').catch((err: unknown) =>
-          this.logger.warn({ err }, `Could not delete the GameServer of unpaid server ${s.id}; the reconciler retries`));
+        await this.provisioner
+          .release(s, 'stopped')
+          .catch((err: unknown) => this.logger.warn({ err }, `Could not delete the GameServer of unpaid server ${s.id}; the reconciler retries`));
         total.stopped += 1;
       }
       if (claimed === 0) {
@@ -92,8 +102,10 @@ export class ServerBillingService implements BackgroundJob {
   /** True when the hour is paid (or was paid by an earlier attempt); false when the owner cannot pay. */
   private async chargeHour(tx: Tx, s: Server): Promise<boolean> {
     try {
-      await this.credits.spendIn(tx, s.ownerId, s.costPerHour, CreditReason.SERVER_HOUR,
-        { reference: s.id, idempotencyKey: hourKey(s.id, s.billedUntil!) });
+      await this.credits.spendIn(tx, s.ownerId, s.costPerHour, CreditReason.SERVER_HOUR, {
+        reference: s.id,
+        idempotencyKey: hourKey(s.id, s.billedUntil!),
+      });
       return true;
     } catch (err) {
       if (err instanceof DomainError && err.code === ErrorCode.INSUFFICIENT_CREDITS) {

@@ -21,13 +21,16 @@ describe('GameCatalogService', () => {
 
   it('applies GAME_CATALOG_FILE', () => {
     const catalog = withFile(JSON.stringify({ games: [{ key: 'minecraft', hourlyCost: 25, image: 'itzg/minecraft-server:java21' }] }));
-    expect(catalog.require('minecraft')).toEqual(expect.objectContaining({ hourlyCost: 25, image: 'itzg/minecraft-server:java21', name: 'Minecraft (Java)' }));
+    expect(catalog.require('minecraft')).toEqual(
+      expect.objectContaining({ hourlyCost: 25, image: 'itzg/minecraft-server:java21', name: 'Minecraft (Java)' }),
+    );
   });
 
   it('fails at boot with a message naming the file and every problem', () => {
     expect(() => withFile('{ not json')).toThrow(/GAME_CATALOG_FILE=.*cannot read it as JSON/);
-    expect(() => withFile(JSON.stringify([{ key: 'minecraft', hourlyCost: 0 }, { key: 'new' }])))
-      .toThrow(/GAME_CATALOG_FILE=.*Invalid game catalog:[\s\S]*hourlyCost[\s\S]*games\[1\] \(new\): name/);
+    expect(() => withFile(JSON.stringify([{ key: 'minecraft', hourlyCost: 0 }, { key: 'new' }]))).toThrow(
+      /GAME_CATALOG_FILE=.*Invalid game catalog:[\s\S]*hourlyCost[\s\S]*games\[1\] \(new\): name/,
+    );
     expect(() => new GameCatalogService(loadConfig({ GAME_CATALOG_FILE: join(dir, 'missing.json') }))).toThrow(/missing\.json: cannot read/);
   });
 

@@ -18,8 +18,9 @@ export class GameCatalogService {
   require(key: string): GameType {
     const found = findGame(this.games, key);
     if (!found) {
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, `Unknown game type "${echo(key)}"; known types: ${listed(this.games.map((g) => g.key))}`,
-        [{ field: 'gameType', messages: [`gameType must be one of: ${listed(this.games.map((g) => g.key))}`] }]);
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `Unknown game type "${echo(key)}"; known types: ${listed(this.games.map((g) => g.key))}`, [
+        { field: 'gameType', messages: [`gameType must be one of: ${listed(this.games.map((g) => g.key))}`] },
+      ]);
     }
     return found;
   }

@@ -3,8 +3,20 @@ import { applyCatalogOverride, BUILT_IN_GAMES, CatalogError, findGame, isReadine
 describe('game catalog', () => {
   it('offers the 14 game types at the published hourly prices', () => {
     expect(Object.fromEntries(BUILT_IN_GAMES.map((g) => [g.key, g.hourlyCost]))).toEqual({
-      minecraft: 30, terraria: 35, dst: 60, cs2: 120, gmod: 95, valheim: 120, rust: 220, ark: 240,
-      palworld: 180, '7d2d': 130, pz: 135, factorio: 100, satisfactory: 240, starbound: 40,
+      minecraft: 30,
+      terraria: 35,
+      dst: 60,
+      cs2: 120,
+      gmod: 95,
+      valheim: 120,
+      rust: 220,
+      ark: 240,
+      palworld: 180,
+      '7d2d': 130,
+      pz: 135,
+      factorio: 100,
+      satisfactory: 240,
+      starbound: 40,
     });
   });
 
@@ -21,8 +33,15 @@ describe('game catalog', () => {
       games: [
         { key: 'minecraft', hourlyCost: 45 },
         {
-          key: 'quake', name: 'Quake III', hourlyCost: 10, image: 'example/quake3:1', ports: [{ name: 'game', containerPort: 27960, protocol: 'UDP' }],
-          resources: { cpu: '250m', memory: '256Mi' }, dataPath: '/home/quake/baseq3', storage: '1Gi', readiness: { check: 'protocol-quake3', port: 27960 },
+          key: 'quake',
+          name: 'Quake III',
+          hourlyCost: 10,
+          image: 'example/quake3:1',
+          ports: [{ name: 'game', containerPort: 27960, protocol: 'UDP' }],
+          resources: { cpu: '250m', memory: '256Mi' },
+          dataPath: '/home/quake/baseq3',
+          storage: '1Gi',
+          readiness: { check: 'protocol-quake3', port: 27960 },
         },
       ],
     });
@@ -40,34 +59,42 @@ describe('game catalog', () => {
         { key: 'Bad Key' },
         { key: 'newgame', name: 'New' },
         { key: 'valheim', ports: [{ name: 'game', containerPort: 70000, protocol: 'SCTP' }], resources: { cpu: 'lots', memory: '2Gi' } },
-        { key: 'rust', ports: [{ name: 'game', containerPort: 28015 }], dataPath: 'rust/data', storage: 'big', env: { 'bad name': 'x', OK: 5 },
-          readiness: { check: 'protocol-nonsense', port: 1234, bootSeconds: 5, retries: 3 } },
+        {
+          key: 'rust',
+          ports: [{ name: 'game', containerPort: 28015 }],
+          dataPath: 'rust/data',
+          storage: 'big',
+          env: { 'bad name': 'x', OK: 5 },
+          readiness: { check: 'protocol-nonsense', port: 1234, bootSeconds: 5, retries: 3 },
+        },
       ]);
     } catch (err) {
       error = err as CatalogError;
     }
     expect(error).toBeInstanceOf(CatalogError);
-    expect(error!.problems).toEqual(expect.arrayContaining([
-      expect.stringMatching(/minecraft.*unknown field "colour"/),
-      expect.stringMatching(/minecraft.*hourlyCost must be a positive whole number/),
-      expect.stringMatching(/games\[1\].*key must be lowercase/),
-      expect.stringMatching(/newgame.*image/),
-      expect.stringMatching(/newgame.*ports/),
-      expect.stringMatching(/valheim.*containerPort must be 1-65535/),
-      expect.stringMatching(/valheim.*protocol must be TCP, UDP or TCPUDP/),
-      expect.stringMatching(/valheim.*resources.cpu/),
-      expect.stringMatching(/newgame.*dataPath must be an absolute path/),
-      expect.stringMatching(/newgame.*readiness must be/),
-      expect.stringMatching(/rust.*ports\[0\]\.protocol must be TCP, UDP or TCPUDP/),
-      expect.stringMatching(/rust.*dataPath must be an absolute path/),
-      expect.stringMatching(/rust.*storage must be a volume size/),
-      expect.stringMatching(/rust.*env\.bad name must be a variable name/),
-      expect.stringMatching(/rust.*env\.OK must be a variable name/),
-      expect.stringMatching(/rust.*readiness: unknown field "retries"/),
-      expect.stringMatching(/rust.*readiness\.check must be tcp, udp or protocol-<name>/),
-      expect.stringMatching(/rust.*readiness\.port must be one of the game's containerPorts/),
-      expect.stringMatching(/rust.*readiness\.bootSeconds must be a whole number of seconds from 30 to 7200/),
-    ]));
+    expect(error!.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/minecraft.*unknown field "colour"/),
+        expect.stringMatching(/minecraft.*hourlyCost must be a positive whole number/),
+        expect.stringMatching(/games\[1\].*key must be lowercase/),
+        expect.stringMatching(/newgame.*image/),
+        expect.stringMatching(/newgame.*ports/),
+        expect.stringMatching(/valheim.*containerPort must be 1-65535/),
+        expect.stringMatching(/valheim.*protocol must be TCP, UDP or TCPUDP/),
+        expect.stringMatching(/valheim.*resources.cpu/),
+        expect.stringMatching(/newgame.*dataPath must be an absolute path/),
+        expect.stringMatching(/newgame.*readiness must be/),
+        expect.stringMatching(/rust.*ports\[0\]\.protocol must be TCP, UDP or TCPUDP/),
+        expect.stringMatching(/rust.*dataPath must be an absolute path/),
+        expect.stringMatching(/rust.*storage must be a volume size/),
+        expect.stringMatching(/rust.*env\.bad name must be a variable name/),
+        expect.stringMatching(/rust.*env\.OK must be a variable name/),
+        expect.stringMatching(/rust.*readiness: unknown field "retries"/),
+        expect.stringMatching(/rust.*readiness\.check must be tcp, udp or protocol-<name>/),
+        expect.stringMatching(/rust.*readiness\.port must be one of the game's containerPorts/),
+        expect.stringMatching(/rust.*readiness\.bootSeconds must be a whole number of seconds from 30 to 7200/),
+      ]),
+    );
   });
 
   it('gives every built-in game a readiness check the sidecar can run on one of its ports', () => {

@@ -30,13 +30,39 @@ export interface GameType {
   readiness: GameReadiness;
 }
 
-const port = (protocol: GameServerPortSpec['protocol']) => (name: string, containerPort: number): GameServerPortSpec => ({ name, containerPort, protocol });
+const port =
+  (protocol: GameServerPortSpec['protocol']) =>
+  (name: string, containerPort: number): GameServerPortSpec => ({ name, containerPort, protocol });
 const tcp = port('TCP');
 const udp = port('UDP');
 const both = port('TCPUDP');
-interface Runtime { env?: Record<string, string>; dataPath: string; storage: string; readiness: GameReadiness }
-const game = (key: string, name: string, hourlyCost: number, image: string, ports: GameServerPortSpec[], cpu: string, memory: string, run: Runtime): GameType =>
-  ({ key, name, hourlyCost, image, ports, resources: { cpu, memory }, env: run.env ?? {}, dataPath: run.dataPath, storage: run.storage, readiness: run.readiness });
+interface Runtime {
+  env?: Record<string, string>;
+  dataPath: string;
+  storage: string;
+  readiness: GameReadiness;
+}
+const game = (
+  key: string,
+  name: string,
+  hourlyCost: number,
+  image: string,
+  ports: GameServerPortSpec[],
+  cpu: string,
+  memory: string,
+  run: Runtime,
+): GameType => ({
+  key,
+  name,
+  hourlyCost,
+  image,
+  ports,
+  resources: { cpu, memory },
+  env: run.env ?? {},
+  dataPath: run.dataPath,
+  storage: run.storage,
+  readiness: run.readiness,
+});
 
 /**
  * The built-in catalog; hourly costs in GameCredits are the product's price list. Data paths, environment and
@@ -44,34 +70,78 @@ const game = (key: string, name: string, hourlyCost: number, image: string, port
  * directly on the pod are checked by TCP connect or by their UDP port being bound.
  */
 export const BUILT_IN_GAMES: readonly GameType[] = [
-  game('minecraft', 'Minecraft (Java)', 30, 'itzg/minecraft-server:latest', [tcp('game', 25565)], '1000m', '2Gi',
-    { env: { EULA: 'TRUE' }, dataPath: '/data', storage: '10Gi', readiness: { check: 'protocol-minecraftvanilla', port: 25565 } }),
-  game('terraria', 'Terraria', 35, 'ryshe/terraria:latest', [tcp('game', 7777)], '500m', '1Gi',
-    { dataPath: '/root/.local/share/Terraria/Worlds', storage: '2Gi', readiness: { check: 'tcp', port: 7777 } }),
-  game('dst', "Don't Starve Together", 60, 'jamesits/dst-server:latest', [udp('game', 10999)], '1000m', '2Gi',
-    { dataPath: '/data', storage: '5Gi', readiness: { check: 'udp', port: 10999 } }),
-  game('cs2', 'Counter-Strike 2', 120, 'joedwards32/cs2:latest', [both('game', 27015)], '2000m', '4Gi',
-    { dataPath: '/home/steam/cs2-dedicated', storage: '60Gi', readiness: { check: 'protocol-valve', port: 27015, bootSeconds: 1800 } }),
-  game('gmod', "Garry's Mod", 95, 'ceifa/garrysmod:latest', [udp('game', 27015)], '1500m', '3Gi',
-    { dataPath: '/home/gmod/server/garrysmod/data', storage: '10Gi', readiness: { check: 'protocol-valve', port: 27015 } }),
-  game('valheim', 'Valheim', 120, 'lloesche/valheim-server:latest', [udp('game', 2456), udp('query', 2457)], '2000m', '4Gi',
-    { env: { SERVER_NAME: 'agis', WORLD_NAME: 'Dedicated' }, dataPath: '/config', storage: '5Gi', readiness: { check: 'protocol-valve', port: 2457, bootSeconds: 900 } }),
-  game('rust', 'Rust', 220, 'didstopia/rust-server:latest', [udp('game', 28015), tcp('rcon', 28016)], '4000m', '10Gi',
-    { dataPath: '/steamcmd/rust', storage: '30Gi', readiness: { check: 'protocol-valve', port: 28015, bootSeconds: 1800 } }),
-  game('ark', 'ARK: Survival Evolved', 240, 'hermsi/ark-server:latest', [udp('game', 7777), udp('query', 27015)], '4000m', '12Gi',
-    { dataPath: '/app', storage: '60Gi', readiness: { check: 'protocol-valve', port: 27015, bootSeconds: 1800 } }),
-  game('palworld', 'Palworld', 180, 'thijsvanloef/palworld-server-docker:latest', [udp('game', 8211)], '4000m', '8Gi',
-    { dataPath: '/palworld', storage: '20Gi', readiness: { check: 'udp', port: 8211, bootSeconds: 900 } }),
-  game('7d2d', '7 Days to Die', 130, 'vinanrra/7dtd-server:latest', [both('game', 26900)], '2000m', '6Gi',
-    { dataPath: '/home/sdtdserver/.local/share/7DaysToDie', storage: '30Gi', readiness: { check: 'tcp', port: 26900, bootSeconds: 1200 } }),
-  game('pz', 'Project Zomboid', 135, 'danixu86/project-zomboid-dedicated-server:latest', [udp('game', 16261), udp('direct', 16262)], '2000m', '6Gi',
-    { dataPath: '/home/steam/Zomboid', storage: '10Gi', readiness: { check: 'udp', port: 16261, bootSeconds: 900 } }),
-  game('factorio', 'Factorio', 100, 'factoriotools/factorio:stable', [udp('game', 34197)], '1000m', '2Gi',
-    { dataPath: '/factorio', storage: '5Gi', readiness: { check: 'udp', port: 34197 } }),
-  game('satisfactory', 'Satisfactory', 240, 'wolveix/satisfactory-server:latest', [both('game', 7777)], '4000m', '12Gi',
-    { dataPath: '/config', storage: '30Gi', readiness: { check: 'tcp', port: 7777, bootSeconds: 1200 } }),
-  game('starbound', 'Starbound', 40, 'morgyn/starbound:latest', [tcp('game', 21025)], '1000m', '2Gi',
-    { dataPath: '/starbound/storage', storage: '5Gi', readiness: { check: 'tcp', port: 21025 } }),
+  game('minecraft', 'Minecraft (Java)', 30, 'itzg/minecraft-server:latest', [tcp('game', 25565)], '1000m', '2Gi', {
+    env: { EULA: 'TRUE' },
+    dataPath: '/data',
+    storage: '10Gi',
+    readiness: { check: 'protocol-minecraftvanilla', port: 25565 },
+  }),
+  game('terraria', 'Terraria', 35, 'ryshe/terraria:latest', [tcp('game', 7777)], '500m', '1Gi', {
+    dataPath: '/root/.local/share/Terraria/Worlds',
+    storage: '2Gi',
+    readiness: { check: 'tcp', port: 7777 },
+  }),
+  game('dst', "Don't Starve Together", 60, 'jamesits/dst-server:latest', [udp('game', 10999)], '1000m', '2Gi', {
+    dataPath: '/data',
+    storage: '5Gi',
+    readiness: { check: 'udp', port: 10999 },
+  }),
+  game('cs2', 'Counter-Strike 2', 120, 'joedwards32/cs2:latest', [both('game', 27015)], '2000m', '4Gi', {
+    dataPath: '/home/steam/cs2-dedicated',
+    storage: '60Gi',
+    readiness: { check: 'protocol-valve', port: 27015, bootSeconds: 1800 },
+  }),
+  game('gmod', "Garry's Mod", 95, 'ceifa/garrysmod:latest', [udp('game', 27015)], '1500m', '3Gi', {
+    dataPath: '/home/gmod/server/garrysmod/data',
+    storage: '10Gi',
+    readiness: { check: 'protocol-valve', port: 27015 },
+  }),
+  game('valheim', 'Valheim', 120, 'lloesche/valheim-server:latest', [udp('game', 2456), udp('query', 2457)], '2000m', '4Gi', {
+    env: { SERVER_NAME: 'agis', WORLD_NAME: 'Dedicated' },
+    dataPath: '/config',
+    storage: '5Gi',
+    readiness: { check: 'protocol-valve', port: 2457, bootSeconds: 900 },
+  }),
+  game('rust', 'Rust', 220, 'didstopia/rust-server:latest', [udp('game', 28015), tcp('rcon', 28016)], '4000m', '10Gi', {
+    dataPath: '/steamcmd/rust',
+    storage: '30Gi',
+    readiness: { check: 'protocol-valve', port: 28015, bootSeconds: 1800 },
+  }),
+  game('ark', 'ARK: Survival Evolved', 240, 'hermsi/ark-server:latest', [udp('game', 7777), udp('query', 27015)], '4000m', '12Gi', {
+    dataPath: '/app',
+    storage: '60Gi',
+    readiness: { check: 'protocol-valve', port: 27015, bootSeconds: 1800 },
+  }),
+  game('palworld', 'Palworld', 180, 'thijsvanloef/palworld-server-docker:latest', [udp('game', 8211)], '4000m', '8Gi', {
+    dataPath: '/palworld',
+    storage: '20Gi',
+    readiness: { check: 'udp', port: 8211, bootSeconds: 900 },
+  }),
+  game('7d2d', '7 Days to Die', 130, 'vinanrra/7dtd-server:latest', [both('game', 26900)], '2000m', '6Gi', {
+    dataPath: '/home/sdtdserver/.local/share/7DaysToDie',
+    storage: '30Gi',
+    readiness: { check: 'tcp', port: 26900, bootSeconds: 1200 },
+  }),
+  game('pz', 'Project Zomboid', 135, 'danixu86/project-zomboid-dedicated-server:latest', [udp('game', 16261), udp('direct', 16262)], '2000m', '6Gi', {
+    dataPath: '/home/steam/Zomboid',
+    storage: '10Gi',
+    readiness: { check: 'udp', port: 16261, bootSeconds: 900 },
+  }),
+  game('factorio', 'Factorio', 100, 'factoriotools/factorio:stable', [udp('game', 34197)], '1000m', '2Gi', {
+    dataPath: '/factorio',
+    storage: '5Gi',
+    readiness: { check: 'udp', port: 34197 },
+  }),
+  game('satisfactory', 'Satisfactory', 240, 'wolveix/satisfactory-server:latest', [both('game', 7777)], '4000m', '12Gi', {
+    dataPath: '/config',
+    storage: '30Gi',
+    readiness: { check: 'tcp', port: 7777, bootSeconds: 1200 },
+  }),
+  game('starbound', 'Starbound', 40, 'morgyn/starbound:latest', [tcp('game', 21025)], '1000m', '2Gi', {
+    dataPath: '/starbound/storage',
+    storage: '5Gi',
+    readiness: { check: 'tcp', port: 21025 },
+  }),
 ];
 
 const KEY = /^[a-z0-9][a-z0-9-]{0,31}$/;
@@ -189,10 +259,14 @@ function checkRuntime(g: Raw, p: (msg: string) => void): void {
   }
   const containerPorts = Array.isArray(g.ports) ? g.ports.map((q: Raw) => q?.containerPort) : [];
   if (!Number.isInteger(readiness.port) || !containerPorts.includes(readiness.port)) {
-    p('readiness.port must be one of the game\'s containerPorts');
+    p("readiness.port must be one of the game's containerPorts");
   }
-  if (readiness.bootSeconds !== undefined && (!Number.isInteger(readiness.bootSeconds)
-    || (readiness.bootSeconds as number) < BOOT_SECONDS.min || (readiness.bootSeconds as number) > BOOT_SECONDS.max)) {
+  if (
+    readiness.bootSeconds !== undefined &&
+    (!Number.isInteger(readiness.bootSeconds) ||
+      (readiness.bootSeconds as number) < BOOT_SECONDS.min ||
+      (readiness.bootSeconds as number) > BOOT_SECONDS.max)
+  ) {
     p(`readiness.bootSeconds must be a whole number of seconds from ${BOOT_SECONDS.min} to ${BOOT_SECONDS.max}`);
   }
 }

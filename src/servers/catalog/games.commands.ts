@@ -34,5 +34,7 @@ function catalogEmbed(games: readonly GameType[], page: number): EmbedBuilder {
     return infoEmbed(TITLE, `No page ${page}; the catalog has ${pages.length} page(s).`);
   }
   const more = pages.length > 1 ? `Page ${page} of ${pages.length} (/games page:${page < pages.length ? page + 1 : 1}) · ` : '';
-  return infoEmbed(TITLE).addFields(shown).setFooter({ text: `${more}Create one with /servers create (game: the key shown)` });
+  return infoEmbed(TITLE)
+    .addFields(shown)
+    .setFooter({ text: `${more}Create one with /servers create (game: the key shown)` });
 }

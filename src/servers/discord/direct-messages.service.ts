@@ -22,11 +22,18 @@ export class DirectMessages implements BackgroundJob {
   private readonly logger = new Logger(DirectMessages.name);
   private readonly loop: ClaimLoop<DirectMessage>;
 
-  constructor(private readonly client: Client, private readonly events: EventsService, config: AppConfig) {
+  constructor(
+    private readonly client: Client,
+    private readonly events: EventsService,
+    config: AppConfig,
+  ) {
     this.loop = new ClaimLoop({
-      intervalMs: config.DIRECT_MESSAGES_TICK_MS, limit: () => BATCH,
-      claim: (n) => this.events.claimDirectMessages(n), handle: (m) => this.deliver(m),
-      logger: this.logger, what: 'Direct messages',
+      intervalMs: config.DIRECT_MESSAGES_TICK_MS,
+      limit: () => BATCH,
+      claim: (n) => this.events.claimDirectMessages(n),
+      handle: (m) => this.deliver(m),
+      logger: this.logger,
+      what: 'Direct messages',
     });
   }
 
@@ -53,7 +60,9 @@ export class DirectMessages implements BackgroundJob {
       await this.events.finishDirectMessage(m.id, 'sent');
     } catch (err) {
       const code = err instanceof DiscordAPIError ? err.code : undefined;
-      this.logger.warn(`Could not send a ${m.kind} direct message to ${m.discordId}${code ? ` (Discord ${code})` : ''}: ${err instanceof Error ? err.message : String(err)}`);
+      this.logger.warn(
+        `Could not send a ${m.kind} direct message to ${m.discordId}${code ? ` (Discord ${code})` : ''}: ${err instanceof Error ? err.message : String(err)}`,
+      );
       await this.events.finishDirectMessage(m.id, 'failed');
     }
   }

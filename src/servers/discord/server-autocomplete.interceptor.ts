@@ -40,15 +40,19 @@ export function gameChoices(games: readonly GameType[], typed: string): Choice[]
 /** Suggests the caller's servers for `server:` and the game catalog for `game:` while they type. */
 @Injectable()
 export class ServerAutocomplete extends AutocompleteInterceptor {
-  constructor(private readonly servers: ServersService, private readonly catalog: GameCatalogService) {
+  constructor(
+    private readonly servers: ServersService,
+    private readonly catalog: GameCatalogService,
+  ) {
     super();
   }
 
   async transformOptions(interaction: AutocompleteInteraction): Promise<void> {
     const focused = interaction.options.getFocused(true);
-    const choices = focused.name === 'game'
-      ? gameChoices(this.catalog.games, focused.value)
-      : await serverChoices(this.servers, knownActorOf(interaction), focused.value);
+    const choices =
+      focused.name === 'game'
+        ? gameChoices(this.catalog.games, focused.value)
+        : await serverChoices(this.servers, knownActorOf(interaction), focused.value);
     await interaction.respond(choices);
   }
 }

@@ -72,8 +72,12 @@ export function listEmbed(page: Paginated<ServerView>): EmbedBuilder {
  */
 export function logsEmbed(name: string, view: ServerLogsView): EmbedBuilder {
   if (view.lines.length === 0) {
-    return infoEmbed(`📜 ${name}`, view.status === 'running' || view.status === 'starting'
-      ? 'The game has not written anything yet.' : 'No log: the server is not running. Start it and its log appears here.');
+    return infoEmbed(
+      `📜 ${name}`,
+      view.status === 'running' || view.status === 'starting'
+        ? 'The game has not written anything yet.'
+        : 'No log: the server is not running. Start it and its log appears here.',
+    );
   }
   const budget = EMBED_DESCRIPTION_MAX - 8;
   const kept: string[] = [];
@@ -86,8 +90,9 @@ export function logsEmbed(name: string, view: ServerLogsView): EmbedBuilder {
     kept.unshift(line);
     used += line.length + 1;
   }
-  return infoEmbed(`📜 ${name}`, `\`\`\`\n${kept.join('\n')}\n\`\`\``)
-    .setFooter({ text: `last ${kept.length} line(s) · GET /api/v1/servers/${view.serverId}/logs?tail=500 for more` });
+  return infoEmbed(`📜 ${name}`, `\`\`\`\n${kept.join('\n')}\n\`\`\``).setFooter({
+    text: `last ${kept.length} line(s) · GET /api/v1/servers/${view.serverId}/logs?tail=500 for more`,
+  });
 }
 
 const STOP_WORDING: Record<string, string> = {
@@ -100,7 +105,9 @@ const STOP_WORDING: Record<string, string> = {
 export function noticeEmbed(kind: 'ready' | 'stopped' | 'failed', s: ServerView): EmbedBuilder {
   switch (kind) {
     case 'ready': {
-      const embed = new FittedEmbed().setColor(COLORS.success).setTitle(`✅ ${s.name} is ready`)
+      const embed = new FittedEmbed()
+        .setColor(COLORS.success)
+        .setTitle(`✅ ${s.name} is ready`)
         .setDescription(`Your ${s.gameType} server is up. Connect to \`${addressOf(s) ?? s.address ?? '?'}\`.`);
       const ports = portsText(s);
       if (ports) {
@@ -113,11 +120,15 @@ export function noticeEmbed(kind: 'ready' | 'stopped' | 'failed', s: ServerView)
       return embed.setFooter({ text: `id ${s.id} · /notifications to turn these off` });
     }
     case 'stopped':
-      return new FittedEmbed().setColor(COLORS.warning).setTitle(`⏹️ ${s.name} was stopped`)
+      return new FittedEmbed()
+        .setColor(COLORS.warning)
+        .setTitle(`⏹️ ${s.name} was stopped`)
         .setDescription(`It stopped because ${STOP_WORDING[s.stopReason ?? ''] ?? 'it was stopped.'}`)
         .setFooter({ text: `id ${s.id} · /notifications to turn these off` });
     case 'failed':
-      return new FittedEmbed().setColor(COLORS.error).setTitle(`❌ ${s.name} failed`)
+      return new FittedEmbed()
+        .setColor(COLORS.error)
+        .setTitle(`❌ ${s.name} failed`)
         .setDescription(s.lastError ?? 'It ended in error.')
         .setFooter({ text: `id ${s.id} · /notifications to turn these off` });
   }

@@ -16,7 +16,11 @@ import { ServersService } from '../servers.service';
 /** Lines asked for a Discord reply: more would not fit one embed anyway. */
 const DISCORD_LOG_TAIL = 60;
 
-export const ServersCommand = createCommandGroupDecorator({ name: 'servers', description: 'Create, start, stop and delete your game servers', ...COMMAND_REACH });
+export const ServersCommand = createCommandGroupDecorator({
+  name: 'servers',
+  description: 'Create, start, stop and delete your game servers',
+  ...COMMAND_REACH,
+});
 
 /**
  * Discord adapter of ServersService: the same calls as /servers. Answers are ephemeral (addresses
@@ -35,7 +39,11 @@ export class ServersCommands {
   }
 
   @Subcommand({ name: 'create', description: 'Create a server and start it (charges its first hour)' })
-  async createServer(@Context() [interaction]: SlashCommandContext, @DiscordActor() actor: Actor, @Options() options: CreateServerOptions): Promise<void> {
+  async createServer(
+    @Context() [interaction]: SlashCommandContext,
+    @DiscordActor() actor: Actor,
+    @Options() options: CreateServerOptions,
+  ): Promise<void> {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const server = await this.servers.create(actor, { name: options.name, gameType: options.game, start: options.start ?? undefined });
     await interaction.editReply({ embeds: [serverEmbed(server, 'Server created.')] });
@@ -60,12 +68,16 @@ export class ServersCommands {
   }
 
   @Subcommand({ name: 'restart', description: 'Restart a running server; no charge, the paid hour carries on' })
-  async restartServer(@Context() [interaction]: SlashCommandContext, @DiscordActor() actor: Actor, @Options() options: ServerIdOptions): Promise<void> {
+  async restartServer(
+    @Context() [interaction]: SlashCommandContext,
+    @DiscordActor() actor: Actor,
+    @Options() options: ServerIdOptions,
+  ): Promise<void> {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     await interaction.editReply({ embeds: [actionEmbed(await this.servers.restart(actor, options.server), 'Restarting')] });
   }
 
-  @Subcommand({ name: 'logs', description: 'The last lines your server\'s game wrote' })
+  @Subcommand({ name: 'logs', description: "The last lines your server's game wrote" })
   async showLogs(@Context() [interaction]: SlashCommandContext, @DiscordActor() actor: Actor, @Options() options: ServerIdOptions): Promise<void> {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const server = await this.servers.get(actor, options.server);
@@ -73,7 +85,11 @@ export class ServersCommands {
   }
 
   @Subcommand({ name: 'delete', description: 'Delete a server (asks to confirm; a running server is stopped first)' })
-  async deleteServer(@Context() [interaction]: SlashCommandContext, @DiscordActor() actor: Actor, @Options() options: ServerIdOptions): Promise<void> {
+  async deleteServer(
+    @Context() [interaction]: SlashCommandContext,
+    @DiscordActor() actor: Actor,
+    @Options() options: ServerIdOptions,
+  ): Promise<void> {
     const server = await this.servers.get(actor, options.server);
     await interaction.reply({
       embeds: [warningEmbed(`⚠️ Delete ${server.name}?`, `This stops **${server.name}** (${server.gameType}) if it runs and deletes it for good.`)],

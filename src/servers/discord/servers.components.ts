@@ -14,7 +14,11 @@ const CANCEL_DELETE = 'servers-delete/cancel';
 /** The Confirm / Cancel row under a `/servers delete` prompt. */
 export function deleteButtons(serverId: string, invokerDiscordId: string): ActionRowBuilder<ButtonBuilder> {
   return new ActionRowBuilder<ButtonBuilder>().addComponents(
-    new ButtonBuilder().setCustomId(`${CONFIRM_DELETE}/${serverId}/${invokerDiscordId}`).setLabel('Delete').setEmoji('🗑️').setStyle(ButtonStyle.Danger),
+    new ButtonBuilder()
+      .setCustomId(`${CONFIRM_DELETE}/${serverId}/${invokerDiscordId}`)
+      .setLabel('Delete')
+      .setEmoji('🗑️')
+      .setStyle(ButtonStyle.Danger),
     new ButtonBuilder().setCustomId(`${CANCEL_DELETE}/${serverId}/${invokerDiscordId}`).setLabel('Cancel').setStyle(ButtonStyle.Secondary),
   );
 }
@@ -33,7 +37,10 @@ export class ServersComponents {
 
   @Button(`${CONFIRM_DELETE}/:id/:by`)
   async confirmDelete(
-    @Context() [interaction]: ButtonContext, @DiscordActor() actor: Actor, @ComponentParam('id') id: string, @ComponentParam('by') by: string,
+    @Context() [interaction]: ButtonContext,
+    @DiscordActor() actor: Actor,
+    @ComponentParam('id') id: string,
+    @ComponentParam('by') by: string,
   ): Promise<void> {
     assertInvoker(interaction, by);
     const server = await this.servers.get(actor, id);

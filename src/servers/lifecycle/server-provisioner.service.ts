@@ -27,7 +27,10 @@ export interface StartPlan {
 }
 
 /** Why a start or a running server ended without being asked to. */
-export interface Ending { cause: 'gone' | 'failed'; message: string }
+export interface Ending {
+  cause: 'gone' | 'failed';
+  message: string;
+}
 
 const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -68,12 +71,24 @@ export class ServerProvisioner {
     try {
       await this.agones.ensureVolume({ serverId: plan.serverId, ownerId: plan.ownerId, size: game.storage });
       created = await this.agones.create({
-        serverId: plan.serverId, ownerId: plan.ownerId, gameType: game.key, image: game.image, ports: game.ports, resources: game.resources,
-        env: game.env, args: game.args, dataPath: game.dataPath, readiness: { check: game.readiness.check, port: game.readiness.port },
+        serverId: plan.serverId,
+        ownerId: plan.ownerId,
+        gameType: game.key,
+        image: game.image,
+        ports: game.ports,
+        resources: game.resources,
+        env: game.env,
+        args: game.args,
+        dataPath: game.dataPath,
+        readiness: { check: game.readiness.check, port: game.readiness.port },
       });
     } catch (err) {
-      await this.endRun(plan.serverId, { startSeq: plan.startSeq },
-        { cause: 'failed', message: `Could not create the GameServer: ${reasonOf(err)}` }, plan.removeOnFailure);
+      await this.endRun(
+        plan.serverId,
+        { startSeq: plan.startSeq },
+        { cause: 'failed', message: `Could not create the GameServer: ${reasonOf(err)}` },
+        plan.removeOnFailure,
+      );
       if (plan.removeOnFailure && !(await this.servers.findById(plan.serverId))) {
         // The record is gone with its failed first start: so is the volume made for it.
         await this.deleteVolumeQuietly(plan.serverId);
@@ -115,7 +130,7 @@ export class ServerProvisioner {
         return;
       }
       const row = await this.servers.lock(tx, server.id);
-      if (row && await this.servers.removeIfDeleting(tx, server.id)) {
+      if (row && (await this.servers.removeIfDeleting(tx, server.id))) {
         await this.webhooks.enqueueIn(tx, row.ownerId, 'server.deleted', { server: toServerView(row) });
       }
     });
@@ -133,10 +148,15 @@ export class ServerProvisioner {
     const game = this.catalog.require(server.gameType);
     const diagnosis = server.gameserverName ? await this.agones.diagnose(server.gameserverName).catch(() => null) : null;
     const minutes = Math.round(this.bootMs(game) / 60_000);
-    await this.endRun(server.id, { startSeq: server.startSeq }, {
-      cause: 'failed',
-      message: `Not ready within ${minutes} minute${minutes === 1 ? '' : 's'}: ${diagnosis ?? 'the game never answered its readiness check'}`,
-    }, false);
+    await this.endRun(
+      server.id,
+      { startSeq: server.startSeq },
+      {
+        cause: 'failed',
+        message: `Not ready within ${minutes} minute${minutes === 1 ? '' : 's'}: ${diagnosis ?? 'the game never answered its readiness check'}`,
+      },
+      false,
+    );
     if (server.gameserverName) {
       await this.deleteQuietly(server.gameserverName);
     }
@@ -161,7 +181,7 @@ export class ServerProvisioner {
       const placement = { address: gs.address, ports: this.portsOf(server.gameType, gs), players: gs.players };
       await this.transactions.run(async (tx) => {
         const before = await this.servers.lock(tx, server.id);
-        if (await this.servers.markReady(tx, server.id, gs.name, placement) && before?.status !== 'running') {
+        if ((await this.servers.markReady(tx, server.id, gs.name, placement)) && before?.status !== 'running') {
           await this.emit(tx, server.id, 'server.started');
         }
       });
@@ -169,7 +189,12 @@ export class ServerProvisioner {
       await this.endRun(server.id, { gameserverName: gs.name }, { cause: 'gone', message: 'The GameServer was shut down outside agis' }, false);
     } else if (outcome === 'failed') {
       const diagnosis = await this.agones.diagnose(gs.name).catch(() => null);
-      await this.endRun(server.id, { gameserverName: gs.name }, { cause: 'failed', message: diagnosis ?? `The GameServer became ${gs.state}` }, false);
+      await this.endRun(
+        server.id,
+        { gameserverName: gs.name },
+        { cause: 'failed', message: diagnosis ?? `The GameServer became ${gs.state}` },
+        false,
+      );
       await this.deleteQuietly(gs.name);
     }
   }
@@ -188,7 +213,10 @@ export class ServerProvisioner {
         return;
       }
       if (s.startCharged) {
-        await this.credits.grantIn(tx, s.ownerId, s.costPerHour, CreditReason.REFUND, { reference: s.id, idempotencyKey: refundKey(s.id, s.startSeq) });
+        await this.credits.grantIn(tx, s.ownerId, s.costPerHour, CreditReason.REFUND, {
+          reference: s.id,
+          idempotencyKey: refundKey(s.id, s.startSeq),
+        });
       }
       if (remove && s.status === 'creating') {
         await this.servers.remove(tx, s.id);

@@ -7,7 +7,12 @@ import { ServersRepository } from '../servers.repository';
 import { ServerProvisioner } from './server-provisioner.service';
 import { LIVE_STATUSES } from './server-status';
 
-export interface ReconcileRun { applied: number; lost: number; finished: number; volumesRemoved: number }
+export interface ReconcileRun {
+  applied: number;
+  lost: number;
+  finished: number;
+  volumesRemoved: number;
+}
 
 /**
  * Makes the database and Agones agree (scheduler role, at boot and every RECONCILE_INTERVAL_MS):
@@ -31,10 +36,17 @@ export class ServerReconcilerService implements BackgroundJob {
     private readonly config: AppConfig,
   ) {
     this.reconciling = new PeriodicJob({
-      what: 'Reconciliation', everyMs: config.RECONCILE_INTERVAL_MS, runAtStart: true, logger: this.logger, run: () => this.runOnce(),
+      what: 'Reconciliation',
+      everyMs: config.RECONCILE_INTERVAL_MS,
+      runAtStart: true,
+      logger: this.logger,
+      run: () => this.runOnce(),
     });
     this.deadlines = new PeriodicJob({
-      what: 'Start deadline check', everyMs: config.START_DEADLINE_CHECK_MS, logger: this.logger, run: () => this.expireStarts(),
+      what: 'Start deadline check',
+      everyMs: config.START_DEADLINE_CHECK_MS,
+      logger: this.logger,
+      run: () => this.expireStarts(),
     });
   }
 
@@ -56,7 +68,9 @@ export class ServerReconcilerService implements BackgroundJob {
         await this.provisioner.expireStart(s);
       }
       return late.length;
-    })().finally(() => { this.expiring = null; });
+    })().finally(() => {
+      this.expiring = null;
+    });
     return this.expiring;
   }
 
@@ -66,7 +80,9 @@ export class ServerReconcilerService implements BackgroundJob {
   }
 
   runOnce(): Promise<ReconcileRun> {
-    this.running ??= this.reconcile().finally(() => { this.running = null; });
+    this.running ??= this.reconcile().finally(() => {
+      this.running = null;
+    });
     return this.running;
   }
 
@@ -83,15 +99,23 @@ export class ServerReconcilerService implements BackgroundJob {
     for (const s of await this.servers.findByStatus(LIVE_STATUSES)) {
       if (!present.has(s.id) && settled(s.updatedAt)) {
         this.logger.warn(`Server ${s.id} is ${s.status} but has no GameServer`);
-        await this.provisioner.endRun(s.id, { startSeq: s.startSeq },
-          { cause: 'gone', message: 'The GameServer disappeared (found missing by reconciliation)' }, false);
+        await this.provisioner.endRun(
+          s.id,
+          { startSeq: s.startSeq },
+          { cause: 'gone', message: 'The GameServer disappeared (found missing by reconciliation)' },
+          false,
+        );
         run.lost += 1;
       }
     }
     for (const s of await this.servers.findByStatus(['stopping', 'deleting'])) {
       if (settled(s.updatedAt)) {
-        await this.provisioner.release(s, s.status === 'stopping' ? 'stopped' : 'removed')
-          .then(() => { run.finished += 1; }, (err: unknown) => this.logger.warn({ err }, `Could not finish ${s.status} server ${s.id}`));
+        await this.provisioner.release(s, s.status === 'stopping' ? 'stopped' : 'removed').then(
+          () => {
+            run.finished += 1;
+          },
+          (err: unknown) => this.logger.warn({ err }, `Could not finish ${s.status} server ${s.id}`),
+        );
       }
     }
     run.volumesRemoved = await this.removeOrphanVolumes();

@@ -14,7 +14,10 @@ export class ServerWatchService implements BackgroundJob {
   private stopWatching?: () => void;
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly agones: AgonesClient, private readonly provisioner: ServerProvisioner) {}
+  constructor(
+    private readonly agones: AgonesClient,
+    private readonly provisioner: ServerProvisioner,
+  ) {}
 
   start(): void {
     this.stopWatching ??= this.agones.watch((event) => this.enqueue(event));
@@ -33,7 +36,10 @@ export class ServerWatchService implements BackgroundJob {
   }
 
   private enqueue(event: GameServerEvent): void {
-    this.queue = this.queue.then(() => this.provisioner.apply(event)).catch((err: unknown) =>
-      this.logger.warn({ err }, `Could not apply ${event.type} of GameServer ${event.gameServer.name}; the reconciler catches up`));
+    this.queue = this.queue
+      .then(() => this.provisioner.apply(event))
+      .catch((err: unknown) =>
+        this.logger.warn({ err }, `Could not apply ${event.type} of GameServer ${event.gameServer.name}; the reconciler catches up`),
+      );
   }
 }

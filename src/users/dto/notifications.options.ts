@@ -1,6 +1,10 @@
 import { BooleanOption } from 'necord';
 
 export class NotificationsOptions {
-  @BooleanOption({ name: 'direct_messages', description: 'Get a direct message when your server is ready, stopped by agis, or fails', required: true })
+  @BooleanOption({
+    name: 'direct_messages',
+    description: 'Get a direct message when your server is ready, stopped by agis, or fails',
+    required: true,
+  })
   directMessages: boolean;
 }
