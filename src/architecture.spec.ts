@@ -115,6 +115,11 @@ describe('architecture', () => {
     expect(files.filter((f) => /@Entity\(|\.entity'/.test(f.text)).map(rel)).toEqual([]);
   });
 
+  it('balances move only through the Ledger (credits/ledger.ts), the one caller of UsersService.moveBalanceIn', () => {
+    const callers = files.filter((f) => f.unit !== 'users' && /\.moveBalanceIn\(/.test(f.text)).map(rel);
+    expect(callers).toEqual(['credits/ledger.ts']);
+  });
+
   it('background work runs on PeriodicJob or ClaimLoop, and only the composition root decides roles', () => {
     const timers = files
       .filter((f) => f.unit !== 'common/background' && f.unit !== 'sidecar')
