@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { ActivityModule } from './activity/activity.module';
 import { AgonesModule } from './agones/agones.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { ClockModule } from './common/values/clock';
 import { HttpContractModule } from './common/http/http-contract.module';
 import { loggerParams } from './common/http/logging';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
@@ -10,6 +11,7 @@ import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { CreditsModule } from './credits/credits.module';
+import { MembersService } from './credits/members.service';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { DiscordModule, runsDiscordBot } from './discord/discord.module';
@@ -24,14 +26,13 @@ import { DirectMessagesModule } from './servers/discord/direct-messages.module';
 import { ServersModule } from './servers/servers.module';
 import { ShopModule } from './shop/shop.module';
 import { UsersModule } from './users/users.module';
-import { UsersService } from './users/users.service';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /**
  * The composition root. Every process gets the feature modules (REST routes are mounted only in the
  * api role, by bootstrap); what a role adds is imported here and nowhere else: the scheduler role's
  * background jobs, and the Discord gateway with the bot's own jobs. The layers' ports are bound here
- * too: DiscordUsers (the Discord layer's users) to UsersService.
+ * too: DiscordUsers (the Discord layer's users) to the economy's MembersService (new members get their starter credits).
  */
 @Module({})
 export class AppModule {
@@ -41,6 +42,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ClockModule,
         LoggerModule.forRoot(loggerParams(config)),
         DatabaseModule.forRoot(config),
         HttpContractModule,
@@ -63,7 +65,7 @@ export class AppModule {
         ApiKeysModule,
         DemoModule,
         ...(config.hasRole('scheduler') ? [SchedulerRoleModule] : []),
-        ...(bot ? [DiscordModule.forRoot({ imports: [UsersModule], users: UsersService }), DirectMessagesModule] : []),
+        ...(bot ? [DiscordModule.forRoot({ imports: [CreditsModule], users: MembersService }), DirectMessagesModule] : []),
       ],
     };
   }

@@ -25,6 +25,10 @@ export const TABLE_OWNERS: Record<string, string> = {
   webhook_deliveries: 'webhooks',
   webhook_delivery_attempts: 'webhooks',
   idempotency_keys: 'common/idempotency',
+  payment_checkouts: 'payments',
+  payment_events: 'payments',
+  payment_reversals: 'payments',
+  payment_debts: 'payments',
 };
 
 interface SourceFile {

@@ -10,7 +10,9 @@ import { errorBody } from './common/http/envelope';
 import { setupSwagger } from './swagger';
 import { type AppConfig } from './config/app-config';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
-import { readRewardCallbacksRaw } from './rewards/reward-callback-body';
+import { REWARD_CALLBACKS_PATH } from './rewards/reward-callback-body';
+import { readRawBodies } from './common/http/raw-bodies';
+import { STRIPE_WEBHOOK_PATH } from './payments/payments.controller';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT = '100kb';
@@ -21,7 +23,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     bufferLogs: true,
     abortOnError: false,
     bodyParser: false,
-    // Keeps req.rawBody (within BODY_LIMIT) for signature checks over the exact bytes (reward callbacks).
+    // Keeps req.rawBody (within BODY_LIMIT) for signature checks over the exact bytes (reward callbacks, Stripe).
     rawBody: true,
   });
   app.useLogger(app.get(Logger));
@@ -61,7 +63,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   if (!config.hasRole('api')) {
     serveOnlyProbes(app);
   }
-  readRewardCallbacksRaw(app, API_PREFIX, BODY_LIMIT);
+  readRawBodies(app, [`/${API_PREFIX}/${REWARD_CALLBACKS_PATH}/`, `/${API_PREFIX}/${STRIPE_WEBHOOK_PATH}`], BODY_LIMIT);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.set('trust proxy', config.TRUST_PROXY);
   app.disable('x-powered-by');

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ActivityModule } from '../activity/activity.module';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Authenticator } from '../auth/authenticator';
+import { CreditsModule } from '../credits/credits.module';
 import { UsersModule } from '../users/users.module';
 import { ApiKeyTouchService } from './api-key-touch.service';
 import { ApiKeysCommands } from './api-keys.commands';
@@ -12,7 +13,7 @@ import { ApiKeysService } from './api-keys.service';
 
 /** API keys, and the global guard that authenticates every HTTP request with them (auth/ declares the port). */
 @Module({
-  imports: [UsersModule, ActivityModule],
+  imports: [UsersModule, ActivityModule, CreditsModule],
   controllers: [ApiKeysController],
   providers: [
     ApiKeysService,

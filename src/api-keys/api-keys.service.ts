@@ -9,6 +9,7 @@ import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { Paginated } from '../common/http/envelope';
 import { pageWindow, paginate } from '../common/http/pagination';
 import { echo, listed } from '../common/values/echo';
+import { MembersService } from '../credits/members.service';
 import { Transactions } from '../database/transactions';
 import { UsersService } from '../users/users.service';
 import { ApiKeyTouchService } from './api-key-touch.service';
@@ -25,6 +26,7 @@ export class ApiKeysService implements Authenticator {
     private readonly users: UsersService,
     private readonly touches: ApiKeyTouchService,
     private readonly activity: ActivityService,
+    private readonly members: MembersService,
   ) {}
 
   /**
@@ -131,7 +133,8 @@ export class ApiKeysService implements Authenticator {
 
   /**
    * Operator path (CLI, first-run demo): mint a key with exactly `scopes` for a Discord user, creating the
-   * user if needed. Without a username an existing user keeps theirs (a new one is named after their id).
+   * user if needed (a new member, with the starting balance). Without a username an existing user keeps
+   * theirs (a new one is named after their id).
    */
   async mintForDiscordUser(
     discordId: string,
@@ -145,7 +148,7 @@ export class ApiKeysService implements Authenticator {
     }
     const user =
       (username === undefined ? await this.users.findByDiscordId(discordId) : null) ??
-      (await this.users.ensureUser(discordId, username ?? discordId));
+      (await this.members.ensureMember(discordId, username ?? discordId));
     const operator: Actor = { userId: user.id, scopes: ['admin'], via: { kind: 'system', name: 'operator' } };
     return this.create(operator, { name, scopes, expiresInDays });
   }

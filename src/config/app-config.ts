@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
 
 export const ROLES = ['api', 'bot', 'scheduler'] as const;
 export type Role = (typeof ROLES)[number];
@@ -20,6 +20,16 @@ const toList = ({ value }: { value: unknown }) =>
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean);
+
+/**
+ * An ad network's offer link with one `{discordId}` where the user's Discord id goes (reward callbacks name the user by it).
+ * Discord link buttons take URLs of at most 512 characters; a template within 480 stays within it once filled.
+ */
+export const OFFER_URL_TEMPLATE = /^https?:\/\/[^\s{}]*\{discordId\}[^\s{}]*$/;
+export const OFFER_URL_TEMPLATE_MAX = 480;
+
+/** Secrets copied from files or dashboards often end in a newline; the Stripe SDK would send or compare it as part of the value. */
+const toTrimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 /** Describes one env var for the README table and for error messages. */
 export interface SettingDoc {
@@ -270,6 +280,39 @@ export class AppConfig {
   @Min(1000)
   SCHEDULER_LATE_AFTER_MS = 60000;
 
+  // --- Economy: starter credits, work, premium ---
+  @doc('STARTER_CREDITS', '100', 'GC a new user starts with (first Discord command or first API key): one ledger row, once; 0 turns it off')
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000000)
+  STARTER_CREDITS = 100;
+
+  @doc('WORK_REWARD_GC', '15', 'GC one /work (POST /users/me/work) pays; premium users get twice as much')
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
+  WORK_REWARD_GC = 15;
+
+  @doc('WORK_COOLDOWN_MINUTES', '60', 'Minutes between two paid /work claims of one user (a sliding window from the last claim)')
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10080)
+  WORK_COOLDOWN_MINUTES = 60;
+
+  @doc(
+    'PREMIUM_PRICE_WTG_PER_MONTH',
+    '1',
+    'WTG coins one month of premium costs (POST /users/me/premium, /premium buy); premium doubles daily and work rewards',
+  )
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  PREMIUM_PRICE_WTG_PER_MONTH = 1;
+
   // --- Economy: leaderboards and ad rewards ---
   @doc('LEADERBOARD_CACHE_MS', '5000', "How long the top 100 of each leaderboard is served from memory (the caller's own value is always fresh)")
   @Transform(toInt)
@@ -311,6 +354,84 @@ export class AppConfig {
   @IsInt()
   @Min(1)
   REWARDS_MAX_AMOUNT = 5000;
+
+  @doc(
+    'REWARDS_OFFER_URL_OFFERWALL',
+    '(unset: not offered)',
+    "Link /earn and GET /rewards/offers give for the offerwall network (needs REWARDS_SECRET_OFFERWALL); {discordId} becomes the user's Discord id, which its callbacks send back",
+  )
+  @IsOptional()
+  @MaxLength(OFFER_URL_TEMPLATE_MAX)
+  @Matches(OFFER_URL_TEMPLATE, { message: 'REWARDS_OFFER_URL_OFFERWALL must be an http(s) URL containing {discordId}' })
+  REWARDS_OFFER_URL_OFFERWALL?: string;
+
+  @doc(
+    'REWARDS_OFFER_URL_SURVEY',
+    '(unset: not offered)',
+    "Link /earn and GET /rewards/offers give for the survey network (needs REWARDS_SECRET_SURVEY); {discordId} becomes the user's Discord id",
+  )
+  @IsOptional()
+  @MaxLength(OFFER_URL_TEMPLATE_MAX)
+  @Matches(OFFER_URL_TEMPLATE, { message: 'REWARDS_OFFER_URL_SURVEY must be an http(s) URL containing {discordId}' })
+  REWARDS_OFFER_URL_SURVEY?: string;
+
+  @doc(
+    'REWARDS_OFFER_URL_VIDEO',
+    '(unset: not offered)',
+    "Link /earn and GET /rewards/offers give for the video network (needs REWARDS_SECRET_VIDEO); {discordId} becomes the user's Discord id",
+  )
+  @IsOptional()
+  @MaxLength(OFFER_URL_TEMPLATE_MAX)
+  @Matches(OFFER_URL_TEMPLATE, { message: 'REWARDS_OFFER_URL_VIDEO must be an http(s) URL containing {discordId}' })
+  REWARDS_OFFER_URL_VIDEO?: string;
+
+  // --- Payments: Stripe Checkout ---
+  @doc(
+    'STRIPE_SECRET_KEY',
+    '(unset: checkout off)',
+    'Stripe secret (sk_…) or restricted (rk_…) API key; buying WTG coins (POST /shop/checkout, /shop buy) is off (404) until it is set, and needs STRIPE_WEBHOOK_SECRET',
+  )
+  @IsOptional()
+  @Transform(toTrimmed)
+  @Matches(/^(sk|rk)_(test|live)_\S+$/, { message: 'STRIPE_SECRET_KEY must be a Stripe secret key (sk_test_…, sk_live_…, rk_…)' })
+  STRIPE_SECRET_KEY?: string;
+
+  @doc(
+    'STRIPE_WEBHOOK_SECRET',
+    '(unset: webhook off)',
+    'Signing secret (whsec_…) of the Stripe webhook endpoint POST /api/v1/payments/stripe/webhook; events are verified with it over the raw body',
+  )
+  @IsOptional()
+  @Transform(toTrimmed)
+  @Matches(/^whsec_\S+$/, { message: 'STRIPE_WEBHOOK_SECRET must be a Stripe webhook signing secret (whsec_…)' })
+  STRIPE_WEBHOOK_SECRET?: string;
+
+  @doc(
+    'STRIPE_WEBHOOK_TOLERANCE_SECONDS',
+    '300',
+    "Oldest Stripe-Signature timestamp accepted, in seconds (Stripe's own default); older deliveries are refused as replays",
+  )
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3600)
+  STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300;
+
+  @doc('STRIPE_API_BASE', 'https://api.stripe.com', 'Stripe API origin the SDK calls (tests point it at a fake); scheme, host and port only')
+  @Matches(/^https?:\/\/[^/\s:]+(:\d{1,5})?\/?$/, { message: 'STRIPE_API_BASE must be an http(s) origin such as https://api.stripe.com' })
+  STRIPE_API_BASE = 'https://api.stripe.com';
+
+  @doc(
+    'CHECKOUT_SUCCESS_URL',
+    'https://discord.com/channels/@me',
+    'Where Stripe Checkout sends the buyer after paying (the coins arrive through the webhook, not this page); {CHECKOUT_SESSION_ID} is filled in by Stripe',
+  )
+  @Matches(/^https?:\/\/\S+$/, { message: 'CHECKOUT_SUCCESS_URL must be an http(s) URL' })
+  CHECKOUT_SUCCESS_URL = 'https://discord.com/channels/@me';
+
+  @doc('CHECKOUT_CANCEL_URL', 'https://discord.com/channels/@me', 'Where Stripe Checkout sends a buyer who goes back without paying')
+  @Matches(/^https?:\/\/\S+$/, { message: 'CHECKOUT_CANCEL_URL must be an http(s) URL' })
+  CHECKOUT_CANCEL_URL = 'https://discord.com/channels/@me';
 
   // --- Discord ---
   @doc('DISCORD_DEV_GUILD_ID', '(unset: global)', 'Register slash commands in this guild only (development)')
@@ -414,6 +535,13 @@ export class AppConfig {
   @Min(1)
   CREDITS_LOW_THRESHOLD = 100;
 
+  @doc('GIFT_DAILY_LIMIT_GC', '1000', 'GC one user may give away with gifts per UTC day (POST /credits/gifts, /gift)')
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000000000)
+  GIFT_DAILY_LIMIT_GC = 1000;
+
   @doc('RATE_LIMIT_PER_MINUTE', '300', 'Requests per minute per API key (per client IP without a key) on /api/v1')
   @Transform(toInt)
   @IsInt()
@@ -471,6 +599,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       'WEBHOOK_SECRET_KEY=undefined: required when NODE_ENV=production and DATABASE_URL is set ' +
         '(at least 32 characters, the same on every replica; e.g. openssl rand -base64 32)',
     );
+  }
+  if (config.STRIPE_SECRET_KEY && !config.STRIPE_WEBHOOK_SECRET) {
+    // Checkout would take payments whose coins never arrive: the webhook is what grants them.
+    problems.push('STRIPE_WEBHOOK_SECRET=undefined: required when STRIPE_SECRET_KEY is set (the signing secret of the webhook endpoint, whsec_…)');
   }
   if (problems.length > 0) {
     throw new ConfigError(problems);

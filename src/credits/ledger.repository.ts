@@ -67,7 +67,8 @@ export class LedgerRepository {
 
   async listForUser(table: LedgerTable, userId: string, offset: number, limit: number): Promise<{ rows: LedgerRecord[]; total: number }> {
     const [rows, [{ total }]] = (await Promise.all([
-      this.db.query(`SELECT ${COLUMNS} FROM ${table} WHERE user_id = $1 ORDER BY id DESC OFFSET $2 LIMIT $3`, [userId, offset, limit]),
+      // The table's bigint id: a bare `id` would name the text output column (id::text AS id) and sort "99" before "100".
+      this.db.query(`SELECT ${COLUMNS} FROM ${table} WHERE user_id = $1 ORDER BY ${table}.id DESC OFFSET $2 LIMIT $3`, [userId, offset, limit]),
       this.db.query(`SELECT count(*)::int AS total FROM ${table} WHERE user_id = $1`, [userId]),
     ])) as [LedgerRow[], Array<{ total: number }>];
     return { rows: rows.map(toRecord), total };

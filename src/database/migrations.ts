@@ -6,6 +6,9 @@ import { Hardening1764115600000 } from '../../migrations/1764115600000-Hardening
 import { MetricsIndexes1764115700000 } from '../../migrations/1764115700000-MetricsIndexes';
 import { PlayableServers1764115800000 } from '../../migrations/1764115800000-PlayableServers';
 import { StatsActivityColumns1764200000000 } from '../../migrations/1764200000000-StatsActivityColumns';
+import { Payments1764300000000 } from '../../migrations/1764300000000-Payments';
+import { PremiumAndWork1764300100000 } from '../../migrations/1764300100000-PremiumAndWork';
+import { GiftsSentIndex1764300160000 } from '../../migrations/1764300160000-GiftsSentIndex';
 
 /** Every migration in order; listed explicitly so the app, CLI and jest load the same set. */
 export const MIGRATIONS = [
@@ -17,4 +20,7 @@ export const MIGRATIONS = [
   MetricsIndexes1764115700000,
   PlayableServers1764115800000,
   StatsActivityColumns1764200000000,
+  Payments1764300000000,
+  PremiumAndWork1764300100000,
+  GiftsSentIndex1764300160000,
 ];

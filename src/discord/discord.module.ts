@@ -34,9 +34,9 @@ const botMetrics = [
 ];
 
 export interface DiscordModuleOptions {
-  /** The modules exporting `users` (UsersModule). */
+  /** The modules exporting `users` (CreditsModule). */
   imports: NonNullable<ModuleMetadata['imports']>;
-  /** The class that answers DiscordUsers (UsersService): bound here by the composition root, as discord/ names no feature. */
+  /** The class that answers DiscordUsers (MembersService): bound here by the composition root, as discord/ names no feature. */
   users: Type<DiscordUsers>;
 }
 

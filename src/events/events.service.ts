@@ -4,7 +4,7 @@ import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { Tx } from '../database/transactions';
 import { UsersService } from '../users/users.service';
 import { EventsRepository, StoredEvent } from './events.repository';
-import { CURSOR_PATTERN, DmKind, EventCursor, formatCursor, SERVER_EVENT_PREFIX, UserEvent } from './events.types';
+import { CURSOR_PATTERN, DmKind, EventCursor, formatCursor, GIFT_RECEIVED_EVENT, SERVER_EVENT_PREFIX, UserEvent } from './events.types';
 
 const PAGE = 100;
 
@@ -14,13 +14,16 @@ export interface EventPage {
   full: boolean;
 }
 
-/** One direct message to send: what happened to which server, and whether its owner wants to be told. */
+/** One direct message to send: what happened (to which server, or which gift), and whether the user wants to be told. */
 export interface DirectMessage {
   id: string;
   kind: DmKind;
   discordId: string;
   enabled: boolean;
+  /** The server of a server kind (`payload.server`); empty for other kinds. */
   server: Record<string, unknown>;
+  /** The event's whole payload (a gift's is `{gift}`). */
+  payload: Record<string, unknown>;
 }
 
 /** A claimed message not finished by then (a bot that died while sending) is claimed again. */
@@ -38,6 +41,8 @@ export function dmKindOf(event: string, payload: Record<string, unknown>): DmKin
       return 'failed';
     case 'server.stopped':
       return TOLD_STOP_REASONS.has(String(server.stopReason)) ? 'stopped' : null;
+    case GIFT_RECEIVED_EVENT:
+      return 'gift';
     default:
       return null;
   }
@@ -45,8 +50,8 @@ export function dmKindOf(event: string, payload: Record<string, unknown>): DmKin
 
 /**
  * The per-user event log: every event a user's webhooks could receive is recorded here in the transaction of
- * the change, whether or not a webhook wants it. The SSE stream reads it by cursor; the bot sends some as
- * direct messages.
+ * the change, whether or not a webhook wants it, and a received gift (GIFT_RECEIVED_EVENT) for the bot to tell.
+ * The SSE stream reads it by cursor; the bot sends some as direct messages.
  */
 @Injectable()
 export class EventsService {
@@ -92,6 +97,7 @@ export class EventsService {
               discordId: contact.discordId,
               enabled: contact.directMessages,
               server: (r.payload.server ?? {}) as Record<string, unknown>,
+              payload: r.payload,
             },
           ]
         : [];

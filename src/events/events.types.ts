@@ -15,8 +15,14 @@ export interface EventCursor {
 /** The events a server's owner is pushed (SSE) — their own servers' lifecycle. */
 export const SERVER_EVENT_PREFIX = 'server.';
 
-/** What a Discord direct message tells the owner about; the rest reaches them only if they ask (SSE, webhooks). */
-export type DmKind = 'ready' | 'stopped' | 'failed';
+/** Recorded for the receiver of a gift of GameCredits, in the gift's transaction; payload `{gift: {id, amount, note, from}}`. */
+export const GIFT_RECEIVED_EVENT = 'credits.gift_received';
+
+/**
+ * What a Discord direct message tells a user about: their servers (ready, stopped, failed) and gifts they
+ * received; the rest reaches them only if they ask (SSE, webhooks).
+ */
+export type DmKind = 'ready' | 'stopped' | 'failed' | 'gift';
 
 export const CURSOR_PATTERN = /^(\d{1,20})-(\d{1,20})$/;
 

@@ -64,3 +64,11 @@ export const REWARD_CALLBACK_SCHEMA = {
     timestamp: { oneOf: [{ type: 'number' }, { type: 'string', format: 'date-time' }], description: 'Unix seconds or milliseconds, or ISO 8601' },
   },
 };
+
+export class RewardOfferView {
+  @ApiProperty({ enum: REWARD_PROVIDERS }) provider: string;
+  @ApiProperty({ enum: REWARD_TYPES, description: "What the network's conversions usually are" }) type: string;
+  @ApiProperty({ example: 'Surveys' }) label: string;
+  @ApiProperty({ example: 'https://surveys.example.com/wall?sub_id=123456789012345678', description: 'Open it to earn; it carries your Discord id' })
+  url: string;
+}

@@ -19,8 +19,9 @@ export interface WtgPackage {
 
 /**
  * The WTG packages from the product spec. The base rate is one coin per dollar (4.99 → 5 coins);
- * bigger packages include a growing bonus: 10 + 1, 20 + 3, 50 + 10. Payment happens outside this
- * service, which credits the coins through the admin grant endpoint.
+ * bigger packages include a growing bonus: 10 + 1, 20 + 3, 50 + 10. They are bought with Stripe
+ * Checkout (POST /shop/checkout, the payments module), or credited by a payment system through the
+ * admin grant endpoint.
  */
 export const WTG_PACKAGES: readonly WtgPackage[] = [
   { id: 'wtg-5', name: '5 WTG', priceCents: 499, currency: 'USD', coins: 5, bonusCoins: 0 },
@@ -28,6 +29,8 @@ export const WTG_PACKAGES: readonly WtgPackage[] = [
   { id: 'wtg-23', name: '23 WTG (20 + 3 bonus)', priceCents: 1999, currency: 'USD', coins: 23, bonusCoins: 3 },
   { id: 'wtg-60', name: '60 WTG (50 + 10 bonus)', priceCents: 4999, currency: 'USD', coins: 60, bonusCoins: 10 },
 ];
+
+export const WTG_PACKAGE_IDS: readonly string[] = WTG_PACKAGES.map((p) => p.id);
 
 export function wtgToGc(coins: number): number {
   return coins * GC_PER_WTG;

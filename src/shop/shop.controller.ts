@@ -6,6 +6,8 @@ import { ApiEnvelope, ApiErrors } from '../common/http/api-docs.decorator';
 import { Paginated } from '../common/http/envelope';
 import { IdempotencyKey, Idempotent } from '../common/idempotency/idempotency.interceptor';
 import { PageQuery } from '../common/http/pagination';
+import { CheckoutView } from '../payments/payments.types';
+import { CheckoutDto } from './dto/checkout.dto';
 import { ConvertWtgDto } from './dto/convert-wtg.dto';
 import { ShopService } from './shop.service';
 import { ConversionView, ShopView, WtgTransactionView } from './shop.types';
@@ -21,6 +23,22 @@ export class ShopController {
   @ApiEnvelope(ShopView)
   getShop(): ShopView {
     return this.shop.catalog();
+  }
+
+  @Post('checkout')
+  @ApiOperation({
+    summary: 'Buy a WTG package with Stripe Checkout: returns the payment page; the coins arrive once Stripe reports the payment',
+    description:
+      'Creates a Stripe Checkout Session for the package (its price, quantity 1). The coins are granted by the Stripe webhook, once per session. ' +
+      '404 while checkout is off (STRIPE_SECRET_KEY unset); 409 while you owe coins from a refunded or disputed payment; ' +
+      '502 when Stripe cannot be reached (nothing is charged or recorded). The same Idempotency-Key returns the same session.',
+  })
+  @RequireScopes('credits:write')
+  @ApiEnvelope(CheckoutView, { status: 201 })
+  @ApiErrors(400, 404, 409, 502)
+  @Idempotent()
+  createCheckout(@CurrentActor() actor: Actor, @Body() body: CheckoutDto, @IdempotencyKey() key?: string): Promise<CheckoutView> {
+    return this.shop.checkout(actor, { packageId: body.packageId, idempotencyKey: key });
   }
 
   @Post('convert')

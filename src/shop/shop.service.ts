@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { Actor, hasScope } from '../auth/actor';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
@@ -7,12 +7,14 @@ import { Paginated } from '../common/http/envelope';
 import { CreditsService } from '../credits/credits.service';
 import { WtgLedgerService } from '../credits/wtg-ledger.service';
 import { Transactions } from '../database/transactions';
+import { PaymentsService } from '../payments/payments.service';
+import { CheckoutView } from '../payments/payments.types';
 import { UsersService } from '../users/users.service';
 import { CONVERT_WTG_MAX, GC_PER_WTG, GRANT_WTG_MAX, WTG_PACKAGES, wtgToGc } from './shop-catalog';
-import { ConversionView, ConvertWtgInput, GrantWtgInput, ShopView, WtgGrantView, WtgReason, WtgTransactionView } from './shop.types';
+import { CheckoutInput, ConversionView, ConvertWtgInput, GrantWtgInput, ShopView, WtgGrantView, WtgReason, WtgTransactionView } from './shop.types';
 
 @Injectable()
-export class ShopService {
+export class ShopService implements OnModuleInit {
   private readonly logger = new Logger(ShopService.name);
 
   constructor(
@@ -20,10 +22,34 @@ export class ShopService {
     private readonly wtg: WtgLedgerService,
     private readonly credits: CreditsService,
     private readonly users: UsersService,
+    private readonly payments: PaymentsService,
   ) {}
+
+  onModuleInit(): void {
+    this.payments.declareCatalog(WTG_PACKAGES);
+  }
 
   catalog(): ShopView {
     return { gcPerWtg: GC_PER_WTG, packages: WTG_PACKAGES.map((p) => ({ ...p, gcValue: wtgToGc(p.coins) })) };
+  }
+
+  /**
+   * Starts paying for a WTG package with Stripe Checkout: the page's link, valid until `expiresAt`. The
+   * coins arrive when Stripe reports the payment (the payments module's webhook), never from this call.
+   */
+  async checkout(actor: Actor, input: CheckoutInput): Promise<CheckoutView> {
+    const pkg = WTG_PACKAGES.find((p) => p.id === input.packageId);
+    if (!pkg) {
+      throw new DomainError(
+        ErrorCode.VALIDATION_FAILED,
+        `Unknown WTG package "${echo(input.packageId)}"; choose one of ${WTG_PACKAGES.map((p) => p.id).join(', ')}`,
+      );
+    }
+    return this.payments.startCheckout(
+      actor,
+      { packageId: pkg.id, name: pkg.name, coins: pkg.coins, priceCents: pkg.priceCents, currency: pkg.currency },
+      input.idempotencyKey,
+    );
   }
 
   /** The actor's WTG coin movements, newest first. */

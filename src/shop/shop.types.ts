@@ -1,9 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PaymentReason } from '../payments/payments.types';
 
 export const WtgReason = {
   CONVERSION: 'wtg_conversion',
-  PURCHASE: 'wtg_purchase',
+  /** Admin grants and Stripe purchases: the same reason in the WTG ledger. */
+  PURCHASE: PaymentReason.PURCHASE,
 } as const;
+
+export interface CheckoutInput {
+  packageId: string;
+  /** The client's retry key (Idempotency-Key, or the Discord interaction): the same key gives the same checkout. */
+  idempotencyKey?: string;
+}
 
 export interface ConvertWtgInput {
   wtg: number;

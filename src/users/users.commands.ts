@@ -55,9 +55,14 @@ function balanceEmbed(p: ProfileView): EmbedBuilder {
     .addFields(
       { name: 'GameCredits', value: formatCredits(p.credits), inline: true },
       { name: 'WTG coins', value: formatWtg(p.wtgCoins), inline: true },
-      { name: 'Tier', value: p.tier, inline: true },
+      { name: 'Tier', value: tierText(p), inline: true },
     )
     .setFooter({ text: '1 WTG = 1,000 GC' });
+}
+
+/** `premium until <date>` while bought premium lasts (a Discord timestamp, in each reader's own zone). */
+function tierText(p: ProfileView): string {
+  return p.tier === 'premium' && p.premiumUntil ? `premium until <t:${Math.floor(Date.parse(p.premiumUntil) / 1000)}:D>` : p.tier;
 }
 
 function statsEmbed(s: StatsView): EmbedBuilder {

@@ -11,11 +11,12 @@ interface UserRow {
   credits: string;
   wtg_coins: string;
   tier: Tier;
+  premium_until: Date | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = 'id, discord_id, username, credits, wtg_coins, tier, created_at, updated_at';
+const COLUMNS = 'id, discord_id, username, credits, wtg_coins, tier, premium_until, created_at, updated_at';
 
 const toUser = (r: UserRow): UserRecord => ({
   id: r.id,
@@ -24,28 +25,33 @@ const toUser = (r: UserRow): UserRecord => ({
   credits: Number(r.credits),
   wtgCoins: Number(r.wtg_coins),
   tier: r.tier,
+  premiumUntil: r.premium_until,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
 
-/** The users table as identities: who a user is, how to reach them. Balances: UserBalancesRepository. */
+/**
+ * The users table as identities: who a user is, how to reach them. Balances: UserBalancesRepository.
+ * Records carry the stored tier; UsersService turns it into the tier in force (effectiveTier).
+ */
 @Injectable()
 export class UsersRepository {
   constructor(private readonly db: DataSource) {}
 
   /**
-   * Creates the user of a Discord id, or renames it when the name changed. Returns the id when a row
-   * was written (created or renamed), null when the user exists with that name already.
+   * Creates the user of a Discord id, or renames it when the name changed. Returns the id and whether
+   * the row was created (`xmax = 0` holds only for a row this statement inserted, not for one its ON
+   * CONFLICT branch updated), or null when the user exists with that name already.
    */
-  async upsertIn(tx: Tx, discordId: string, username: string): Promise<string | null> {
-    const rows: Array<{ id: string }> = await tx.query(
+  async upsertIn(tx: Tx, discordId: string, username: string): Promise<{ id: string; created: boolean } | null> {
+    const rows: Array<{ id: string; created: boolean }> = await tx.query(
       `INSERT INTO users (discord_id, username) VALUES ($1, $2)
        ON CONFLICT (discord_id) DO UPDATE SET username = EXCLUDED.username, updated_at = now()
          WHERE users.username IS DISTINCT FROM EXCLUDED.username
-       RETURNING id`,
+       RETURNING id, (xmax = 0) AS created`,
       [discordId, username],
     );
-    return rows[0]?.id ?? null;
+    return rows[0] ? { id: rows[0].id, created: rows[0].created } : null;
   }
 
   async findByDiscordIdIn(tx: Tx, discordId: string): Promise<UserRecord | null> {

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../auth/actor';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
+import { Clock } from '../common/values/clock';
 import { Transactions, Tx } from '../database/transactions';
+import { effectiveTier } from './premium-tier';
 import { UserBalancesRepository } from './user-balances.repository';
 import { UserRankingsRepository } from './user-rankings.repository';
 import { Board, BoardKey, Checkpoint, RankedUser } from './user-rankings.types';
 import { UserStatsRepository } from './user-stats.repository';
 import { UsersRepository } from './users.repository';
-import { Balance, ProfileView, StatsView, Tier, UserContact, UserRecord, USERNAME_MAX } from './users.types';
+import { Balance, ProfileView, RewardSlot, StatsView, Tier, UserContact, UserRecord, USERNAME_MAX } from './users.types';
 
 const DISCORD_ID = /^\d{5,20}$/;
 
@@ -24,21 +26,29 @@ export class UsersService {
     private readonly stats: UserStatsRepository,
     private readonly rankings: UserRankingsRepository,
     private readonly transactions: Transactions,
+    private readonly clock: Clock,
   ) {}
 
-  /** Finds or creates the user for a Discord identity (first contact creates it), keeping the name fresh. */
-  async ensureUser(discordId: string, username: string): Promise<UserRecord> {
+  /**
+   * Finds or creates the user for a Discord identity (first contact creates it), keeping the name
+   * fresh; `created` is true only for the call that inserted the row (what starts a new member's
+   * account, in the caller's transaction: see credits' MembersService).
+   */
+  async ensureUserIn(tx: Tx, discordId: string, username: string): Promise<{ user: UserRecord; created: boolean }> {
     if (!DISCORD_ID.test(discordId)) {
       throw new DomainError(ErrorCode.VALIDATION_FAILED, 'discordId must be a Discord snowflake (5-20 digits)');
     }
     const name = username.trim().slice(0, USERNAME_MAX) || discordId;
-    return this.transactions.run(async (tx) => {
-      const written = await this.users.upsertIn(tx, discordId, name);
-      if (written) {
-        await this.stats.createIn(tx, written);
-      }
-      return (await this.users.findByDiscordIdIn(tx, discordId))!;
-    });
+    const written = await this.users.upsertIn(tx, discordId, name);
+    if (written) {
+      await this.stats.createIn(tx, written.id);
+    }
+    return { user: this.inForce((await this.users.findByDiscordIdIn(tx, discordId))!), created: written?.created ?? false };
+  }
+
+  /** ensureUserIn in a transaction of its own. */
+  ensureUser(discordId: string, username: string): Promise<{ user: UserRecord; created: boolean }> {
+    return this.transactions.run((tx) => this.ensureUserIn(tx, discordId, username));
   }
 
   async findById(userId: string): Promise<UserRecord> {
@@ -46,11 +56,12 @@ export class UsersService {
     if (!user) {
       throw new DomainError(ErrorCode.USER_NOT_FOUND, 'User not found');
     }
-    return user;
+    return this.inForce(user);
   }
 
   async findByDiscordId(discordId: string): Promise<UserRecord | null> {
-    return DISCORD_ID.test(discordId) ? this.users.findByDiscordId(discordId) : null;
+    const user = DISCORD_ID.test(discordId) ? await this.users.findByDiscordId(discordId) : null;
+    return user && this.inForce(user);
   }
 
   count(): Promise<number> {
@@ -65,6 +76,7 @@ export class UsersService {
       credits: u.credits,
       wtgCoins: u.wtgCoins,
       tier: u.tier,
+      premiumUntil: u.premiumUntil?.toISOString() ?? null,
       createdAt: u.createdAt.toISOString(),
     };
   }
@@ -136,14 +148,27 @@ export class UsersService {
     return this.stats.addCreditsIn(tx, userId, earned, spent);
   }
 
-  /** Takes the daily bonus slot when the last claim is at least `windowHours` old; null when not yet due. */
-  takeDailySlotIn(tx: Tx, userId: string, windowHours: number): Promise<{ claimedAt: Date; tier: Tier } | null> {
-    return this.balances.takeDailySlotIn(tx, userId, windowHours);
+  /**
+   * Takes a reward slot (daily, work) now, by the Clock, when the last claim is at least
+   * `cooldownMinutes` old; null when not yet due. The tier is the one in force at the claim.
+   */
+  async takeSlotIn(tx: Tx, userId: string, slot: RewardSlot, cooldownMinutes: number): Promise<{ claimedAt: Date; tier: Tier } | null> {
+    const now = this.clock.now();
+    const taken = await this.balances.takeSlotIn(tx, userId, slot, cooldownMinutes, now);
+    return taken && { claimedAt: taken.claimedAt, tier: effectiveTier(taken.tier, taken.premiumUntil, now) };
   }
 
-  /** When the next daily slot opens; null for an unknown user. */
-  nextDailySlotIn(tx: Tx, userId: string, windowHours: number): Promise<{ nextClaimAt: Date; retryAfterSeconds: number } | null> {
-    return this.balances.nextDailySlotIn(tx, userId, windowHours);
+  /** When the slot opens again and how many seconds that is from now (by the Clock); null for an unknown user. */
+  nextSlotIn(tx: Tx, userId: string, slot: RewardSlot, cooldownMinutes: number): Promise<{ nextClaimAt: Date; retryAfterSeconds: number } | null> {
+    return this.balances.nextSlotIn(tx, userId, slot, cooldownMinutes, this.clock.now());
+  }
+
+  /**
+   * Premium for `months` more calendar months from the later of now (by the Clock) and the current
+   * end; the new end, or null when the user's premium has no end (or there is no such user).
+   */
+  extendPremiumIn(tx: Tx, userId: string, months: number): Promise<Date | null> {
+    return this.balances.extendPremiumIn(tx, userId, months, this.clock.now());
   }
 
   // Rankings, for the leaderboard (board order: value desc, older account, lower id).
@@ -164,5 +189,10 @@ export class UsersService {
   /** Users strictly between `from` (exclusive; null = the start) and `to` on the board. */
   countRankedBetween(board: Board, from: BoardKey | null, to: BoardKey): Promise<number> {
     return this.rankings.countBetween(board, from, to);
+  }
+
+  /** The record with the tier in force now: a premium whose end has passed reads as free. */
+  private inForce(u: UserRecord): UserRecord {
+    return { ...u, tier: effectiveTier(u.tier, u.premiumUntil, this.clock.now()) };
   }
 }

@@ -5,6 +5,9 @@ export type Tier = (typeof TIERS)[number];
 
 export const USERNAME_MAX = 100;
 
+/** The per-user reward slots, each taken at most once per its cooldown (a timestamp column on users). */
+export type RewardSlot = 'daily' | 'work';
+
 /** A user as other modules see it (the users row, camelCase). */
 export interface UserRecord {
   id: string;
@@ -12,7 +15,10 @@ export interface UserRecord {
   username: string;
   credits: number;
   wtgCoins: number;
+  /** The tier in force now: premium only while `premiumUntil` lies ahead (or has no end). */
   tier: Tier;
+  /** When bought premium ends (null: never bought, or premium without an end). */
+  premiumUntil: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -41,7 +47,15 @@ export class ProfileView {
   @ApiProperty({ example: 'demo' }) username: string;
   @ApiProperty({ example: 1000, description: 'GameCredits (GC) balance' }) credits: number;
   @ApiProperty({ example: 0, description: 'WTG coin balance (1 WTG = 1000 GC)' }) wtgCoins: number;
-  @ApiProperty({ enum: [...TIERS] }) tier: Tier;
+  @ApiProperty({ enum: [...TIERS], description: 'The tier in force now: premium turns back to free by itself when premiumUntil passes' })
+  tier: Tier;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '2026-01-31T12:00:00.000Z',
+    description: 'When bought premium ends (also after it ended); null if premium was never bought',
+  })
+  premiumUntil: string | null;
   @ApiProperty() createdAt: string;
 }
 

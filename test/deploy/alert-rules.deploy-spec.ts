@@ -54,7 +54,7 @@ describe('Prometheus alert rules (grafana/alerts.yml)', () => {
     expect(code).toBe(0);
   });
 
-  it('cover API errors and latency, scheduler failures and lateness, ad fraud, Agones errors, target down and target gone', () => {
+  it('cover API errors and latency, scheduler failures and lateness, ad fraud, Stripe signature failures, Agones errors, target down and target gone', () => {
     const byName = new Map(alerts.map((a) => [a.alert, a.expr]));
     expect([...byName.keys()].sort()).toEqual([
       'AgisAdFraudSpike',
@@ -63,6 +63,7 @@ describe('Prometheus alert rules (grafana/alerts.yml)', () => {
       'AgisApiHighLatency',
       'AgisSchedulerFailures',
       'AgisSchedulerLate',
+      'AgisStripeWebhookSignatureFailures',
       'AgisTargetAbsent',
       'AgisTargetDown',
     ]);
@@ -78,6 +79,9 @@ describe('Prometheus alert rules (grafana/alerts.yml)', () => {
     expect(byName.get('AgisSchedulerLate')).toMatch(/histogram_quantile\(0\.95,[\s\S]*rate\(scheduler_lateness_seconds_bucket/);
     expect(byName.get('AgisAdFraudSpike')).toMatch(/agis_ad_fraud_total[\s\S]*\/[\s\S]*agis_ad_conversions_total/);
     expect(byName.get('AgisAgonesErrors')).toMatch(/agis_agones_requests_total\{result="error"\}/);
+    expect(byName.get('AgisStripeWebhookSignatureFailures')).toMatch(
+      /^sum\(increase\(agis_stripe_webhook_signature_failures_total\[\d+m\]\)\) >= \d+$/,
+    );
   });
 
   it('give every alert a duration, a severity and summary/description annotations', () => {
@@ -176,12 +180,17 @@ describe('Grafana dashboards (grafana/*.json)', () => {
     ['Hourly reward trend', /^sum\(increase\(agis_ad_rewards_total\[1h\]\)\)$/],
     ['Conversion status breakdown', /sum by \(status\) \(increase\(agis_ad_conversions_total\[24h\]\)\)/],
     ['Top earners (24 h)', /max by \(rank\) \(agis_ad_top_earner_rewards_24h\)/],
+    // Issue 16: the money panels.
+    ['Money taken (24 h)', /^sum by \(currency\) \(increase\(agis_payments_amount_cents_total\[24h\]\)\) \/ 100$/],
+    ['WTG purchases by package', /^sum by \(package\) \(increase\(agis_wtg_purchases_total\[1h\]\)\)$/],
+    ['Refunded and disputed (24 h)', /^sum by \(kind\) \(increase\(agis_payments_reversed_cents_total\[24h\]\)\) \/ 100$/],
+    ['Stripe signature failures (1 h)', /^sum\(increase\(agis_stripe_webhook_signature_failures_total\[1h\]\)\)$/],
   ];
 
   it.each<[string, [string, RegExp][]]>([
     ['agis-overview.json', overviewPanels],
     ['agis-revenue.json', revenuePanels],
-  ])('%s has exactly the panels of issue 7, each reading its metric', (file, expected) => {
+  ])('%s has exactly the panels of issues 7 and 16, each reading its metric', (file, expected) => {
     const panels = allPanels(dashboards.get(file)!);
     expect(panels.map((p) => p.title).sort()).toEqual(expected.map(([title]) => title).sort());
     for (const [title, pattern] of expected) {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIApplicationCommand, APIApplicationCommandOption } from 'discord-api-types/v10';
 import { RewardsMetrics } from '../../src/rewards/rewards.metrics';
 import { type FakeDiscord } from '../fakes/fake-discord';
+import { FakeStripe } from '../fakes/fake-stripe';
 import { fakeUser } from '../fakes/fake-discord-payloads';
 import { type CommandInput } from '../fakes/fake-discord-interactions';
 import { dashboardQueries, loadDashboards, type PanelQuery } from '../support/dashboard-queries';
@@ -12,9 +13,11 @@ import { createUser, type TestUser } from '../support/factories';
 import { pollUntil } from '../support/poll';
 import { type PrometheusServer, type PromQueryResult, startPrometheus } from '../support/prometheus';
 import { type TestApp } from '../support/test-app';
+import { metricSum } from '../support/metric-sum';
 
 const SECRETS = { offerwall: 'offerwall-dashboard-secret-123456', video: 'video-dashboard-secret-654321' };
 const REWARD_CEILING = 5000;
+const STRIPE_WEBHOOK_SECRET = 'whsec_dashboardsecret0123456789';
 
 /** Grafana's interval macros, as a dashboard would resolve them for a short range; any other `$` is an error. */
 const GRAFANA_MACROS: Array<[RegExp, string]> = [
@@ -44,15 +47,6 @@ function panelProblems(q: PanelQuery, res: PromQueryResult): string[] {
   return [];
 }
 
-/** Samples of a metric family in exposition text whose labels include `labels`, summed. */
-function metricSum(text: string, name: string, labels: Record<string, string> = {}): number {
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
-    .filter((line) => Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
-    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
-}
-
 type Option = APIApplicationCommandOption & { options?: Option[]; required?: boolean };
 
 /** Every registered slash command path that needs no option (so the test can send any the bot has). */
@@ -72,6 +66,7 @@ describe('Grafana dashboards against a real Prometheus scraping the app', () => 
   let fake: FakeDiscord;
   let t: TestApp;
   let prom: PrometheusServer;
+  let stripe: FakeStripe;
   const players = [fakeUser('dash-one'), fakeUser('dash-two')];
   let earner: TestUser;
   let seq = 0;
@@ -85,6 +80,10 @@ describe('Grafana dashboards against a real Prometheus scraping the app', () => 
       .set('Content-Type', 'application/json')
       .set('X-Agis-Signature', signature ?? createHmac('sha256', SECRETS[provider]).update(raw).digest('hex'))
       .send(raw);
+  };
+  const stripeDelivery = (event: Record<string, unknown>) => {
+    const { payload, header } = FakeStripe.sign(event, STRIPE_WEBHOOK_SECRET);
+    return api().post('/api/v1/payments/stripe/webhook').set('Content-Type', 'application/json').set('Stripe-Signature', header).send(payload);
   };
   const serverStatus = async (u: TestUser, id: string) => (await api().get(`/api/v1/servers/${id}`).set(u.auth)).body.data?.status as string;
   const waitForServer = (u: TestUser, id: string, status: string) =>
@@ -155,6 +154,19 @@ describe('Grafana dashboards against a real Prometheus scraping the app', () => 
     expect((await callback('offerwall', { conversionId: `dash-${seq}-sig`, discordId: earner.discordId, amount: 1 }, 'f'.repeat(64))).status).toBe(
       401,
     );
+    // Payments: a package bought through Stripe Checkout and paid, half of it refunded, a forged delivery refused.
+    const checkout = await api().post('/api/v1/shop/checkout').set(u.auth).send({ packageId: 'wtg-11' });
+    expect(checkout.status).toBe(201);
+    const session = checkout.body.data.sessionId as string;
+    expect((await stripeDelivery(stripe.completeSession(session))).body.data?.outcome).toBe('granted');
+    expect((await stripeDelivery(stripe.refund(session, 500))).body.data?.outcome).toBe('reversed');
+    const forged = await api()
+      .post('/api/v1/payments/stripe/webhook')
+      .set('Content-Type', 'application/json')
+      .set('Stripe-Signature', 't=1,v1=00')
+      .send('{}');
+    expect(forged.status).toBe(400);
+
     // The gauge refreshes every 30 s by design; the test does not wait for the timer.
     await t.app.get(RewardsMetrics).refreshTopEarners();
 
@@ -180,7 +192,11 @@ describe('Grafana dashboards against a real Prometheus scraping the app', () => 
   }
 
   beforeAll(async () => {
+    stripe = await FakeStripe.start();
     bot = await startDiscordTestApp({
+      STRIPE_SECRET_KEY: stripe.secretKey,
+      STRIPE_WEBHOOK_SECRET,
+      STRIPE_API_BASE: stripe.apiBase,
       AGIS_ROLES: 'api,scheduler,bot',
       LOCAL_AGONES_STEP_MS: '10',
       SCHEDULER_TICK_MS: '100',
@@ -204,6 +220,7 @@ describe('Grafana dashboards against a real Prometheus scraping the app', () => 
   afterAll(async () => {
     await prom?.stop();
     await bot?.close();
+    await stripe?.close();
   });
 
   const queries = dashboardQueries();

@@ -38,9 +38,13 @@ const EVERY_COMMAND = [
   '/convert',
   '/credits',
   '/daily',
+  '/earn',
   '/games',
+  '/gift',
   '/leaderboard credits',
   '/leaderboard servers',
+  '/premium buy',
+  '/premium info',
   '/schedule delete',
   '/schedule disable',
   '/schedule enable',
@@ -56,8 +60,11 @@ const EVERY_COMMAND = [
   '/servers restart',
   '/servers start',
   '/servers stop',
-  '/shop',
+  '/shop buy',
+  '/shop list',
   '/stats',
+  '/transactions',
+  '/work',
 ];
 
 type Row = Record<string, unknown>;
@@ -182,7 +189,7 @@ describe('Discord session: every command through the real discord.js + necord ag
       expect(games.embeds[0].fields).toHaveLength(14);
       expect(games.embeds[0].fields?.[0]).toEqual({ name: 'Minecraft (Java)', value: '`minecraft` · 30 GC/h', inline: true });
       expect(games.embeds[0].footer?.text).toBe('Create one with /servers create (game: the key shown)');
-      const shop = await run(alice, 'shop');
+      const shop = await run(alice, 'shop', 'list');
       expect(shop.embeds[0].description).toContain('**11 WTG (10 + 1 bonus)** · 9.99 USD · worth 11,000 GC');
     });
 

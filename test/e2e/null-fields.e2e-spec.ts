@@ -6,6 +6,9 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 /** A body each operation accepts; every property of its schema is then sent as null, one at a time. */
 const VALID_BODIES: Record<string, Json> = {
+  buyPremium: { months: 1 },
+  createCheckout: { packageId: 'wtg-5' },
+  sendGift: { toDiscordId: '123456789012345678', amount: 1, note: 'thanks' },
   createServer: { name: 'nullable', gameType: 'minecraft', start: false },
   createSchedule: { action: 'stop', cron: '0 9 * * *', timezone: 'UTC', enabled: true },
   updateSchedule: { action: 'stop', cron: '0 10 * * *', timezone: 'UTC', enabled: false },

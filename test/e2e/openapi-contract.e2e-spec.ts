@@ -1,8 +1,10 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { createHmac, randomUUID } from 'node:crypto';
+import Stripe from 'stripe';
 import { ApiKeysService } from '../../src/api-keys/api-keys.service';
 import { SCOPES } from '../../src/auth/scopes';
+import { FakeStripe } from '../fakes/fake-stripe';
 import { grantBalances } from '../support/factories';
 import { createTestApp, type TestApp } from '../support/test-app';
 
@@ -16,6 +18,7 @@ interface Operation {
 type Mode = 'examples' | 'generated';
 
 const REWARD_SECRETS = { offerwall: 'contract-offerwall-secret', survey: 'contract-survey-secret', video: 'contract-video-secret' };
+const STRIPE_WEBHOOK_SECRET = 'whsec_contract';
 /** The Discord id the documented examples use (grant, reward callback): it belongs to the test's user. */
 const EXAMPLE_DISCORD_ID = '123456789012345678';
 /** Documented examples that cannot succeed here, and why; any other example request must answer 2xx. */
@@ -39,6 +42,7 @@ function jsonSchemaOf(node: unknown): unknown {
 
 describe('the OpenAPI document says what the service enforces and answers', () => {
   let t: TestApp;
+  let stripe: FakeStripe;
   let doc: Json;
   let ops: Operation[];
   let auth: Record<string, string>;
@@ -47,12 +51,19 @@ describe('the OpenAPI document says what the service enforces and answers', () =
   const cleanups: Array<() => PromiseLike<unknown>> = [];
 
   beforeAll(async () => {
+    // Checkout talks to a fake Stripe, so its documented examples get the documented 201.
+    stripe = await FakeStripe.start();
     t = await createTestApp({
+      STRIPE_SECRET_KEY: stripe.secretKey,
+      STRIPE_API_BASE: stripe.apiBase,
       WEBHOOKS_ALLOW_PRIVATE: 'true',
       REWARDS_SECRET_OFFERWALL: REWARD_SECRETS.offerwall,
       REWARDS_SECRET_SURVEY: REWARD_SECRETS.survey,
       REWARDS_SECRET_VIDEO: REWARD_SECRETS.video,
+      STRIPE_WEBHOOK_SECRET,
     });
+    // The gift examples name this receiver.
+    await t.app.get(ApiKeysService).mintForDiscordUser('234567890123456789', 'receiver', ['profile:read'], 'test');
     doc = (await t.http().get('/api/docs-json')).body;
     ops = Object.entries(doc.paths as Json).flatMap(([path, item]) =>
       Object.entries(item as Json)
@@ -79,6 +90,7 @@ describe('the OpenAPI document says what the service enforces and answers', () =
   });
   afterAll(async () => {
     await t.close();
+    await stripe.close();
   });
 
   const resolve = (schema: Json | undefined): Json => {
@@ -201,6 +213,8 @@ describe('the OpenAPI document says what the service enforces and answers', () =
             .update(raw ?? '')
             .digest('hex'),
         );
+      } else if (/^stripe-signature$/i.test(h.name)) {
+        req = req.set(h.name, Stripe.webhooks.generateTestHeaderString({ payload: raw ?? '', secret: STRIPE_WEBHOOK_SECRET }));
       } else if (h.required) {
         throw new Error(`No value for header ${h.name} of ${o.operationId}: add one to the contract test`);
       }

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { APIApplicationCommand, APIApplicationCommandOption, APIEmbed } from 'discord-api-types/v10';
-import { type FakeUser } from './fake-discord-payloads';
+import { apiUser, type FakeUser } from './fake-discord-payloads';
 
 export const EPHEMERAL = 64;
 /** Callback types that only acknowledge: the real answer follows as an edit of @original. */
@@ -122,8 +122,37 @@ const VALUE_TYPES: Record<number, (v: OptionValue) => boolean> = {
   3: (v) => typeof v === 'string',
   4: (v) => Number.isInteger(v),
   5: (v) => typeof v === 'boolean',
+  // USER: the value is the chosen user's snowflake; `data.resolved` carries the user itself.
+  6: (v) => typeof v === 'string' && /^\d{17,20}$/.test(v),
   10: (v) => typeof v === 'number',
 };
+
+/**
+ * `data.resolved` for USER options, as Discord sends it in a guild: the user object and their (partial, user-less)
+ * member object by id (https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object-resolved-data-structure).
+ * Users the fake has seen run commands keep their names; anyone else is `user<last 4 digits>`.
+ */
+function resolvedUsers(ids: string[], known: ReadonlyMap<string, FakeUser>): Record<string, unknown> {
+  const users = ids.map((id) => known.get(id) ?? { id, username: `user${id.slice(-4)}` });
+  return {
+    users: Object.fromEntries(users.map((u) => [u.id, apiUser(u)])),
+    members: Object.fromEntries(
+      users.map((u) => [
+        u.id,
+        {
+          roles: [],
+          joined_at: new Date().toISOString(),
+          nick: null,
+          avatar: null,
+          flags: 0,
+          pending: false,
+          premium_since: null,
+          communication_disabled_until: null,
+        },
+      ]),
+    ),
+  };
+}
 
 function child(
   options: APIApplicationCommandOption[] | undefined,
@@ -142,7 +171,12 @@ function child(
  * Builds `data` of an APPLICATION_COMMAND (or autocomplete) interaction the way Discord does,
  * typing each option from the registered command tree so a test cannot send what Discord would not.
  */
-export function commandData(registered: APIApplicationCommand[], input: CommandInput, focused?: string): Record<string, unknown> {
+export function commandData(
+  registered: APIApplicationCommand[],
+  input: CommandInput,
+  focused?: string,
+  known: ReadonlyMap<string, FakeUser> = new Map(),
+): Record<string, unknown> {
   const command = registered.find((c) => c.name === input.name && (c.type ?? 1) === 1);
   if (!command) {
     throw new Error(`/${input.name} is not registered (registered: ${registered.map((c) => c.name).join(', ') || 'none'})`);
@@ -191,5 +225,13 @@ export function commandData(registered: APIApplicationCommand[], input: CommandI
     }
     return { name, type: spec.type, value, ...(name === focused ? { focused: true } : {}) };
   });
-  return { id: command.id, name: command.name, type: 1, options: wrap(leaf), ...(command.guild_id ? { guild_id: command.guild_id } : {}) };
+  const userIds = leaf.filter((o) => o.type === 6 && o.name !== focused).map((o) => o.value as string);
+  return {
+    id: command.id,
+    name: command.name,
+    type: 1,
+    options: wrap(leaf),
+    ...(userIds.length ? { resolved: resolvedUsers(userIds, known) } : {}),
+    ...(command.guild_id ? { guild_id: command.guild_id } : {}),
+  };
 }

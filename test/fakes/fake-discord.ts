@@ -72,6 +72,8 @@ export class FakeDiscord implements FakeWorld {
   /** Users whose privacy settings refuse DMs from the bot: Create Message answers 50007. */
   readonly closedDms = new Set<string>();
   private readonly dmChannels = new Map<string, string>();
+  /** Users who sent an interaction, by id: a USER option naming one of them resolves to their name. */
+  private readonly seenUsers = new Map<string, FakeUser>();
   /** Message-carrying responses still to refuse whatever they hold (see refuseNextMessages). */
   private refusalsPending = 0;
   private readonly http: Server;
@@ -130,12 +132,13 @@ export class FakeDiscord implements FakeWorld {
 
   /** Dispatches a slash command (INTERACTION_CREATE type 2) and returns a handle on its responses. */
   sendCommand(input: CommandInput): InteractionHandle {
-    return this.dispatchInteraction(input.user, input.guild, 2, commandData(this.commands, input));
+    this.seenUsers.set(input.user.id, input.user);
+    return this.dispatchInteraction(input.user, input.guild, 2, commandData(this.commands, input, undefined, this.seenUsers));
   }
 
   /** Dispatches an autocomplete request (type 4) for the `focused` option; the reply carries `choices`. */
   sendAutocomplete(input: CommandInput & { focused: string }): InteractionHandle {
-    return this.dispatchInteraction(input.user, input.guild, 4, commandData(this.commands, input, input.focused));
+    return this.dispatchInteraction(input.user, input.guild, 4, commandData(this.commands, input, input.focused, this.seenUsers));
   }
 
   /** Presses a button (type 3) on a message the bot sent, e.g. `(await handle.final()).message`. */

@@ -59,6 +59,8 @@ export async function createTestApp(env: Record<string, string> = {}, opts: { da
     // Specs send bursts from one key; rate limits are exercised in test/e2e/rate-limit.e2e-spec.ts, which sets its own.
     RATE_LIMIT_PER_MINUTE: '1000000',
     RATE_LIMIT_CREATE_PER_MINUTE: '1000000',
+    // Users start at 0 GC so each test sets balances itself; test/e2e/premium-work.e2e-spec.ts passes its own.
+    STARTER_CREDITS: '0',
     ...env,
     DATABASE_URL: databaseUrl,
   });

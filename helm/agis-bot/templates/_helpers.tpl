@@ -60,7 +60,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{/* "true" when values give any literal secret, so the chart must create its Secret. */}}
 {{- define "agis-bot.hasLiteralSecrets" -}}
-{{- if or .Values.database.url .Values.discord.token .Values.redis.url .Values.rewards.secrets .Values.webhooks.secretKey .Values.webhooks.previousSecretKey -}}true{{- end -}}
+{{- if or .Values.database.url .Values.discord.token .Values.redis.url .Values.rewards.secrets .Values.webhooks.secretKey .Values.webhooks.previousSecretKey .Values.stripe.secretKey .Values.stripe.webhookSecret -}}true{{- end -}}
 {{- end -}}
 
 {{/*
@@ -154,6 +154,8 @@ DISCORD_TOKEN only where the roles include bot: api and scheduler pods never hol
 {{- include "agis-bot.secretEnv" (dict "root" $root "env" "DISCORD_TOKEN" "literal" $root.Values.discord.token "existing" $root.Values.discord.existingSecret "key" $root.Values.discord.existingSecretKey "optional" false "literalPath" "discord.token" "existingPath" "discord.existingSecret") }}
 {{- end }}
 {{- include "agis-bot.secretEnv" (dict "root" $root "env" "REDIS_URL" "literal" $root.Values.redis.url "existing" $root.Values.redis.existingSecret "key" $root.Values.redis.existingSecretKey "optional" true) }}
+{{- include "agis-bot.secretEnv" (dict "root" $root "env" "STRIPE_SECRET_KEY" "literal" $root.Values.stripe.secretKey "existing" $root.Values.stripe.existingSecret "key" $root.Values.stripe.existingSecretKeyKey "optional" true) }}
+{{- include "agis-bot.secretEnv" (dict "root" $root "env" "STRIPE_WEBHOOK_SECRET" "literal" $root.Values.stripe.webhookSecret "existing" $root.Values.stripe.existingSecret "key" $root.Values.stripe.existingWebhookSecretKey "optional" true) }}
 {{- range $provider, $_ := $root.Values.rewards.secrets }}
 {{- $env := printf "REWARDS_SECRET_%s" (upper $provider | replace "-" "_") }}
 - name: {{ $env }}
@@ -236,6 +238,9 @@ surge with a full pool each, the bot's pool, and the migration Job (its command 
 {{- end }}
 {{- if and $v.webhooks.previousSecretKey (lt (len (toString $v.webhooks.previousSecretKey)) 32) }}
 {{- fail "webhooks.previousSecretKey must be at least 32 characters" }}
+{{- end }}
+{{- if and $v.stripe.secretKey (not (or $v.stripe.webhookSecret $v.stripe.existingSecret)) }}
+{{- fail "stripe.secretKey needs stripe.webhookSecret (or stripe.existingSecret holding STRIPE_WEBHOOK_SECRET): the webhook is what credits paid WTG coins, and the app refuses to boot without it" }}
 {{- end }}
 {{- $b := include "agis-bot.connectionBudget" . | fromJson }}
 {{- if gt (int $b.total) (int $b.max) }}

@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Client, DiscordAPIError } from 'discord.js';
+import { Client, DiscordAPIError, type EmbedBuilder, escapeMarkdown } from 'discord.js';
 import { BackgroundJob } from '../../common/background/background-job';
 import { ClaimLoop } from '../../common/background/claim-loop';
 import { AppConfig } from '../../config/app-config';
+import { COLORS, FittedEmbed, formatCredits } from '../../discord/embeds';
 import { DirectMessage, EventsService } from '../../events/events.service';
 import { noticeEmbed } from './server-embeds';
 import { ServerView } from '../servers.types';
@@ -11,7 +12,8 @@ const BATCH = 20;
 
 /**
  * The bot role tells owners about their servers by direct message: ready (with address and ports), stopped
- * by a schedule or for lack of credits, failed (with the reason). Messages are the event log's rows marked
+ * by a schedule or for lack of credits, failed (with the reason); and users about GameCredits someone gave
+ * them (/gift, POST /credits/gifts). Messages are the event log's rows marked
  * for a DM, claimed with a lease; each is sent at most once per claim and marked sent, skipped (the owner
  * turned them off with /notifications) or failed (Discord refused, e.g. 50007 when the user's privacy
  * settings close DMs from the bot). A failed DM is not retried: the event is also on the SSE stream and webhooks.
@@ -56,7 +58,8 @@ export class DirectMessages implements BackgroundJob {
       return;
     }
     try {
-      await this.client.users.send(m.discordId, { embeds: [noticeEmbed(m.kind, m.server as unknown as ServerView)] });
+      const embed = m.kind === 'gift' ? giftEmbed(m.payload.gift as GiftNotice) : noticeEmbed(m.kind, m.server as unknown as ServerView);
+      await this.client.users.send(m.discordId, { embeds: [embed] });
       await this.events.finishDirectMessage(m.id, 'sent');
     } catch (err) {
       const code = err instanceof DiscordAPIError ? err.code : undefined;
@@ -66,4 +69,21 @@ export class DirectMessages implements BackgroundJob {
       await this.events.finishDirectMessage(m.id, 'failed');
     }
   }
+}
+
+/** The `gift` of a credits.gift_received event (GiftsService writes it). */
+interface GiftNotice {
+  amount: number;
+  note: string | null;
+  from: { discordId: string; username: string };
+}
+
+/** `🎁 You received 250 GC` from whom, with their note; the sender's name is theirs to choose, so it is shown as plain text. */
+function giftEmbed(gift: GiftNotice): EmbedBuilder {
+  const from = `From **${escapeMarkdown(gift.from.username)}** (<@${gift.from.discordId}>)`;
+  return new FittedEmbed()
+    .setColor(COLORS.success)
+    .setTitle(`🎁 You received ${formatCredits(gift.amount)}`)
+    .setDescription(gift.note ? `${from}:\n> ${escapeMarkdown(gift.note)}` : `${from}.`)
+    .setFooter({ text: '/transactions shows your history · /notifications to turn these off' });
 }

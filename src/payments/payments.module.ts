@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { CreditsModule } from '../credits/credits.module';
+import { UsersModule } from '../users/users.module';
+import { PaymentDebtsRepository } from './payment-debts.repository';
+import { PaymentDebtsService } from './payment-debts.service';
+import { PaymentEventsService } from './payment-events.service';
+import { PaymentGateway } from './payment-gateway';
+import { PaymentsController } from './payments.controller';
+import { PaymentsMetrics, paymentsMetricProviders } from './payments.metrics';
+import { PaymentsRepository } from './payments.repository';
+import { PaymentsService } from './payments.service';
+import { StripeApi } from './stripe-api.adapter';
+
+/** Money in: Stripe Checkout sessions and the Stripe webhook; the coins move through the WTG ledger (credits/). */
+@Module({
+  imports: [CreditsModule, UsersModule],
+  controllers: [PaymentsController],
+  providers: [
+    PaymentsService,
+    PaymentEventsService,
+    PaymentDebtsService,
+    PaymentsRepository,
+    PaymentDebtsRepository,
+    PaymentsMetrics,
+    ...paymentsMetricProviders,
+    { provide: PaymentGateway, useClass: StripeApi },
+  ],
+  exports: [PaymentsService],
+})
+export class PaymentsModule {}
