@@ -36,6 +36,8 @@ export class Payments1764300000000 implements MigrationInterface {
         type varchar(100) NOT NULL,
         received_at timestamptz NOT NULL DEFAULT now()
       )`);
+    // The hourly purge (PaymentEventsJanitor) drops events past the redelivery window by this.
+    await q.query('CREATE INDEX payment_events_received_idx ON payment_events (received_at)');
 
     // Refunds (id refund:<charge>:<cumulative amount>) and disputes (dispute:<dispute id>) of a payment,
     // kept from their event until applied; one that arrives before its payment's completion waits here.

@@ -3,6 +3,8 @@ import { JobRunner } from './common/background/job-runner';
 import { IdempotencyJanitor } from './common/idempotency/idempotency-janitor.service';
 import { EventsJanitor } from './events/events-janitor.service';
 import { EventsModule } from './events/events.module';
+import { PaymentEventsJanitor } from './payments/payment-events-janitor.service';
+import { PaymentsModule } from './payments/payments.module';
 import { ScheduleExecutor } from './scheduling/schedule-executor.service';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { ServerBillingService } from './servers/billing/server-billing.service';
@@ -18,7 +20,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
  * replicas at once (leases, SKIP LOCKED, conditional updates); the watch starts first so the
  * reconciler's first pass already sees GameServer events.
  */
-@Module({ imports: [ServersModule, SchedulingModule, WebhooksModule, EventsModule] })
+@Module({ imports: [ServersModule, SchedulingModule, WebhooksModule, EventsModule, PaymentsModule] })
 export class SchedulerRoleModule extends JobRunner {
   constructor(
     watch: ServerWatchService,
@@ -28,7 +30,8 @@ export class SchedulerRoleModule extends JobRunner {
     dispatcher: WebhookDispatcher,
     events: EventsJanitor,
     idempotency: IdempotencyJanitor,
+    payments: PaymentEventsJanitor,
   ) {
-    super([watch, billing, reconciler, executor, dispatcher, events, idempotency]);
+    super([watch, billing, reconciler, executor, dispatcher, events, idempotency, payments]);
   }
 }

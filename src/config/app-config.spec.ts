@@ -31,6 +31,20 @@ describe('loadConfig', () => {
       expect(message).toContain(`${name}=`);
     }
     expect((error as ConfigError).problems).toHaveLength(4);
+    expect(message).toContain('PORT="eighty"');
+  });
+
+  it('never prints the value of a secret it refuses: the boot log names the setting only', () => {
+    const secret = 'sk_live_should_never_reach_a_log';
+    let message = '';
+    try {
+      loadConfig({ STRIPE_SECRET_KEY: secret, DATABASE_URL: 'mysql://admin:pw@db/x' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/DATABASE_URL=\(hidden\)/);
+    expect(message).not.toContain('pw@db');
+    expect(message).not.toContain(secret);
   });
 
   it('requires WEBHOOK_SECRET_KEY in production with an external database, naming it', () => {

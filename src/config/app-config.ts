@@ -584,13 +584,20 @@ export class ConfigError extends Error {
   }
 }
 
+/** Settings whose value must never reach a log, even when it is wrong (the boot error names them, not their value). */
+const SECRET_SETTING = /SECRET|TOKEN|_KEY(_|$)|PASSWORD|DATABASE_URL|REDIS_URL/;
+
+function shown(name: string, value: unknown): string {
+  return SECRET_SETTING.test(name) && value !== undefined ? '(hidden)' : JSON.stringify(value);
+}
+
 /** Builds the config from an env map; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
   const known = Object.fromEntries(SETTINGS.map((s) => [s.env, env[s.env]]).filter(([, v]) => v !== undefined && v !== ''));
   const config = plainToInstance(AppConfig, known);
   Object.assign(config, overrides);
   const problems = validateSync(config, { forbidUnknownValues: false }).map(
-    (e) => `${e.property}=${JSON.stringify(env[e.property] ?? (e.value as unknown))}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+    (e) => `${e.property}=${shown(e.property, env[e.property] ?? (e.value as unknown))}: ${Object.values(e.constraints ?? {}).join('; ')}`,
   );
   if (config.NODE_ENV === 'production' && config.DATABASE_URL && !config.WEBHOOK_SECRET_KEY && config.AGIS_ROLES.length > 0) {
     // A key file on one machine cannot serve replicas sharing an external database. (Operator commands

@@ -10,6 +10,7 @@ import { PaymentsMetrics, paymentsMetricProviders } from './payments.metrics';
 import { PaymentsRepository } from './payments.repository';
 import { PaymentsService } from './payments.service';
 import { StripeApi } from './stripe-api.adapter';
+import { PaymentEventsJanitor } from './payment-events-janitor.service';
 
 /** Money in: Stripe Checkout sessions and the Stripe webhook; the coins move through the WTG ledger (credits/). */
 @Module({
@@ -21,10 +22,11 @@ import { StripeApi } from './stripe-api.adapter';
     PaymentDebtsService,
     PaymentsRepository,
     PaymentDebtsRepository,
+    PaymentEventsJanitor,
     PaymentsMetrics,
     ...paymentsMetricProviders,
     { provide: PaymentGateway, useClass: StripeApi },
   ],
-  exports: [PaymentsService],
+  exports: [PaymentsService, PaymentEventsJanitor],
 })
 export class PaymentsModule {}

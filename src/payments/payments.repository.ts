@@ -138,6 +138,13 @@ export class PaymentsRepository {
    * Records a Stripe event as handled. False when it was handled before: a delivery racing the first one
    * waits on the key until that transaction ends, then sees it (or takes over if it rolled back).
    */
+  /** Drops handled events received before `before`; returns how many went. */
+  async purgeEventsBefore(before: Date): Promise<number> {
+    // TypeORM answers a DELETE with [rows, affected].
+    const result: [unknown[], number] = await this.db.query('DELETE FROM payment_events WHERE received_at < $1', [before]);
+    return Number(result[1] ?? 0);
+  }
+
   async recordEventIn(tx: Tx, eventId: string, type: string): Promise<boolean> {
     const rows: unknown[] = await tx.query('INSERT INTO payment_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id', [
       eventId,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config/app-config';
+import { PAYMENT_EVENTS_RETENTION_DAYS, PaymentEventsJanitor } from '../../src/payments/payment-events-janitor.service';
 import { ShopService } from '../../src/shop/shop.service';
 import { FakeStripe } from '../fakes/fake-stripe';
 import { createUser, errorEnvelope, type TestUser } from '../support/factories';
@@ -343,6 +344,22 @@ describe('payments: buying WTG coins with Stripe Checkout', () => {
       });
       expect((await deliver(foreign)).body.data.outcome).toBe('ignored');
       expect(await t.db.query(`SELECT id FROM payment_checkouts WHERE id = 'cs_test_not_ours'`)).toEqual([]);
+    });
+
+    it('forgets handled events after the retention window, and a late redelivery of a paid session still grants nothing', async () => {
+      const u = await createUser(t);
+      const completed = stripe.completeSession(await open(u, 'wtg-5'));
+      const eventId = (completed as { id: string }).id;
+      expect((await deliver(completed)).body.data.outcome).toBe('granted');
+      const janitor = t.app.get(PaymentEventsJanitor);
+      expect(await janitor.purge()).toBe(0);
+      const later = new Date(Date.now() + (PAYMENT_EVENTS_RETENTION_DAYS + 1) * 86_400_000);
+      expect(await janitor.purge(later)).toBeGreaterThanOrEqual(1);
+      expect(await t.db.query('SELECT id FROM payment_events WHERE id = $1', [eventId])).toEqual([]);
+      // The session's own ledger key still holds: the redelivered event is handled again and grants nothing more.
+      await deliver(completed);
+      expect(await wtg(u)).toBe(5);
+      await expectLedgerConsistent(t, u.userId);
     });
   });
 
