@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { ActivityModule } from './activity/activity.module';
+import { AdminModule } from './admin/admin.module';
 import { AgonesModule } from './agones/agones.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { ClockModule } from './common/values/clock';
@@ -18,11 +19,15 @@ import { DiscordModule, runsDiscordBot } from './discord/discord.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { LeaderboardModule } from './leaderboard/leaderboard.module';
+import { LobbyModule } from './lobby/lobby.module';
+import { HelpModule } from './help/help.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RewardsModule } from './rewards/rewards.module';
 import { SchedulerRoleModule } from './scheduler-role.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { DirectMessagesModule } from './servers/discord/direct-messages.module';
+import { GuildNoticesModule } from './guilds/guild-notices.module';
+import { GuildsModule } from './guilds/guilds.module';
 import { ServersModule } from './servers/servers.module';
 import { ShopModule } from './shop/shop.module';
 import { UsersModule } from './users/users.module';
@@ -58,6 +63,10 @@ export class AppModule {
         SchedulingModule,
         ShopModule,
         LeaderboardModule,
+        LobbyModule,
+        GuildsModule,
+        HelpModule,
+        AdminModule,
         RewardsModule,
         ActivityModule,
         EventsModule,
@@ -65,7 +74,7 @@ export class AppModule {
         ApiKeysModule,
         DemoModule,
         ...(config.hasRole('scheduler') ? [SchedulerRoleModule] : []),
-        ...(bot ? [DiscordModule.forRoot({ imports: [CreditsModule], users: MembersService }), DirectMessagesModule] : []),
+        ...(bot ? [DiscordModule.forRoot({ imports: [CreditsModule], users: MembersService }), DirectMessagesModule, GuildNoticesModule] : []),
       ],
     };
   }

@@ -15,12 +15,20 @@ export const ACTIVITY_ACTIONS = [
   'schedule.deleted',
   'webhook.created',
   'webhook.deleted',
+  'admin.server_stopped',
+  'admin.server_deleted',
+  'admin.credits_adjusted',
+  'admin.user_suspended',
+  'admin.user_unsuspended',
+  'admin.game_saved',
+  'admin.game_enabled',
+  'admin.game_disabled',
 ] as const;
 export type ActivityAction = (typeof ACTIVITY_ACTIONS)[number];
 
 export interface ActivityEntry {
   action: ActivityAction;
-  target?: { type: 'api-key' | 'server' | 'schedule' | 'webhook'; id: string };
+  target?: { type: 'api-key' | 'server' | 'schedule' | 'webhook' | 'user' | 'game'; id: string };
   details?: Record<string, unknown>;
 }
 
@@ -51,7 +59,8 @@ export class ActivityView {
   @ApiPropertyOptional({ type: String, nullable: true, example: 'scheduler', description: 'The agis component that acted (scheduled runs)' })
   systemName: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, example: '203.0.113.7' }) ip: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, enum: ['api-key', 'server', 'schedule', 'webhook'] }) targetType: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, enum: ['api-key', 'server', 'schedule', 'webhook', 'user', 'game'] }) targetType:
+    string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) targetId: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true, example: { action: 'start' } }) details: Record<string, unknown>;
   @ApiProperty() createdAt: string;

@@ -56,6 +56,10 @@ export class ApiKeysService implements Authenticator {
       await this.activity.recordBlockedKey(key.userId, parsed.id, clientIp ?? 'unknown');
       throw new DomainError(ErrorCode.FORBIDDEN, `This API key may not be used from ${clientIp ?? 'an unknown address'}`);
     }
+    const suspended = await this.users.suspensionOf(key.userId);
+    if (suspended !== null) {
+      throw new DomainError(ErrorCode.FORBIDDEN, `Your agis account is suspended by staff: ${suspended}`);
+    }
     this.touches.touch(parsed.id, key.userId);
     return { userId: key.userId, scopes: key.scopes, via: { kind: 'api-key', keyId: parsed.id, ip: clientIp } };
   }

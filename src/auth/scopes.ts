@@ -9,6 +9,8 @@ export const SCOPES = [
   'credits:write',
   'keys:manage',
   'webhooks:manage',
+  /** Act for a Discord guild the bot saw the user manage ("Manage Server"): its servers and notice channel. */
+  'guilds:manage',
   'admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];

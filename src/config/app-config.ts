@@ -188,6 +188,13 @@ export class AppConfig {
   @IsString()
   GAME_CATALOG_FILE?: string;
 
+  @doc('CATALOG_REFRESH_MS', '30000', 'How often every process re-reads the game catalog (prices, enabled games) that staff change at run time')
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60000)
+  CATALOG_REFRESH_MS = 30000;
+
   @doc('BILLING_TICK_MS', '60000', 'How often running servers are billed for the next hour')
   @Transform(toInt)
   @IsInt()
@@ -443,6 +450,16 @@ export class AppConfig {
   @IsOptional()
   @Matches(/^https?:\/\/\S+$/, { message: 'DISCORD_API_URL must be an http(s) URL' })
   DISCORD_API_URL?: string;
+
+  @doc('STAFF_GUILD_ID', '(unset: no Discord staff)', 'The guild whose ADMIN_ROLE_IDS make a member staff for the /admin commands')
+  @IsOptional()
+  @Matches(/^\d{5,20}$/, { message: 'STAFF_GUILD_ID must be a guild snowflake' })
+  STAFF_GUILD_ID?: string;
+
+  @doc('ADMIN_ROLE_IDS', '(unset: no Discord staff)', 'Comma list of role ids in STAFF_GUILD_ID whose members may run the /admin commands')
+  @Transform(toList)
+  @Matches(/^\d{5,20}$/, { each: true, message: 'ADMIN_ROLE_IDS entries must be role snowflakes' })
+  ADMIN_ROLE_IDS: string[] = [];
 
   // --- Hardening: webhooks, rate limits, CORS ---
   @doc(

@@ -11,6 +11,8 @@ import { GiftsCommands } from './gifts.commands';
 import { GiftsController } from './gifts.controller';
 import { GiftsRepository } from './gifts.repository';
 import { GiftsService } from './gifts.service';
+import { GuildTreasuryRepository } from './guild-treasury.repository';
+import { GuildTreasuryService } from './guild-treasury.service';
 import { LedgerRepository } from './ledger.repository';
 import { MembersService } from './members.service';
 import { PremiumCommands } from './premium.commands';
@@ -55,11 +57,13 @@ const metrics = [
     WtgLedgerService,
     DailyBonusService,
     LedgerRepository,
+    GuildTreasuryService,
+    GuildTreasuryRepository,
     DailyBonusCommands,
     ...everyday.providers,
     ...sharing.providers,
     ...metrics,
   ],
-  exports: [CreditsService, WtgLedgerService, MembersService],
+  exports: [CreditsService, WtgLedgerService, MembersService, GuildTreasuryService],
 })
 export class CreditsModule {}

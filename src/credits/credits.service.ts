@@ -9,7 +9,7 @@ import { Transactions, Tx } from '../database/transactions';
 import { UsersService } from '../users/users.service';
 import { WebhooksService } from '../webhooks/webhooks.service';
 import { CreditReason, CreditTransactionView, LedgerEntry, LedgerOptions } from './credits.types';
-import { Ledger } from './ledger';
+import { Ledger, userBalance } from './ledger';
 import { LedgerRepository } from './ledger.repository';
 
 /**
@@ -30,9 +30,9 @@ export class CreditsService {
     private readonly webhooks: WebhooksService,
     private readonly config: AppConfig,
   ) {
-    this.ledger = new Ledger(rows, users, transactions, {
+    this.ledger = new Ledger(rows, transactions, {
       table: 'credit_transactions',
-      balance: 'credits',
+      balances: userBalance(users, 'credits'),
       unit: 'Credit',
       insufficient: (required, balance) =>
         new DomainError(ErrorCode.INSUFFICIENT_CREDITS, `Not enough GameCredits: ${required} GC needed, ${balance} GC available`, {

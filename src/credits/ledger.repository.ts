@@ -4,7 +4,10 @@ import { Tx } from '../database/transactions';
 import { LedgerEntry } from './credits.types';
 
 /** The rows table of one currency (constants, never input: they are spliced into SQL). */
-export type LedgerTable = 'credit_transactions' | 'wtg_transactions';
+export type LedgerTable = 'credit_transactions' | 'wtg_transactions' | 'guild_transactions';
+
+/** The column naming a row's account (a user, or a guild for the treasuries): constants spliced into SQL like the table. */
+const ACCOUNT: Record<LedgerTable, string> = { credit_transactions: 'user_id', wtg_transactions: 'user_id', guild_transactions: 'guild_id' };
 
 /** A ledger row as stored (an entry without the `replayed` flag). */
 export type LedgerRecord = Omit<LedgerEntry, 'replayed'>;
@@ -29,7 +32,9 @@ interface LedgerRow {
   created_at: Date;
 }
 
-const COLUMNS = 'id::text AS id, user_id, amount, balance_after, reason, reference, idempotency_key, created_at';
+/** The row's columns, its account column read as user_id (LedgerRecord.userId is the account id). */
+const columns = (table: LedgerTable): string =>
+  `id::text AS id, ${ACCOUNT[table]}::text AS user_id, amount, balance_after, reason, reference, idempotency_key, created_at`;
 
 const toRecord = (r: LedgerRow): LedgerRecord => ({
   id: r.id,
@@ -48,7 +53,7 @@ export class LedgerRepository {
   constructor(private readonly db: DataSource) {}
 
   async findByKeyIn(tx: Tx, table: LedgerTable, key: string): Promise<LedgerRecord | null> {
-    const rows: LedgerRow[] = await tx.query(`SELECT ${COLUMNS} FROM ${table} WHERE idempotency_key = $1`, [key]);
+    const rows: LedgerRow[] = await tx.query(`SELECT ${columns(table)} FROM ${table} WHERE idempotency_key = $1`, [key]);
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
@@ -58,8 +63,8 @@ export class LedgerRepository {
    */
   async insertIn(tx: Tx, table: LedgerTable, row: NewLedgerRow): Promise<LedgerRecord | null> {
     const rows: LedgerRow[] = await tx.query(
-      `INSERT INTO ${table} (user_id, amount, balance_after, reason, reference, idempotency_key)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING ${COLUMNS}`,
+      `INSERT INTO ${table} (${ACCOUNT[table]}, amount, balance_after, reason, reference, idempotency_key)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING ${columns(table)}`,
       [row.userId, row.amount, row.balanceAfter, row.reason, row.reference, row.key],
     );
     return rows[0] ? toRecord(rows[0]) : null;
@@ -68,8 +73,12 @@ export class LedgerRepository {
   async listForUser(table: LedgerTable, userId: string, offset: number, limit: number): Promise<{ rows: LedgerRecord[]; total: number }> {
     const [rows, [{ total }]] = (await Promise.all([
       // The table's bigint id: a bare `id` would name the text output column (id::text AS id) and sort "99" before "100".
-      this.db.query(`SELECT ${COLUMNS} FROM ${table} WHERE user_id = $1 ORDER BY ${table}.id DESC OFFSET $2 LIMIT $3`, [userId, offset, limit]),
-      this.db.query(`SELECT count(*)::int AS total FROM ${table} WHERE user_id = $1`, [userId]),
+      this.db.query(`SELECT ${columns(table)} FROM ${table} WHERE ${ACCOUNT[table]} = $1 ORDER BY ${table}.id DESC OFFSET $2 LIMIT $3`, [
+        userId,
+        offset,
+        limit,
+      ]),
+      this.db.query(`SELECT count(*)::int AS total FROM ${table} WHERE ${ACCOUNT[table]} = $1`, [userId]),
     ])) as [LedgerRow[], Array<{ total: number }>];
     return { rows: rows.map(toRecord), total };
   }

@@ -7,11 +7,32 @@ import { type Balance } from '../users/users.types';
 import { CREDIT_REASON_PATTERN, LEDGER_KEY_MAX, LEDGER_REFERENCE_MAX, type LedgerEntry, type LedgerLine, type LedgerOptions } from './credits.types';
 import { type LedgerRecord, type LedgerRepository, type LedgerTable } from './ledger.repository';
 
+/**
+ * The balance a ledger's rows add up to, by account id: a users balance column (userBalance below) or a guild
+ * treasury (GuildTreasuryService). `move` changes it by a signed delta unless that would go below zero (null then,
+ * or for an unknown account); `read` is null for an unknown account.
+ */
+export interface LedgerBalances {
+  move(tx: Tx, accountId: string, delta: number): Promise<number | null>;
+  read(tx: Tx | null, accountId: string): Promise<number | null>;
+  /** The refusal for an unknown account (USER_NOT_FOUND for users). */
+  unknown(accountId: string): DomainError;
+}
+
+/** A balance column on users: the only use of UsersService.moveBalanceIn, so every users balance has its ledger rows. */
+export function userBalance(users: UsersService, balance: Balance): LedgerBalances {
+  return {
+    move: (tx, userId, delta) => users.moveBalanceIn(tx, userId, balance, delta),
+    read: (tx, userId) => users.balanceIn(tx, userId, balance),
+    unknown: () => new DomainError(ErrorCode.USER_NOT_FOUND, 'User not found'),
+  };
+}
+
 export interface LedgerSpec {
   /** Where the rows go. */
   table: LedgerTable;
-  /** The users balance the rows add up to. */
-  balance: Balance;
+  /** The balance the rows add up to. */
+  balances: LedgerBalances;
   /** "GameCredits", "WTG coins": used in error messages. */
   unit: string;
   insufficient(required: number, balance: number): DomainError;
@@ -28,7 +49,6 @@ export interface LedgerSpec {
 export class Ledger {
   constructor(
     private readonly rows: LedgerRepository,
-    private readonly users: UsersService,
     private readonly transactions: Transactions,
     private readonly spec: LedgerSpec,
   ) {}
@@ -56,9 +76,9 @@ export class Ledger {
   }
 
   async balanceOf(userId: string): Promise<number> {
-    const balance = await this.users.balanceIn(null, userId, this.spec.balance);
+    const balance = await this.spec.balances.read(null, userId);
     if (balance === null) {
-      throw new DomainError(ErrorCode.USER_NOT_FOUND, 'User not found');
+      throw this.spec.balances.unknown(userId);
     }
     return balance;
   }
@@ -81,7 +101,7 @@ export class Ledger {
   }
 
   private async moveIn(tx: Tx, userId: string, delta: number, reason: string, opts: LedgerOptions): Promise<LedgerEntry> {
-    const { table, balance } = this.spec;
+    const { table, balances } = this.spec;
     const key = opts.idempotencyKey ?? null;
     if (key) {
       const earlier = await this.rows.findByKeyIn(tx, table, key);
@@ -89,7 +109,7 @@ export class Ledger {
         return this.replay(earlier, userId, delta, reason);
       }
     }
-    const balanceAfter = await this.users.moveBalanceIn(tx, userId, balance, delta);
+    const balanceAfter = await balances.move(tx, userId, delta);
     if (balanceAfter === null) {
       // A concurrent call with the same key may have paid in the meantime: that is a replay, not a refusal.
       const winner = key ? await this.rows.findByKeyIn(tx, table, key) : null;
@@ -102,7 +122,7 @@ export class Ledger {
     if (!row) {
       // The key was taken by a transaction that committed while we waited for the user's row:
       // undo our change (same transaction, so no one sees it) and answer with the first result.
-      await this.users.moveBalanceIn(tx, userId, balance, -delta);
+      await balances.move(tx, userId, -delta);
       return this.replay((await this.rows.findByKeyIn(tx, table, key!))!, userId, delta, reason);
     }
     await this.spec.afterMove?.(tx, userId, delta, balanceAfter, reason);
@@ -110,9 +130,9 @@ export class Ledger {
   }
 
   private async refuse(tx: Tx, userId: string, required: number): Promise<never> {
-    const balance = await this.users.balanceIn(tx, userId, this.spec.balance);
+    const balance = await this.spec.balances.read(tx, userId);
     if (balance === null) {
-      throw new DomainError(ErrorCode.USER_NOT_FOUND, 'User not found');
+      throw this.spec.balances.unknown(userId);
     }
     throw this.spec.insufficient(required, balance);
   }

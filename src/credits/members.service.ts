@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../auth/actor';
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { AppConfig } from '../config/app-config';
 import { Transactions } from '../database/transactions';
 import { DiscordUsers } from '../discord/discord-users';
@@ -38,9 +39,14 @@ export class MembersService implements DiscordUsers {
     });
   }
 
-  /** DiscordUsers: every interaction's user, created (with the starting balance) on their first command. */
-  ensureUser(discordId: string, username: string): Promise<UserRecord> {
-    return this.ensureMember(discordId, username);
+  /** DiscordUsers: every interaction's user, created (with the starting balance) on their first command; a suspended one is refused. */
+  async ensureUser(discordId: string, username: string): Promise<UserRecord> {
+    const user = await this.ensureMember(discordId, username);
+    const suspended = await this.users.suspensionOf(user.id);
+    if (suspended !== null) {
+      throw new DomainError(ErrorCode.FORBIDDEN, `Your agis account is suspended by staff: ${suspended}`);
+    }
+    return user;
   }
 
   findByDiscordId(discordId: string): Promise<UserRecord | null> {

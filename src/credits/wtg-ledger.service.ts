@@ -6,7 +6,7 @@ import { Paginated } from '../common/http/envelope';
 import { Transactions, Tx } from '../database/transactions';
 import { UsersService } from '../users/users.service';
 import { LedgerEntry, LedgerLine, LedgerOptions } from './credits.types';
-import { Ledger } from './ledger';
+import { Ledger, userBalance } from './ledger';
 import { LedgerRepository } from './ledger.repository';
 
 export const WTG_TRANSACTIONS_TOTAL = 'agis_wtg_transactions_total';
@@ -26,9 +26,9 @@ export class WtgLedgerService {
     transactions: Transactions,
     @InjectMetric(WTG_TRANSACTIONS_TOTAL) private readonly movements: Counter<string>,
   ) {
-    this.ledger = new Ledger(rows, users, transactions, {
+    this.ledger = new Ledger(rows, transactions, {
       table: 'wtg_transactions',
-      balance: 'wtgCoins',
+      balances: userBalance(users, 'wtgCoins'),
       unit: 'WTG',
       insufficient: (required, balance) =>
         new DomainError(ErrorCode.INSUFFICIENT_WTG, `Not enough WTG coins: ${required} needed, ${balance} available`, { required, balance }),

@@ -9,6 +9,10 @@ import { StatsActivityColumns1764200000000 } from '../../migrations/176420000000
 import { Payments1764300000000 } from '../../migrations/1764300000000-Payments';
 import { PremiumAndWork1764300100000 } from '../../migrations/1764300100000-PremiumAndWork';
 import { GiftsSentIndex1764300160000 } from '../../migrations/1764300160000-GiftsSentIndex';
+import { Suspensions1764400200000 } from '../../migrations/1764400200000-Suspensions';
+import { Lobby1764400000000 } from '../../migrations/1764400000000-Lobby';
+import { Guilds1764400300000 } from '../../migrations/1764400300000-Guilds';
+import { GameCatalogTable1764400100000 } from '../../migrations/1764400100000-GameCatalogTable';
 
 /** Every migration in order; listed explicitly so the app, CLI and jest load the same set. */
 export const MIGRATIONS = [
@@ -23,4 +27,8 @@ export const MIGRATIONS = [
   Payments1764300000000,
   PremiumAndWork1764300100000,
   GiftsSentIndex1764300160000,
+  Lobby1764400000000,
+  GameCatalogTable1764400100000,
+  Suspensions1764400200000,
+  Guilds1764400300000,
 ];

@@ -4,7 +4,16 @@ import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { Tx } from '../database/transactions';
 import { UsersService } from '../users/users.service';
 import { EventsRepository, StoredEvent } from './events.repository';
-import { CURSOR_PATTERN, DmKind, EventCursor, formatCursor, GIFT_RECEIVED_EVENT, SERVER_EVENT_PREFIX, UserEvent } from './events.types';
+import {
+  CURSOR_PATTERN,
+  DmKind,
+  EventCursor,
+  formatCursor,
+  GIFT_RECEIVED_EVENT,
+  SERVER_EVENT_PREFIX,
+  STAFF_NOTICE_EVENT,
+  UserEvent,
+} from './events.types';
 
 const PAGE = 100;
 
@@ -43,6 +52,8 @@ export function dmKindOf(event: string, payload: Record<string, unknown>): DmKin
       return TOLD_STOP_REASONS.has(String(server.stopReason)) ? 'stopped' : null;
     case GIFT_RECEIVED_EVENT:
       return 'gift';
+    case STAFF_NOTICE_EVENT:
+      return 'staff';
     default:
       return null;
   }

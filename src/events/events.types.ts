@@ -22,7 +22,21 @@ export const GIFT_RECEIVED_EVENT = 'credits.gift_received';
  * What a Discord direct message tells a user about: their servers (ready, stopped, failed) and gifts they
  * received; the rest reaches them only if they ask (SSE, webhooks).
  */
-export type DmKind = 'ready' | 'stopped' | 'failed' | 'gift';
+export type DmKind = 'ready' | 'stopped' | 'failed' | 'gift' | 'staff';
+
+/**
+ * Recorded for a user when staff stop or delete their server (AdminService), in the transaction of the change;
+ * payload `{staff: StaffNotice}`. Sent as a direct message whatever the stop reason, since the owner did not ask for it.
+ */
+export const STAFF_NOTICE_EVENT = 'staff.notice';
+
+/** What staff did to a user's server, and why (the `staff` of a STAFF_NOTICE_EVENT). */
+export interface StaffNotice {
+  action: 'server.stop' | 'server.delete';
+  serverId: string;
+  serverName: string;
+  reason: string;
+}
 
 export const CURSOR_PATTERN = /^(\d{1,20})-(\d{1,20})$/;
 

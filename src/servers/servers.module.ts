@@ -3,7 +3,10 @@ import { ActivityModule } from '../activity/activity.module';
 import { CreditsModule } from '../credits/credits.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { ServerBillingService } from './billing/server-billing.service';
+import { ServerPayer } from './billing/server-payer.service';
+import { CatalogRepository } from './catalog/catalog.repository';
 import { GameCatalogService } from './catalog/game-catalog.service';
+import { GamesAdminController } from './catalog/games-admin.controller';
 import { GamesCommands } from './catalog/games.commands';
 import { GamesController } from './catalog/games.controller';
 import { ServersCommands } from './discord/servers.commands';
@@ -22,13 +25,15 @@ import { ServersService } from './servers.service';
  */
 @Module({
   imports: [CreditsModule, WebhooksModule, ActivityModule],
-  controllers: [GamesController, ServersController],
+  controllers: [GamesController, GamesAdminController, ServersController],
   providers: [
     GameCatalogService,
+    CatalogRepository,
     ServersRepository,
     ServersService,
     ServerProvisioner,
     ServerBillingService,
+    ServerPayer,
     ServerReconcilerService,
     ServerWatchService,
     ServerMetrics,

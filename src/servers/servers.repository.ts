@@ -4,11 +4,11 @@ import { queryRows } from '../database/pool-query';
 import { Tx } from '../database/transactions';
 import { isUuid } from '../common/values/uuid';
 import { LIVE_STATUSES, ServerStatus } from './lifecycle/server-status';
-import { Server, ServerPort } from './servers.types';
+import { Server, ServerListing, ServerPort } from './servers.types';
 
 const SERVER_COLUMNS =
   'id, owner_id, name, game_type, status, address, port, ports, players_online, players_max, gameserver_name, ' +
-  'cost_per_hour, billed_until, start_seq, start_charged, start_deadline, last_error, stop_reason, created_at, updated_at';
+  'cost_per_hour, billed_until, start_seq, start_charged, start_deadline, last_error, stop_reason, created_at, updated_at, guild_id';
 
 interface ServerRow {
   id: string;
@@ -31,7 +31,22 @@ interface ServerRow {
   stop_reason: string | null;
   created_at: Date;
   updated_at: Date;
+  guild_id: string | null;
 }
+
+interface ListingRow extends ServerRow {
+  public: boolean;
+  description: string | null;
+  lobby_guild_id: string | null;
+}
+
+const toListing = (r: ListingRow): ServerListing => ({
+  server: toServer(r),
+  public: r.public,
+  description: r.description,
+  guildId: r.lobby_guild_id,
+});
+const LISTING_COLUMNS = `${SERVER_COLUMNS}, public, description, lobby_guild_id`;
 
 const toServer = (r: ServerRow): Server => ({
   id: r.id,
@@ -54,6 +69,7 @@ const toServer = (r: ServerRow): Server => ({
   stopReason: r.stop_reason,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  guildId: r.guild_id,
 });
 
 /** What a Ready GameServer tells about where and how full the server is. */
@@ -114,17 +130,44 @@ export class ServersRepository {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`servers:${ownerId}`]);
   }
 
+  /** The owner's personal servers (a guild's servers count towards the guild's cap, not their creator's). */
   async countOwned(tx: Tx, ownerId: string): Promise<number> {
-    const [{ count }]: Array<{ count: number }> = await tx.query('SELECT count(*)::int AS count FROM servers WHERE owner_id = $1', [ownerId]);
+    const [{ count }]: Array<{ count: number }> = await tx.query(
+      'SELECT count(*)::int AS count FROM servers WHERE owner_id = $1 AND guild_id IS NULL',
+      [ownerId],
+    );
     return count;
   }
 
-  /** A new record; null when the owner already has a server of that name (names are unique per owner, case-insensitively). */
-  async insert(tx: Tx, row: Pick<Server, 'ownerId' | 'name' | 'gameType' | 'status' | 'costPerHour'>): Promise<Server | null> {
+  /** How many servers a guild's treasury pays for (the caller holds lockOwner(`guild:<id>`)). */
+  async countOfGuild(tx: Tx, guildId: string): Promise<number> {
+    const [{ count }]: Array<{ count: number }> = await tx.query('SELECT count(*)::int AS count FROM servers WHERE guild_id = $1', [guildId]);
+    return count;
+  }
+
+  /** One page of a guild's servers, newest first. */
+  async listOfGuild(guildId: string, offset: number, limit: number): Promise<[Server[], number]> {
+    const rows = await queryRows<ServerRow>(
+      this.db,
+      `SELECT ${SERVER_COLUMNS} FROM servers WHERE guild_id = $1 ORDER BY created_at DESC, id ASC LIMIT $2 OFFSET $3`,
+      [guildId, limit, offset],
+    );
+    const [{ count }] = await queryRows<{ count: number }>(this.db, 'SELECT count(*)::int AS count FROM servers WHERE guild_id = $1', [guildId]);
+    return [rows.map(toServer), count];
+  }
+
+  /**
+   * A new record (`guildId`: paid from that guild's treasury); null when the owner (or, for a guild server, the
+   * guild) already has a server of that name (names are unique per owner and per guild, case-insensitively).
+   */
+  async insert(
+    tx: Tx,
+    row: Pick<Server, 'ownerId' | 'name' | 'gameType' | 'status' | 'costPerHour'> & { guildId?: string | null },
+  ): Promise<Server | null> {
     try {
       const [created]: ServerRow[] = await tx.query(
-        `INSERT INTO servers (owner_id, name, game_type, status, cost_per_hour) VALUES ($1, $2, $3, $4, $5) RETURNING ${SERVER_COLUMNS}`,
-        [row.ownerId, row.name, row.gameType, row.status, row.costPerHour],
+        `INSERT INTO servers (owner_id, name, game_type, status, cost_per_hour, guild_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${SERVER_COLUMNS}`,
+        [row.ownerId, row.name, row.gameType, row.status, row.costPerHour, row.guildId ?? null],
       );
       return toServer(created);
     } catch (err) {
@@ -152,7 +195,7 @@ export class ServersRepository {
   /** running/starting → stopping; the started hour is kept (nothing to refund). `lastError` tells why, when the owner did not ask. */
   async beginStop(tx: Tx, id: string, stopReason: string, lastError?: string): Promise<void> {
     await tx.query(
-      `UPDATE servers SET status = 'stopping', stop_reason = $2, start_charged = false, last_error = COALESCE($3, last_error), updated_at = now()
+      `UPDATE servers SET status = 'stopping', stop_reason = $2, start_charged = false, last_error = COALESCE($3, last_error), public = false, updated_at = now()
        WHERE id = $1`,
       [id, stopReason, lastError ?? null],
     );
@@ -162,15 +205,21 @@ export class ServersRepository {
     await tx.query(`UPDATE servers SET status = 'deleting', start_charged = false, updated_at = now() WHERE id = $1`, [id]);
   }
 
-  /** The next hour is paid: the server may run until `billedUntil`. */
-  async extendPaidUntil(tx: Tx, id: string, billedUntil: Date): Promise<void> {
-    await tx.query('UPDATE servers SET billed_until = $2, updated_at = now() WHERE id = $1', [id, billedUntil]);
+  /** The next hour is paid, at `costPerHour` (the catalog's price when it was charged): the server may run until `billedUntil`. */
+  async extendPaidUntil(tx: Tx, id: string, billedUntil: Date, costPerHour: number): Promise<void> {
+    await tx.query('UPDATE servers SET billed_until = $2, cost_per_hour = $3, updated_at = now() WHERE id = $1', [id, billedUntil, costPerHour]);
+  }
+
+  /** A start paid its hour at `costPerHour` (the catalog's price then): the server's view and a refund of that start read it. */
+  async recordHourPriceIn(tx: Tx, id: string, costPerHour: number): Promise<void> {
+    await tx.query('UPDATE servers SET cost_per_hour = $2 WHERE id = $1', [id, costPerHour]);
   }
 
   /** A live run ended without being asked to: the GameServer is forgotten and the reason kept. */
   async endRun(tx: Tx, id: string, ended: EndedState): Promise<void> {
     await tx.query(
-      `UPDATE servers SET status = $2, stop_reason = $3, last_error = $4, billed_until = $5, start_charged = false, ${NOT_PLACED}, updated_at = now()
+      `UPDATE servers SET status = $2, stop_reason = $3, last_error = $4, billed_until = $5, start_charged = false, ${NOT_PLACED}, public = false,
+         updated_at = now()
        WHERE id = $1`,
       [id, ended.status, ended.stopReason, ended.lastError, ended.billedUntil],
     );
@@ -182,7 +231,8 @@ export class ServersRepository {
    */
   async listOwned(ownerId: string, filter: { gameType?: string; status?: ServerStatus }, offset: number, limit: number): Promise<[Server[], number]> {
     const params: unknown[] = [ownerId];
-    let where = 'owner_id = $1';
+    // A guild's servers are listed by the guild (GET /guilds/:id/servers), not as their creator's own.
+    let where = 'owner_id = $1 AND guild_id IS NULL';
     if (filter.gameType) {
       params.push(filter.gameType);
       where += ` AND game_type = $${params.length}`;
@@ -197,6 +247,20 @@ export class ServersRepository {
       [...params, limit, offset],
     );
     const [{ count }] = await queryRows<{ count: number }>(this.db, `SELECT count(*)::int AS count FROM servers WHERE ${where}`, params);
+    return [rows.map(toServer), count];
+  }
+
+  /** Staff's search: one page of every server whose name contains `search` (case-insensitive) or whose id or owner id it is. */
+  async searchAll(search: string | undefined, offset: number, limit: number): Promise<[Server[], number]> {
+    const where = search
+      ? `WHERE name ILIKE '%' || replace(replace(replace($1, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' OR id::text = $1 OR owner_id::text = $1`
+      : 'WHERE $1::text IS NULL';
+    const params = [search ?? null];
+    const rows: ServerRow[] = await this.db.query(
+      `SELECT ${SERVER_COLUMNS} FROM servers ${where} ORDER BY created_at DESC, id ASC LIMIT $2 OFFSET $3`,
+      [...params, limit, offset],
+    );
+    const [{ count }]: Array<{ count: number }> = await this.db.query(`SELECT count(*)::int AS count FROM servers ${where}`, params);
     return [rows.map(toServer), count];
   }
 
@@ -299,6 +363,55 @@ export class ServersRepository {
   async findByStatus(statuses: readonly ServerStatus[]): Promise<Server[]> {
     const rows: ServerRow[] = await this.db.query(`SELECT ${SERVER_COLUMNS} FROM servers WHERE status = ANY($1::varchar[])`, [[...statuses]]);
     return rows.map(toServer);
+  }
+
+  /** The server's lobby listing as the caller's transaction sees it (after lock()). */
+  async listingIn(tx: Tx, id: string): Promise<ServerListing | null> {
+    const [row]: ListingRow[] = await tx.query(`SELECT ${LISTING_COLUMNS} FROM servers WHERE id = $1`, [id]);
+    return row ? toListing(row) : null;
+  }
+
+  /** Lists or unlists a server (the caller holds its lock); a stop or an ended run unlists it too (beginStop, endRun). */
+  async setListingIn(tx: Tx, id: string, listing: { public: boolean; description: string | null; guildId: string | null }): Promise<void> {
+    await tx.query('UPDATE servers SET public = $2, description = $3, lobby_guild_id = $4, updated_at = now() WHERE id = $1', [
+      id,
+      listing.public,
+      listing.description,
+      listing.guildId,
+    ]);
+  }
+
+  /**
+   * One page of the public lobby: listed servers that are running (a server that stops, fails or is deleted drops
+   * out here even before its listing is cleared), those listed from `guildId` first, then the most recently changed.
+   */
+  async listLobby(filter: { gameType?: string; guildId?: string }, offset: number, limit: number): Promise<[ServerListing[], number]> {
+    const params: unknown[] = [];
+    // A running server has its address; the check keeps a half-recorded row from showing without one.
+    let where = `public AND status = 'running' AND address IS NOT NULL`;
+    if (filter.gameType) {
+      params.push(filter.gameType);
+      where += ` AND game_type = $${params.length}`;
+    }
+    const n = params.length;
+    const rows = await queryRows<ListingRow>(
+      this.db,
+      `SELECT ${LISTING_COLUMNS} FROM servers WHERE ${where}
+       ORDER BY COALESCE(lobby_guild_id = $${n + 1}::varchar, false) DESC, updated_at DESC, id ASC LIMIT $${n + 2} OFFSET $${n + 3}`,
+      [...params, filter.guildId ?? null, limit, offset],
+    );
+    const [{ count }] = await queryRows<{ count: number }>(this.db, `SELECT count(*)::int AS count FROM servers WHERE ${where}`, params);
+    return [rows.map(toListing), count];
+  }
+
+  /** How many servers a user owns, and how many of those are running (the /profile summary). */
+  async countsOf(ownerId: string): Promise<{ total: number; running: number }> {
+    const [row] = await queryRows<{ total: number; running: number }>(
+      this.db,
+      `SELECT count(*)::int AS total, (count(*) FILTER (WHERE status = 'running'))::int AS running FROM servers WHERE owner_id = $1`,
+      [ownerId],
+    );
+    return row;
   }
 
   async countByGameAndStatus(): Promise<Array<{ gameType: string; status: ServerStatus; count: number }>> {

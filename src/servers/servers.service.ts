@@ -6,11 +6,11 @@ import { Paginated } from '../common/http/envelope';
 import { pageWindow, paginate } from '../common/http/pagination';
 import { echo, truncate } from '../common/values/echo';
 import { isUuid } from '../common/values/uuid';
-import { CreditsService } from '../credits/credits.service';
 import { CreditReason } from '../credits/credits.types';
 import { Transactions, Tx } from '../database/transactions';
 import { WebhooksService } from '../webhooks/webhooks.service';
 import { chargeForStart, startKey } from './billing/billing-clock';
+import { ServerPayer } from './billing/server-payer.service';
 import { GameCatalogService } from './catalog/game-catalog.service';
 import { ServerProvisioner, StartPlan } from './lifecycle/server-provisioner.service';
 import { allowedFrom, canApply, ServerAction } from './lifecycle/server-status';
@@ -19,6 +19,7 @@ import {
   CreateServerInput,
   DeletedServerView,
   ListServersInput,
+  LOBBY_DESCRIPTION_MAX,
   LOG_LINE_MAX,
   LOG_TAIL_DEFAULT,
   LOG_TAIL_MAX,
@@ -26,9 +27,11 @@ import {
   SERVER_NAME_MAX,
   SERVER_NAME_PATTERN,
   ServerActionView,
+  ServerListing,
   ServerLogsView,
   SERVERS_PER_USER_MAX,
   ServerView,
+  SetListingInput,
   StopReason,
   toServerView,
 } from './servers.types';
@@ -42,7 +45,7 @@ export class ServersService {
   constructor(
     private readonly transactions: Transactions,
     private readonly servers: ServersRepository,
-    private readonly credits: CreditsService,
+    private readonly payer: ServerPayer,
     private readonly catalog: GameCatalogService,
     private readonly provisioner: ServerProvisioner,
     private readonly activity: ActivityService,
@@ -50,20 +53,58 @@ export class ServersService {
   ) {}
 
   /** Creates a server and, unless `start` is false, starts it (charging the first hour). */
-  async create(actor: Actor, input: CreateServerInput): Promise<ServerView> {
+  create(actor: Actor, input: CreateServerInput): Promise<ServerView> {
+    return this.createPaidBy(actor, input, null);
+  }
+
+  /**
+   * Creates a server paid from the guild's treasury (the first hour too), for one of its managers: the caller
+   * (GuildsService) checked the manager. Guild servers count towards the guild's cap, not the manager's.
+   */
+  createForGuild(manager: Actor, guildId: string, input: CreateServerInput): Promise<ServerView> {
+    return this.createPaidBy(manager, input, guildId);
+  }
+
+  /** A page of the guild's servers, newest first. */
+  async listOfGuild(guildId: string, page: { page?: number; perPage?: number }): Promise<Paginated<ServerView>> {
+    const { offset, limit } = pageWindow(page);
+    const [rows, total] = await this.servers.listOfGuild(guildId, offset, limit);
+    return paginate(rows.map(toServerView), total, page);
+  }
+
+  /** A guild manager's start, stop or delete of one of the guild's servers (the caller checked the manager); the treasury pays. */
+  async controlInGuild(
+    manager: Actor,
+    guildId: string,
+    serverId: string,
+    action: 'start' | 'stop' | 'delete',
+  ): Promise<ServerActionView | DeletedServerView> {
+    // The guild's servers only: anyone else's id is "not found", as for a stranger's server.
+    const scope = { guildId };
+    return action === 'start'
+      ? this.startIn(manager, serverId, scope)
+      : action === 'stop'
+        ? this.stopIn(manager, serverId, scope)
+        : this.deleteIn(manager, serverId, scope);
+  }
+
+  private async createPaidBy(actor: Actor, input: CreateServerInput, guildId: string | null): Promise<ServerView> {
     const name = input.name.trim();
     if (!name || name.length > SERVER_NAME_MAX || !SERVER_NAME_PATTERN.test(name)) {
       throw new DomainError(ErrorCode.VALIDATION_FAILED, `name must be 1-${SERVER_NAME_MAX} letters, digits, spaces, dots, dashes or underscores`, [
         { field: 'name', messages: ['invalid server name'] },
       ]);
     }
-    const game = this.catalog.require(input.gameType);
+    const game = this.catalog.requireOffered(input.gameType);
     const start = input.start ?? true;
     let plan: StartPlan | undefined;
     const serverId = await this.transactions.run(async (tx) => {
-      await this.servers.lockOwner(tx, actor.userId);
-      if ((await this.servers.countOwned(tx, actor.userId)) >= SERVERS_PER_USER_MAX) {
-        throw new DomainError(ErrorCode.LIMIT_REACHED, `You already have ${SERVERS_PER_USER_MAX} servers; delete one first`);
+      await this.servers.lockOwner(tx, guildId ? `guild:${guildId}` : actor.userId);
+      if ((guildId ? await this.servers.countOfGuild(tx, guildId) : await this.servers.countOwned(tx, actor.userId)) >= SERVERS_PER_USER_MAX) {
+        throw new DomainError(
+          ErrorCode.LIMIT_REACHED,
+          `${guildId ? 'This guild already has' : 'You already have'} ${SERVERS_PER_USER_MAX} servers; delete one first`,
+        );
       }
       const server = await this.servers.insert(tx, {
         ownerId: actor.userId,
@@ -71,9 +112,12 @@ export class ServersService {
         gameType: game.key,
         status: start ? 'creating' : 'stopped',
         costPerHour: game.hourlyCost,
+        guildId,
       });
       if (!server) {
-        throw new DomainError(ErrorCode.CONFLICT, `You already have a server named "${name}"`, { field: 'name' });
+        throw new DomainError(ErrorCode.CONFLICT, `${guildId ? 'This guild already has' : 'You already have'} a server named "${name}"`, {
+          field: 'name',
+        });
       }
       if (start) {
         plan = await this.beginStart(tx, server, { removeOnFailure: true });
@@ -121,9 +165,13 @@ export class ServersService {
   }
 
   /** stopped/error → starting; pays the next hour unless a paid hour is still running. */
-  async start(actor: Actor, serverId: string): Promise<ServerActionView> {
+  start(actor: Actor, serverId: string): Promise<ServerActionView> {
+    return this.startIn(actor, serverId, false);
+  }
+
+  private async startIn(actor: Actor, serverId: string, scope: Scope): Promise<ServerActionView> {
     const plan = await this.transactions.run(async (tx) => {
-      const s = await this.lockFor(tx, actor, serverId, 'start');
+      const s = await this.lockFor(tx, actor, serverId, 'start', scope);
       await this.recordPower(tx, actor, s, 'server.start');
       return this.beginStart(tx, s, { removeOnFailure: false });
     });
@@ -131,10 +179,62 @@ export class ServersService {
     return this.actionView(serverId, 'running');
   }
 
+  /**
+   * Lists the actor's server in the public lobby (only while it runs: a stop unlists it) or unlists it (in any state).
+   * The description is trimmed; unlisting clears it.
+   */
+  async setListing(actor: Actor, serverId: string, input: SetListingInput): Promise<ServerListing> {
+    const description = input.public ? input.description?.trim() || null : null;
+    if (description && description.length > LOBBY_DESCRIPTION_MAX) {
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `description must be at most ${LOBBY_DESCRIPTION_MAX} characters`, [
+        { field: 'description', messages: ['too long'] },
+      ]);
+    }
+    return this.transactions.run(async (tx) => {
+      const s = isUuid(serverId) ? await this.servers.lock(tx, serverId) : null;
+      if (!s || s.ownerId !== actor.userId) {
+        throw notFound(serverId);
+      }
+      if (input.public && s.status !== 'running') {
+        throw new DomainError(ErrorCode.INVALID_TRANSITION, `Only a running server can be listed in the lobby; ${echo(s.name)} is ${s.status}`, {
+          action: 'list',
+          status: s.status,
+          allowedFrom: ['running'],
+        });
+      }
+      await this.servers.setListingIn(tx, s.id, { public: input.public, description, guildId: input.public ? (input.guildId ?? null) : null });
+      return (await this.servers.listingIn(tx, s.id))!;
+    });
+  }
+
+  /** A page of the lobby: listed servers that are running, those listed from `guildId` first. */
+  async listLobby(input: {
+    page?: number;
+    perPage?: number;
+    gameType?: string;
+    guildId?: string;
+  }): Promise<{ items: ServerListing[]; total: number }> {
+    if (input.gameType) {
+      this.catalog.require(input.gameType);
+    }
+    const { offset, limit } = pageWindow(input);
+    const [items, total] = await this.servers.listLobby({ gameType: input.gameType, guildId: input.guildId }, offset, limit);
+    return { items, total };
+  }
+
+  /** How many servers the actor owns and how many run (for /profile). */
+  countsOf(actor: Actor): Promise<{ total: number; running: number }> {
+    return this.servers.countsOf(actor.userId);
+  }
+
   /** creating/starting/running → stopping → stopped. The started hour is not refunded. */
-  async stop(actor: Actor, serverId: string): Promise<ServerActionView> {
+  stop(actor: Actor, serverId: string): Promise<ServerActionView> {
+    return this.stopIn(actor, serverId, false);
+  }
+
+  private async stopIn(actor: Actor, serverId: string, scope: Scope): Promise<ServerActionView> {
     const s = await this.transactions.run(async (tx) => {
-      const locked = await this.lockFor(tx, actor, serverId, 'stop');
+      const locked = await this.lockFor(tx, actor, serverId, 'stop', scope);
       await this.recordPower(tx, actor, locked, 'server.stop');
       await this.servers.beginStop(tx, locked.id, stopReasonOf(actor));
       return locked;
@@ -168,15 +268,58 @@ export class ServersService {
   }
 
   /** Stops the server if it runs, then removes the record. The started hour is not refunded. */
-  async delete(actor: Actor, serverId: string): Promise<DeletedServerView> {
+  delete(actor: Actor, serverId: string): Promise<DeletedServerView> {
+    return this.deleteIn(actor, serverId, false);
+  }
+
+  private async deleteIn(actor: Actor, serverId: string, scope: Scope): Promise<DeletedServerView> {
     const s = await this.transactions.run(async (tx) => {
-      const locked = await this.lockFor(tx, actor, serverId, 'delete');
+      const locked = await this.lockFor(tx, actor, serverId, 'delete', scope);
       await this.recordPower(tx, actor, locked, 'server.delete');
       await this.servers.beginDelete(tx, locked.id);
       return locked;
     });
     await this.provisioner.release(s, 'removed');
     return { id: serverId, deleted: true };
+  }
+
+  /**
+   * Staff: stops anyone's server (the caller checked the staff member). `alsoIn` writes what staff owe the owner
+   * (their notice, the staff's activity entry) in the same transaction. Two staff at once: the second gets
+   * INVALID_TRANSITION (409) with the status the first one left.
+   */
+  async stopAsStaff(staff: Actor, serverId: string, alsoIn: (tx: Tx, s: Server) => Promise<void>): Promise<ServerActionView> {
+    const s = await this.transactions.run(async (tx) => {
+      const locked = await this.lockFor(tx, staff, serverId, 'stop', true);
+      await alsoIn(tx, locked);
+      await this.servers.beginStop(tx, locked.id, StopReason.STAFF);
+      return locked;
+    });
+    await this.provisioner.release(s, 'stopped');
+    return this.actionView(serverId, 'stopped');
+  }
+
+  /** Staff: deletes anyone's server, like stopAsStaff. */
+  async deleteAsStaff(staff: Actor, serverId: string, alsoIn: (tx: Tx, s: Server) => Promise<void>): Promise<DeletedServerView> {
+    const s = await this.transactions.run(async (tx) => {
+      const locked = await this.lockFor(tx, staff, serverId, 'delete', true);
+      await alsoIn(tx, locked);
+      await this.servers.beginDelete(tx, locked.id);
+      return locked;
+    });
+    await this.provisioner.release(s, 'removed');
+    return { id: serverId, deleted: true };
+  }
+
+  /** Staff: every server whose name contains `search` (or whose id or owner id it is), newest first. */
+  async searchAll(search: string | undefined, page: { page?: number; perPage?: number }): Promise<Paginated<ServerView & { ownerId: string }>> {
+    const { offset, limit } = pageWindow(page);
+    const [rows, total] = await this.servers.searchAll(search, offset, limit);
+    return paginate(
+      rows.map((s) => ({ ...toServerView(s), ownerId: s.ownerId })),
+      total,
+      page,
+    );
   }
 
   /** The activity entry of a power action, committed with the state change it describes. */
@@ -189,10 +332,13 @@ export class ServersService {
     const startSeq = s.startSeq + 1;
     const { charge, billedUntil } = chargeForStart(s.billedUntil, new Date());
     if (charge) {
-      await this.credits.spendIn(tx, s.ownerId, s.costPerHour, CreditReason.SERVER_HOUR, {
+      // The hour is paid at the catalog's price now (staff may have changed it since the last hour).
+      const price = this.catalog.priceOf(s.gameType) ?? s.costPerHour;
+      await this.payer.spendIn(tx, s, price, CreditReason.SERVER_HOUR, {
         reference: s.id,
         idempotencyKey: startKey(s.id, startSeq),
       });
+      await this.servers.recordHourPriceIn(tx, s.id, price);
     }
     await this.servers.beginStart(tx, s.id, {
       status: s.status === 'creating' ? 'creating' : 'starting',
@@ -213,16 +359,17 @@ export class ServersService {
   /** The actor's server, or SERVER_NOT_FOUND (also for someone else's: ids are not confirmed to strangers). */
   private async owned(actor: Actor, serverId: string): Promise<Server> {
     const s = isUuid(serverId) ? await this.servers.findById(serverId) : null;
-    if (!s || s.ownerId !== actor.userId) {
+    // A guild's server is the guild's (GuildsService), not its creator's own.
+    if (!s || s.ownerId !== actor.userId || s.guildId) {
       throw notFound(serverId);
     }
     return s;
   }
 
   /** Locks one of the actor's servers and checks the action is allowed from its status. */
-  private async lockFor(tx: Tx, actor: Actor, serverId: string, action: ServerAction): Promise<Server> {
+  private async lockFor(tx: Tx, actor: Actor, serverId: string, action: ServerAction, anyOwner: Scope = false): Promise<Server> {
     const s = isUuid(serverId) ? await this.servers.lock(tx, serverId) : null;
-    if (!s || s.ownerId !== actor.userId) {
+    if (!s || !mayAct(actor, s, anyOwner)) {
       throw notFound(serverId);
     }
     if (!canApply(action, s.status)) {
@@ -247,6 +394,16 @@ export class ServersService {
     }
     return s;
   }
+}
+
+/** Whose servers a call may act on: the actor's own personal ones (false), any (true: staff), or one guild's. */
+type Scope = boolean | { guildId: string };
+
+function mayAct(actor: Actor, s: Server, scope: Scope): boolean {
+  if (scope === true) {
+    return true;
+  }
+  return scope ? s.guildId === scope.guildId : s.ownerId === actor.userId && !s.guildId;
 }
 
 /** A schedule's stop is told to the owner; their own is not. */

@@ -8,6 +8,8 @@ export const SERVER_NAME_MAX = 32;
 export const SERVER_NAME_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9 ._-]*[A-Za-z0-9._-])?$/;
 export const SERVERS_PER_USER_MAX = 20;
 export const GAME_TYPE_MAX = 32;
+/** The lobby description an owner gives a listed server (ServersService.setListing, the DTO and the /lobby option read it). */
+export const LOBBY_DESCRIPTION_MAX = 100;
 /** Log lines one request may ask for, and how long one line may be (a game can write anything). */
 export const LOG_TAIL_DEFAULT = 100;
 export const LOG_TAIL_MAX = 500;
@@ -45,6 +47,23 @@ export interface Server {
   stopReason: string | null;
   createdAt: Date;
   updatedAt: Date;
+  /** The Discord guild whose treasury pays for it; null for a personal server (paid by its owner). */
+  guildId: string | null;
+}
+
+/** A server's place in the public lobby: listed (`public`) with its description and the Discord guild it was listed from. */
+export interface ServerListing {
+  server: Server;
+  public: boolean;
+  description: string | null;
+  guildId: string | null;
+}
+
+/** A listing change: `guildId` is the guild of the Discord interaction (never taken from a REST body). */
+export interface SetListingInput {
+  public: boolean;
+  description?: string | null;
+  guildId?: string | null;
 }
 
 export interface CreateServerInput {
@@ -66,6 +85,8 @@ export const StopReason = {
   INSUFFICIENT_CREDITS: 'insufficient_credits',
   GAMESERVER_GONE: 'gameserver_gone',
   GAMESERVER_FAILED: 'gameserver_failed',
+  /** Staff stopped it (AdminService); the owner is told why by a staff notice. */
+  STAFF: 'staff',
 } as const;
 
 export class ServerPortView {

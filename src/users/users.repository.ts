@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../database/pool-query';
 import { Tx } from '../database/transactions';
-import { Tier, UserContact, UserRecord } from './users.types';
+import { Tier, UserAccount, UserContact, UserRecord } from './users.types';
 
 interface UserRow {
   id: string;
@@ -84,6 +84,49 @@ export class UsersRepository {
   async lockIn(tx: Tx, userId: string): Promise<boolean> {
     const rows: unknown[] = await tx.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [userId]);
     return rows.length > 0;
+  }
+
+  /** Why the user is suspended (null: not suspended); read with every API-key request, so one statement on the pool. */
+  async suspensionOf(userId: string): Promise<string | null> {
+    const [row] = await queryRows<{ suspended_reason: string | null }>(this.db, 'SELECT suspended_reason FROM users WHERE id = $1', [userId]);
+    return row?.suspended_reason ?? null;
+  }
+
+  /** Suspends a user who is not suspended yet; false when they already are (or do not exist). */
+  async suspendIn(tx: Tx, userId: string, reason: string): Promise<boolean> {
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [rows]: [unknown[], number] = await tx.query(
+      'UPDATE users SET suspended_at = now(), suspended_reason = $2 WHERE id = $1 AND suspended_at IS NULL RETURNING id',
+      [userId, reason],
+    );
+    return rows.length > 0;
+  }
+
+  /** Lifts a suspension; false when the user was not suspended. */
+  async unsuspendIn(tx: Tx, userId: string): Promise<boolean> {
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [rows]: [unknown[], number] = await tx.query(
+      'UPDATE users SET suspended_at = NULL, suspended_reason = NULL WHERE id = $1 AND suspended_at IS NOT NULL RETURNING id',
+      [userId],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * One page of every user matching `search` (part of the name, case-insensitive, or the exact Discord or user id),
+   * newest first, with their suspension, and how many match. Staff only (AdminService).
+   */
+  async search(search: string | undefined, offset: number, limit: number): Promise<[UserAccount[], number]> {
+    const where = search
+      ? `WHERE username ILIKE '%' || replace(replace(replace($1, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' OR discord_id = $1 OR id::text = $1`
+      : 'WHERE $1::text IS NULL';
+    const params = [search ?? null];
+    const rows: Array<UserRow & { suspended_at: Date | null; suspended_reason: string | null }> = await this.db.query(
+      `SELECT ${COLUMNS}, suspended_at, suspended_reason FROM users ${where} ORDER BY created_at DESC, id ASC LIMIT $2 OFFSET $3`,
+      [...params, limit, offset],
+    );
+    const [{ count }]: Array<{ count: number }> = await this.db.query(`SELECT count(*)::int AS count FROM users ${where}`, params);
+    return [rows.map((r) => ({ ...toUser(r), suspendedAt: r.suspended_at, suspendedReason: r.suspended_reason })), count];
   }
 
   async contactsOf(userIds: readonly string[]): Promise<Map<string, UserContact>> {

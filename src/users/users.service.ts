@@ -9,9 +9,12 @@ import { UserRankingsRepository } from './user-rankings.repository';
 import { Board, BoardKey, Checkpoint, RankedUser } from './user-rankings.types';
 import { UserStatsRepository } from './user-stats.repository';
 import { UsersRepository } from './users.repository';
-import { Balance, ProfileView, RewardSlot, StatsView, Tier, UserContact, UserRecord, USERNAME_MAX } from './users.types';
+import { Balance, ProfileView, RewardSlot, StatsView, Tier, UserAccount, UserContact, UserRecord, USERNAME_MAX } from './users.types';
 
 const DISCORD_ID = /^\d{5,20}$/;
+/** How long a replica trusts a user's suspension state it read (see suspensionOf), and how many users it remembers. */
+const SUSPENSION_CACHE_MS = 5_000;
+const SUSPENSION_CACHE_MAX = 10_000;
 
 /**
  * Users and their stats: identities, profile, counters. Other modules reach users and user_stats
@@ -28,6 +31,8 @@ export class UsersService {
     private readonly transactions: Transactions,
     private readonly clock: Clock,
   ) {}
+
+  private readonly suspensions = new Map<string, { reason: string | null; until: number }>();
 
   /**
    * Finds or creates the user for a Discord identity (first contact creates it), keeping the name
@@ -189,6 +194,44 @@ export class UsersService {
   /** Users strictly between `from` (exclusive; null = the start) and `to` on the board. */
   countRankedBetween(board: Board, from: BoardKey | null, to: BoardKey): Promise<number> {
     return this.rankings.countBetween(board, from, to);
+  }
+
+  /**
+   * Why the user is suspended, or null. Read on every API-key request and Discord command, so remembered for
+   * SUSPENSION_CACHE_MS: the replica that suspends forgets at once (forgetSuspension), others within that time.
+   */
+  async suspensionOf(userId: string): Promise<string | null> {
+    const cached = this.suspensions.get(userId);
+    if (cached && cached.until > Date.now()) {
+      return cached.reason;
+    }
+    const reason = await this.users.suspensionOf(userId);
+    if (this.suspensions.size >= SUSPENSION_CACHE_MAX) {
+      this.suspensions.clear();
+    }
+    this.suspensions.set(userId, { reason, until: Date.now() + SUSPENSION_CACHE_MS });
+    return reason;
+  }
+
+  /** After a suspension changed (committed): this replica reads it afresh. */
+  forgetSuspension(userId: string): void {
+    this.suspensions.delete(userId);
+  }
+
+  /** Suspends the user unless they already are; false if they were. */
+  suspendIn(tx: Tx, userId: string, reason: string): Promise<boolean> {
+    return this.users.suspendIn(tx, userId, reason);
+  }
+
+  /** Lifts the user's suspension; false if they were not suspended. */
+  unsuspendIn(tx: Tx, userId: string): Promise<boolean> {
+    return this.users.unsuspendIn(tx, userId);
+  }
+
+  /** Staff's search over every user (name part, Discord id or user id), newest first. */
+  async search(search: string | undefined, offset: number, limit: number): Promise<{ items: UserAccount[]; total: number }> {
+    const [items, total] = await this.users.search(search, offset, limit);
+    return { items: items.map((u) => ({ ...u, tier: effectiveTier(u.tier, u.premiumUntil, this.clock.now()) })), total };
   }
 
   /** The record with the tier in force now: a premium whose end has passed reads as free. */

@@ -23,6 +23,12 @@ export interface UserRecord {
   updatedAt: Date;
 }
 
+/** A user as staff see them: the record and whether (and why) they are suspended. */
+export interface UserAccount extends UserRecord {
+  suspendedAt: Date | null;
+  suspendedReason: string | null;
+}
+
 /** A balance column on users; moved only by the credits module's Ledger. */
 export type Balance = 'credits' | 'wtgCoins';
 

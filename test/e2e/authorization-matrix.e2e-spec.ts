@@ -1,5 +1,6 @@
 import { ApiKeysService } from '../../src/api-keys/api-keys.service';
 import { USER_SCOPES } from '../../src/auth/scopes';
+import { GuildsService } from '../../src/guilds/guilds.service';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { createUser, type TestUser } from '../support/factories';
 
@@ -12,9 +13,13 @@ interface Operation {
   op: Json;
 }
 
+/** The Discord guild the owner manages. */
+const GUILD_ID = '123456789012345678';
+
 /** Operations that answer without a key, on purpose. Anything else answering without one is a bug. */
 const PUBLIC = [
   'GET /api/v1/games',
+  'GET /api/v1/lobby',
   'GET /api/v1/shop',
   'POST /api/v1/payments/stripe/webhook',
   'POST /api/v1/rewards/callbacks/{provider}',
@@ -31,12 +36,31 @@ const VALID_BODIES: Record<string, Json> = {
   createCheckout: { packageId: 'wtg-5' },
   sendGift: { toDiscordId: '123456789012345678', amount: 1 },
   createServer: { name: 'intruder', gameType: 'minecraft', start: false },
+  updateServerListing: { public: false, description: 'intruder' },
   createSchedule: { action: 'stop', cron: '0 9 * * *' },
   updateSchedule: { cron: '0 10 * * *', enabled: false },
   createApiKey: { name: 'intruder', scopes: ['profile:read'] },
   createWebhook: { url: 'http://127.0.0.1:9/hook', events: ['credits.low'] },
   convertWtg: { wtg: 1 },
   grantWtg: { discordId: '123456789012345678', coins: 5, reference: 'matrix-1' },
+  depositToGuild: { amount: 1 },
+  setGuildChannel: { channelId: '123456789012345678' },
+  createGuildServer: { name: 'intruder', gameType: 'minecraft', start: false },
+  staffStopServer: { reason: 'Breaks the rules' },
+  staffDeleteServer: { reason: 'Breaks the rules' },
+  adjustUserCredits: { amount: 5, reason: 'Outage refund' },
+  suspendUser: { reason: 'Spam' },
+  unsuspendUser: { reason: 'Appeal accepted' },
+  saveCatalogGame: {
+    name: 'Minecraft (Java)',
+    hourlyCost: 1,
+    image: 'itzg/minecraft-server:latest',
+    ports: [{ name: 'game', containerPort: 25565, protocol: 'TCP' }],
+    resources: { cpu: '1000m', memory: '2Gi' },
+    dataPath: '/data',
+    storage: '10Gi',
+    readiness: { check: 'tcp', port: 25565 },
+  },
 };
 
 /** Operations answering with Server-Sent Events (GET /events): a stream that stays open until its timeout. */
@@ -81,6 +105,9 @@ describe('authorization matrix (every operation in the OpenAPI document)', () =>
     ids.key = (await post(owner, '/api/v1/auth/keys', { name: 'spare', scopes: ['profile:read'] })).id;
     ids.webhook = (await post(owner, '/api/v1/webhooks', { url: 'http://127.0.0.1:9/owned', events: ['server.started'] })).id;
     // The other user owns things too, so "not found" is about ownership, not about an empty account.
+    // The owner manages a Discord guild (as a /guild command there records) and has a server its treasury pays for.
+    await t.app.get(GuildsService).see({ userId: owner.userId, scopes: [], via: { kind: 'discord' } }, GUILD_ID, true);
+    ids.guildServer = (await post(owner, `/api/v1/guilds/${GUILD_ID}/servers`, { name: 'guild owned', gameType: 'minecraft', start: false })).id;
     const theirs = await post(other, '/api/v1/servers', { name: 'theirs', gameType: 'minecraft', start: false });
     await post(other, `/api/v1/servers/${theirs.id}/schedules`, { action: 'start', cron: '0 8 * * *' });
   });
@@ -93,6 +120,23 @@ describe('authorization matrix (every operation in the OpenAPI document)', () =>
     path.replace(/\{(\w+)\}/g, (_m, name: string) => {
       if (name === 'provider') {
         return 'offerwall';
+      }
+      if (name === 'key' && path.startsWith('/api/v1/admin/games/')) {
+        return 'minecraft';
+      }
+      // Guild routes name the owner's guild and its server; the other user was never seen in that guild.
+      if (name === 'guildId') {
+        return GUILD_ID;
+      }
+      if (name === 'id' && path.startsWith('/api/v1/guilds/')) {
+        return ids.guildServer;
+      }
+      // Staff routes name anyone's server or user: the owner's.
+      if (name === 'id' && path.startsWith('/api/v1/admin/servers/')) {
+        return ids.server;
+      }
+      if (name === 'id' && path.startsWith('/api/v1/admin/users/')) {
+        return owner.userId;
       }
       const resource = /^\/api\/v1\/(servers|schedules|auth\/keys|webhooks)\//.exec(path)?.[1];
       const found =
@@ -140,6 +184,10 @@ describe('authorization matrix (every operation in the OpenAPI document)', () =>
       owner.userId,
     ]),
     activity: await t.db.query('SELECT count(*)::int AS n FROM activity_log WHERE user_id = $1', [owner.userId]),
+    guild: await t.db.query(
+      'SELECT (SELECT count(*)::int FROM guild_transactions WHERE guild_id = $1) AS rows, (SELECT notice_channel_id FROM guild_accounts WHERE guild_id = $1) AS channel',
+      [GUILD_ID],
+    ),
   });
 
   it('lists the operations, and only the intended ones are public', () => {

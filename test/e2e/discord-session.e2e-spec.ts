@@ -32,6 +32,17 @@ const embedsLength = (r: BotResponse) =>
   );
 
 const EVERY_COMMAND = [
+  '/admin pricing disable',
+  '/admin pricing enable',
+  '/admin pricing set',
+  '/admin servers delete',
+  '/admin servers search',
+  '/admin servers stop',
+  '/admin users activity',
+  '/admin users credits',
+  '/admin users search',
+  '/admin users suspend',
+  '/admin users unsuspend',
   '/apikey create',
   '/apikey list',
   '/apikey revoke',
@@ -41,10 +52,23 @@ const EVERY_COMMAND = [
   '/earn',
   '/games',
   '/gift',
+  '/guild channel set',
+  '/guild deposit',
+  '/guild servers create',
+  '/guild servers delete',
+  '/guild servers list',
+  '/guild servers start',
+  '/guild servers stop',
+  '/guild treasury',
+  '/help',
   '/leaderboard credits',
   '/leaderboard servers',
+  '/lobby add',
+  '/lobby list',
+  '/lobby remove',
   '/premium buy',
   '/premium info',
+  '/profile',
   '/schedule delete',
   '/schedule disable',
   '/schedule enable',
@@ -525,7 +549,8 @@ describe('Discord session: every command through the real discord.js + necord ag
         `Unknown time zone '${zone}': use an IANA name such as Europe/Paris or UTC`,
       );
 
-      const junk = Array.from({ length: 40 }, (_, i) => `nope${i}`)
+      // Each name ends in x, so the one cut short by the option's length is never a repeat of an earlier one (a repeat is listed once).
+      const junk = Array.from({ length: 40 }, (_, i) => `nope${i}x`)
         .join(',')
         .slice(0, SCOPES_TEXT_MAX);
       const scopes = await run(asDora(), 'apikey', 'create', { name: 'k'.repeat(64), scopes: junk });

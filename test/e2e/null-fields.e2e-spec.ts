@@ -10,12 +10,34 @@ const VALID_BODIES: Record<string, Json> = {
   createCheckout: { packageId: 'wtg-5' },
   sendGift: { toDiscordId: '123456789012345678', amount: 1, note: 'thanks' },
   createServer: { name: 'nullable', gameType: 'minecraft', start: false },
+  updateServerListing: { public: false, description: 'nullable' },
   createSchedule: { action: 'stop', cron: '0 9 * * *', timezone: 'UTC', enabled: true },
   updateSchedule: { action: 'stop', cron: '0 10 * * *', timezone: 'UTC', enabled: false },
   createApiKey: { name: 'nullable', scopes: ['profile:read'], expiresInDays: 30, allowedIps: [] },
   createWebhook: { url: 'http://127.0.0.1:9/hook', events: ['credits.low'], format: 'json' },
   convertWtg: { wtg: 1 },
   grantWtg: { discordId: '123456789012345678', coins: 5, reference: 'null-1' },
+  depositToGuild: { amount: 1 },
+  setGuildChannel: { channelId: '123456789012345678' },
+  createGuildServer: { name: 'nullable', gameType: 'minecraft', start: false },
+  staffStopServer: { reason: 'Breaks the rules' },
+  staffDeleteServer: { reason: 'Breaks the rules' },
+  adjustUserCredits: { amount: 5, reason: 'Outage refund' },
+  suspendUser: { reason: 'Spam' },
+  unsuspendUser: { reason: 'Appeal accepted' },
+  saveCatalogGame: {
+    name: 'Minecraft (Java)',
+    hourlyCost: 30,
+    image: 'itzg/minecraft-server:latest',
+    ports: [{ name: 'game', containerPort: 25565, protocol: 'TCP' }],
+    resources: { cpu: '1000m', memory: '2Gi' },
+    env: { EULA: 'TRUE' },
+    args: [],
+    dataPath: '/data',
+    storage: '10Gi',
+    readiness: { check: 'protocol-minecraftvanilla', port: 25565 },
+    enabled: true,
+  },
 };
 
 describe('null in a body field is refused, never taken as "not sent"', () => {
@@ -80,7 +102,7 @@ describe('null in a body field is refused, never taken as "not sent"', () => {
     expect(withBodies.map((o) => o.op.operationId).sort()).toEqual(Object.keys(VALID_BODIES).sort());
     for (const o of withBodies) {
       const schema = doc.components.schemas[(o.op.requestBody.content['application/json'].schema.$ref as string).split('/').pop()!];
-      const path = o.path.replace('{id}', o.path.startsWith('/api/v1/servers/') ? serverId : scheduleId);
+      const path = o.path.replace('{id}', o.path.startsWith('/api/v1/servers/') ? serverId : scheduleId).replace('{key}', 'minecraft');
       for (const field of Object.keys(schema.properties)) {
         const res = await t
           .http()

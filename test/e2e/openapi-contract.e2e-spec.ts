@@ -4,6 +4,8 @@ import { createHmac, randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
 import { ApiKeysService } from '../../src/api-keys/api-keys.service';
 import { SCOPES } from '../../src/auth/scopes';
+import { GuildTreasuryService } from '../../src/credits/guild-treasury.service';
+import { GuildsService } from '../../src/guilds/guilds.service';
 import { FakeStripe } from '../fakes/fake-stripe';
 import { grantBalances } from '../support/factories';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -21,11 +23,17 @@ const REWARD_SECRETS = { offerwall: 'contract-offerwall-secret', survey: 'contra
 const STRIPE_WEBHOOK_SECRET = 'whsec_contract';
 /** The Discord id the documented examples use (grant, reward callback): it belongs to the test's user. */
 const EXAMPLE_DISCORD_ID = '123456789012345678';
+/** The Discord guild the documented examples name (the guildId parameter's example): the test's user manages it. */
+const EXAMPLE_GUILD_ID = '123456789012345678';
 /** Documented examples that cannot succeed here, and why; any other example request must answer 2xx. */
 const EXAMPLE_REFUSALS: Record<string, string> = {
   createWebhook: 'the example URL needs public DNS, which the test machine does not have',
   stopServer: 'the fixture server is stopped',
   restartServer: 'the fixture server is stopped',
+  updateServerListing: 'the fixture server is stopped, and only a running server can be listed',
+  staffStopServer: 'the fixture server is stopped',
+  stopGuildServer: 'the fixture server is stopped',
+  unsuspendUser: 'the fixture user is not suspended',
 };
 
 function jsonSchemaOf(node: unknown): unknown {
@@ -74,6 +82,9 @@ describe('the OpenAPI document says what the service enforces and answers', () =
     auth = { Authorization: `Bearer ${minted.key}` };
     const [{ id }] = await t.db.query('SELECT id FROM users WHERE discord_id = $1', [EXAMPLE_DISCORD_ID]);
     await grantBalances(t, id as string, { credits: 1_000_000, wtgCoins: 1000 });
+    // The guild examples name this guild: the user manages it (as a /guild command there records) and its treasury can pay.
+    await t.app.get(GuildsService).see({ userId: id as string, scopes: [], via: { kind: 'discord' } }, EXAMPLE_GUILD_ID, true);
+    await t.app.get(GuildTreasuryService).deposit(id as string, EXAMPLE_GUILD_ID, 100_000);
     // OpenAPI 3.0 schemas read as JSON Schema: `example` and friends are annotations, and `nullable`
     // allows null at its node (also over an `allOf: [$ref]`, the usual way to say "nullable reference").
     const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
@@ -174,6 +185,21 @@ describe('the OpenAPI document says what the service enforces and answers', () =
     }
     if (path.startsWith('/api/v1/auth/keys/')) {
       return post('/api/v1/auth/keys', { name: `fixture ${seq}`, scopes: ['profile:read'] });
+    }
+    if (path.startsWith('/api/v1/guilds/')) {
+      const id = await post(`/api/v1/guilds/${EXAMPLE_GUILD_ID}/servers`, { name: `fixture ${seq}`, gameType: 'minecraft', start: false });
+      cleanups.push(() => t.http().delete(`/api/v1/guilds/${EXAMPLE_GUILD_ID}/servers/${id}`).set(auth));
+      return id;
+    }
+    if (path.startsWith('/api/v1/admin/servers/')) {
+      return server();
+    }
+    if (path.startsWith('/api/v1/admin/users/')) {
+      // Someone else than the caller (staff cannot suspend themselves), with a key of their own.
+      const discordId = String(300000000000000000n + BigInt(seq));
+      await t.app.get(ApiKeysService).mintForDiscordUser(discordId, `fixture${seq}`, ['profile:read'], 'fixture');
+      const [{ id }]: Array<{ id: string }> = await t.db.query('SELECT id::text AS id FROM users WHERE discord_id = $1', [discordId]);
+      return id;
     }
     throw new Error(`No fixture for ${path}: add one to the contract test`);
   };

@@ -124,6 +124,8 @@ const VALUE_TYPES: Record<number, (v: OptionValue) => boolean> = {
   5: (v) => typeof v === 'boolean',
   // USER: the value is the chosen user's snowflake; `data.resolved` carries the user itself.
   6: (v) => typeof v === 'string' && /^\d{17,20}$/.test(v),
+  // CHANNEL: the value is the channel's snowflake; `data.resolved.channels` carries the channel itself.
+  7: (v) => typeof v === 'string' && /^\d{17,20}$/.test(v),
   10: (v) => typeof v === 'number',
 };
 
@@ -140,7 +142,7 @@ function resolvedUsers(ids: string[], known: ReadonlyMap<string, FakeUser>): Rec
       users.map((u) => [
         u.id,
         {
-          roles: [],
+          roles: 'roles' in u ? (u.roles ?? []) : [],
           joined_at: new Date().toISOString(),
           nick: null,
           avatar: null,
@@ -226,12 +228,19 @@ export function commandData(
     return { name, type: spec.type, value, ...(name === focused ? { focused: true } : {}) };
   });
   const userIds = leaf.filter((o) => o.type === 6 && o.name !== focused).map((o) => o.value as string);
+  const channelIds = leaf.filter((o) => o.type === 7 && o.name !== focused).map((o) => o.value as string);
+  // A CHANNEL option resolves to a partial channel, as Discord sends it: a guild text channel here (type 0).
+  const channels = Object.fromEntries(
+    channelIds.map((id) => [id, { id, type: 0, name: `channel-${id.slice(-4)}`, permissions: '2251799813685247' }]),
+  );
   return {
     id: command.id,
     name: command.name,
     type: 1,
     options: wrap(leaf),
-    ...(userIds.length ? { resolved: resolvedUsers(userIds, known) } : {}),
+    ...(userIds.length || channelIds.length
+      ? { resolved: { ...(userIds.length ? resolvedUsers(userIds, known) : {}), ...(channelIds.length ? { channels } : {}) } }
+      : {}),
     ...(command.guild_id ? { guild_id: command.guild_id } : {}),
   };
 }

@@ -13,7 +13,14 @@ export function snowflake(): string {
 export interface FakeUser {
   id: string;
   username: string;
+  /** Role ids the user holds in the fake's guild (its member object's `roles`); roles Discord sends exist in the guild. */
+  roles?: string[];
+  /** The member's computed permissions in the interaction (`member.permissions`); every permission by default. */
+  permissions?: string;
 }
+
+/** A role of the fake's guild with no permissions of its own, for tests that give a member a role (staff). */
+export const FAKE_STAFF_ROLE_ID = '300000000000000001';
 
 /** A Discord user with a unique id, for tests that need many distinct people. */
 export function fakeUser(username = 'player'): FakeUser {
@@ -70,6 +77,7 @@ export function guildPayload(w: FakeWorld): Record<string, unknown> {
         mentionable: false,
         flags: 0,
       },
+      { id: FAKE_STAFF_ROLE_ID, name: 'staff', permissions: '0', position: 1, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 },
     ],
     emojis: [],
     stickers: [],
@@ -142,9 +150,9 @@ export function interactionPayload(
     },
     member: {
       user: apiUser(user),
-      roles: [],
+      roles: user.roles ?? [],
       joined_at: new Date().toISOString(),
-      permissions: ALL_PERMISSIONS,
+      permissions: user.permissions ?? ALL_PERMISSIONS,
       deaf: false,
       mute: false,
       flags: 0,

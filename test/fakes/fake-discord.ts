@@ -72,6 +72,12 @@ export class FakeDiscord implements FakeWorld {
   /** Users whose privacy settings refuse DMs from the bot: Create Message answers 50007. */
   readonly closedDms = new Set<string>();
   private readonly dmChannels = new Map<string, string>();
+  /**
+   * Messages the bot posted in the guild's text channels, by channel id. The guild has its `general` channel
+   * (channelId, in the GUILD_CREATE payload); addTextChannel adds more. Any other channel id is Discord's
+   * 404 / 10003 "Unknown Channel" (Discord docs, JSON error codes).
+   */
+  readonly channelMessages = new Map<string, Array<Record<string, unknown>>>([[this.channelId, []]]);
   /** Users who sent an interaction, by id: a USER option naming one of them resolves to their name. */
   private readonly seenUsers = new Map<string, FakeUser>();
   /** Message-carrying responses still to refuse whatever they hold (see refuseNextMessages). */
@@ -155,6 +161,13 @@ export class FakeDiscord implements FakeWorld {
    * bot does when Discord rejects its answer. Deferrals and autocomplete answers are not counted, nor are
    * direct messages: those go out on the bot's own schedule and would take a refusal meant for a reply.
    */
+  /** A new text channel of the guild the bot may post in; its id. */
+  addTextChannel(): string {
+    const id = snowflake();
+    this.channelMessages.set(id, []);
+    return id;
+  }
+
   refuseNextMessages(count = 1): void {
     this.refusalsPending += count;
   }
@@ -483,10 +496,14 @@ export class FakeDiscord implements FakeWorld {
   }
 
   /**
-   * Create Message in a DM channel, under the same limits as every message. A user who does not accept DMs from
+   * Create Message in a guild text channel (postInGuildChannel) or a DM channel, under the same limits as every message. A user who does not accept DMs from
    * the bot gets Discord's 403 / 50007 "Cannot send messages to this user" (Discord docs, JSON error codes).
    */
   private sendToChannel(channelId: string, body: unknown): [number, unknown] {
+    const posted = this.channelMessages.get(channelId);
+    if (posted) {
+      return this.postInGuildChannel(channelId, posted, body);
+    }
     const recipient = [...this.dmChannels].find(([, id]) => id === channelId)?.[0];
     if (!recipient) {
       return [404, { message: 'Unknown Channel', code: 10003 }];
@@ -501,6 +518,18 @@ export class FakeDiscord implements FakeWorld {
     }
     const message = { ...messagePayload(this, data), channel_id: channelId, guild_id: undefined };
     this.directMessages.set(recipient, [...(this.directMessages.get(recipient) ?? []), message]);
+    return [200, message];
+  }
+
+  /** Create Message in a guild text channel, under the same limits as every message (content ≤ 2,000, not empty). */
+  private postInGuildChannel(channelId: string, posted: Array<Record<string, unknown>>, body: unknown): [number, unknown] {
+    const data = body as Record<string, unknown>;
+    const refused = this.refuse(messageErrors(data), false, isEmptyMessage(data));
+    if (refused) {
+      return [400, refused];
+    }
+    const message = { ...messagePayload(this, data), channel_id: channelId, guild_id: this.guildId };
+    posted.push(message);
     return [200, message];
   }
 

@@ -3,13 +3,14 @@ import { BackgroundJob } from '../../common/background/background-job';
 import { PeriodicJob } from '../../common/background/periodic-job';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
-import { CreditsService } from '../../credits/credits.service';
 import { CreditReason } from '../../credits/credits.types';
 import { Transactions, Tx } from '../../database/transactions';
+import { GameCatalogService } from '../catalog/game-catalog.service';
 import { ServerProvisioner } from '../lifecycle/server-provisioner.service';
 import { ServersRepository } from '../servers.repository';
 import { Server, StopReason } from '../servers.types';
 import { hourKey, nextBilledUntil } from './billing-clock';
+import { ServerPayer } from './server-payer.service';
 
 /** Rows claimed per transaction: small, so a claim never holds many rows (or one user's row) for long. */
 const BATCH = 20;
@@ -25,7 +26,7 @@ export interface BillingRun {
  * Charges each further hour of live servers when their paid hour ends (scheduler role). Every
  * replica may run it: rows are claimed with SKIP LOCKED and each hour has its own ledger key, so
  * an hour is charged once however many replicas or retries see it. A server whose owner cannot pay
- * is stopped with stop_reason insufficient_credits.
+ * is stopped with stop_reason insufficient_credits (a guild server: when its treasury cannot, and the guild's channel is told).
  */
 @Injectable()
 export class ServerBillingService implements BackgroundJob {
@@ -36,8 +37,9 @@ export class ServerBillingService implements BackgroundJob {
   constructor(
     private readonly transactions: Transactions,
     private readonly servers: ServersRepository,
-    private readonly credits: CreditsService,
+    private readonly payer: ServerPayer,
     private readonly provisioner: ServerProvisioner,
+    private readonly catalog: GameCatalogService,
     config: AppConfig,
   ) {
     this.job = new PeriodicJob({ what: 'Billing tick', everyMs: config.BILLING_TICK_MS, logger: this.logger, run: () => this.runOnce() });
@@ -67,16 +69,14 @@ export class ServerBillingService implements BackgroundJob {
         let paid = 0;
         const unpaid: Server[] = [];
         for (const s of due) {
-          if (await this.chargeHour(tx, s)) {
-            await this.servers.extendPaidUntil(tx, s.id, nextBilledUntil(s.billedUntil!));
+          // Each hour is charged at the catalog's price when it begins: a price change applies from the next billed hour.
+          const price = this.catalog.priceOf(s.gameType) ?? s.costPerHour;
+          if (await this.chargeHour(tx, s, price)) {
+            await this.servers.extendPaidUntil(tx, s.id, nextBilledUntil(s.billedUntil!), price);
             paid += 1;
           } else {
-            await this.servers.beginStop(
-              tx,
-              s.id,
-              StopReason.INSUFFICIENT_CREDITS,
-              `Stopped: the balance could not pay the next hour (${s.costPerHour} GC)`,
-            );
+            await this.servers.beginStop(tx, s.id, StopReason.INSUFFICIENT_CREDITS, `Stopped: the balance could not pay the next hour (${price} GC)`);
+            await this.payer.cannotPayIn(tx, s, price);
             unpaid.push(s);
           }
         }
@@ -100,9 +100,9 @@ export class ServerBillingService implements BackgroundJob {
   }
 
   /** True when the hour is paid (or was paid by an earlier attempt); false when the owner cannot pay. */
-  private async chargeHour(tx: Tx, s: Server): Promise<boolean> {
+  private async chargeHour(tx: Tx, s: Server, price: number): Promise<boolean> {
     try {
-      await this.credits.spendIn(tx, s.ownerId, s.costPerHour, CreditReason.SERVER_HOUR, {
+      await this.payer.spendIn(tx, s, price, CreditReason.SERVER_HOUR, {
         reference: s.id,
         idempotencyKey: hourKey(s.id, s.billedUntil!),
       });

@@ -1,4 +1,4 @@
-import { applyCatalogOverride, BUILT_IN_GAMES, CatalogError, findGame, isReadinessCheck } from './game-catalog';
+import { applyCatalogOverride, BUILT_IN_GAMES, CatalogError, checkGameEntry, findGame, isReadinessCheck, normalizeGame } from './game-catalog';
 
 describe('game catalog', () => {
   it('offers the 14 game types at the published hourly prices', () => {
@@ -112,5 +112,34 @@ describe('game catalog', () => {
   it('refuses a document that is not a list of games', () => {
     expect(() => applyCatalogOverride(BUILT_IN_GAMES, { minecraft: 30 })).toThrow(/expected a JSON array/);
     expect(() => applyCatalogOverride(BUILT_IN_GAMES, [{ key: 'terraria' }, { key: 'terraria' }])).toThrow(/duplicate key "terraria"/);
+  });
+
+  it("checks an API entry by the file's rules for a new game, naming the field of each problem", () => {
+    const { key: _key, ...minecraft } = findGame(BUILT_IN_GAMES, 'minecraft')!;
+    expect(checkGameEntry('minecraft', { ...minecraft })).toEqual([]);
+    expect(checkGameEntry('minecraft', { ...minecraft, hourlyCost: 0 })).toEqual([
+      { field: 'hourlyCost', message: 'hourlyCost must be a positive whole number of GameCredits' },
+    ]);
+    expect(checkGameEntry('Mine Craft', { ...minecraft, colour: 'red', env: null })).toEqual([
+      { field: 'key', message: 'key must be lowercase letters, digits and dashes (at most 32)' },
+      { field: 'colour', message: 'unknown field "colour"' },
+      { field: 'env', message: 'env must be an object of NAME: "value" pairs' },
+    ]);
+    // Unlike an override of a built-in game in the file, an entry sent through the API is whole: nothing is inherited.
+    expect([...new Set(checkGameEntry('minecraft', { hourlyCost: 45 }).map((p) => p.field))]).toEqual([
+      'name',
+      'image',
+      'ports',
+      'resources',
+      'dataPath',
+      'storage',
+      'readiness',
+    ]);
+  });
+
+  it("stores only the catalog's own fields of an entry", () => {
+    const game = findGame(BUILT_IN_GAMES, 'valheim')!;
+    const extra = { ...game, ports: game.ports.map((q) => ({ ...q, hostPort: 1 })), readiness: { ...game.readiness } };
+    expect(normalizeGame(extra)).toEqual(game);
   });
 });

@@ -144,7 +144,10 @@ export const BUILT_IN_GAMES: readonly GameType[] = [
   }),
 ];
 
-const KEY = /^[a-z0-9][a-z0-9-]{0,31}$/;
+/** Longest game name (the file's rule, also the DTO's and the table's). */
+export const GAME_NAME_MAX = 64;
+export const GAME_KEY = /^[a-z0-9][a-z0-9-]{0,31}$/;
+const KEY = GAME_KEY;
 const PORT_NAME = /^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/;
 const CPU = /^(\d+m|\d+(\.\d{1,3})?)$/;
 const MEMORY = /^\d+(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
@@ -179,87 +182,89 @@ export class CatalogError extends Error {
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function checkGame(g: Raw, where: string, problems: string[]): void {
-  const p = (msg: string) => problems.push(`${where}: ${msg}`);
+/** Reports each problem with the top-level field it is about (the API's field details; the file's messages carry the field too). */
+type Report = (field: string, msg: string) => void;
+
+function checkGame(g: Raw, p: Report): void {
   for (const field of Object.keys(g).filter((f) => !FIELDS.includes(f))) {
-    p(`unknown field "${field}"`);
+    p(field, `unknown field "${field}"`);
   }
-  if (typeof g.name !== 'string' || !g.name.trim() || g.name.length > 64) {
-    p('name must be a non-empty string of at most 64 characters');
+  if (typeof g.name !== 'string' || !g.name.trim() || g.name.length > GAME_NAME_MAX) {
+    p('name', 'name must be a non-empty string of at most 64 characters');
   }
   if (!Number.isSafeInteger(g.hourlyCost) || (g.hourlyCost as number) <= 0) {
-    p('hourlyCost must be a positive whole number of GameCredits');
+    p('hourlyCost', 'hourlyCost must be a positive whole number of GameCredits');
   }
   if (typeof g.image !== 'string' || !/^\S{1,255}$/.test(g.image)) {
-    p('image must be a container image reference');
+    p('image', 'image must be a container image reference');
   }
   const ports = g.ports;
   if (!Array.isArray(ports) || ports.length === 0 || ports.length > 8) {
-    p('ports must list 1 to 8 ports');
+    p('ports', 'ports must list 1 to 8 ports');
   } else {
     ports.forEach((port: unknown, i) => {
       const q = isObject(port) ? port : {};
       if (typeof q.name !== 'string' || !PORT_NAME.test(q.name)) {
-        p(`ports[${i}].name must be a short lowercase name (letters, digits, dashes)`);
+        p('ports', `ports[${i}].name must be a short lowercase name (letters, digits, dashes)`);
       }
       if (!Number.isInteger(q.containerPort) || (q.containerPort as number) < 1 || (q.containerPort as number) > 65535) {
-        p(`ports[${i}].containerPort must be 1-65535`);
+        p('ports', `ports[${i}].containerPort must be 1-65535`);
       }
       if (!PORT_PROTOCOLS.includes(q.protocol as GameServerPortSpec['protocol'])) {
-        p(`ports[${i}].protocol must be TCP, UDP or TCPUDP (both on one port)`);
+        p('ports', `ports[${i}].protocol must be TCP, UDP or TCPUDP (both on one port)`);
       }
     });
     const names = ports.map((q: Raw) => q?.name);
     if (new Set(names).size !== names.length) {
-      p('port names must be unique');
+      p('ports', 'port names must be unique');
     }
   }
   const r = isObject(g.resources) ? g.resources : {};
   if (typeof r.cpu !== 'string' || !CPU.test(r.cpu)) {
-    p('resources.cpu must be a Kubernetes CPU quantity such as "500m" or "2"');
+    p('resources', 'resources.cpu must be a Kubernetes CPU quantity such as "500m" or "2"');
   }
   if (typeof r.memory !== 'string' || !MEMORY.test(r.memory)) {
-    p('resources.memory must be a Kubernetes memory quantity such as "2Gi"');
+    p('resources', 'resources.memory must be a Kubernetes memory quantity such as "2Gi"');
   }
   checkRuntime(g, p);
 }
 
 /** The parts that make a game runnable: environment, arguments, data path, storage and readiness. */
-function checkRuntime(g: Raw, p: (msg: string) => void): void {
+function checkRuntime(g: Raw, p: Report): void {
   if (g.env !== undefined) {
     if (!isObject(g.env)) {
-      p('env must be an object of NAME: "value" pairs');
+      p('env', 'env must be an object of NAME: "value" pairs');
     } else {
       for (const [name, value] of Object.entries(g.env)) {
         if (!ENV_NAME.test(name) || typeof value !== 'string' || value.length > 4096) {
-          p(`env.${name.slice(0, 40)} must be a variable name (letters, digits, _) with a string value of at most 4096 characters`);
+          p('env', `env.${name.slice(0, 40)} must be a variable name (letters, digits, _) with a string value of at most 4096 characters`);
         }
       }
     }
   }
   if (g.args !== undefined && (!Array.isArray(g.args) || g.args.length > 64 || !g.args.every((a) => typeof a === 'string' && a.length <= 1024))) {
-    p('args must be a list of at most 64 strings');
+    p('args', 'args must be a list of at most 64 strings');
   }
   if (typeof g.dataPath !== 'string' || !ABSOLUTE_PATH.test(g.dataPath)) {
-    p('dataPath must be an absolute path inside the container, such as "/data"');
+    p('dataPath', 'dataPath must be an absolute path inside the container, such as "/data"');
   }
   if (typeof g.storage !== 'string' || !STORAGE.test(g.storage)) {
-    p('storage must be a volume size such as "10Gi" (Mi, Gi or Ti)');
+    p('storage', 'storage must be a volume size such as "10Gi" (Mi, Gi or Ti)');
   }
   const readiness = isObject(g.readiness) ? g.readiness : undefined;
   if (!readiness) {
-    p('readiness must be {check, port, bootSeconds?}');
+    p('readiness', 'readiness must be {check, port, bootSeconds?}');
     return;
   }
   for (const field of Object.keys(readiness).filter((f) => !READINESS_FIELDS.includes(f))) {
-    p(`readiness: unknown field "${field}"`);
+    p('readiness', `readiness: unknown field "${field}"`);
   }
   if (!isReadinessCheck(readiness.check)) {
-    p('readiness.check must be tcp, udp or protocol-<name> of a gamedig protocol (e.g. protocol-minecraftvanilla, protocol-valve)');
+    p('readiness', 'readiness.check must be tcp, udp or protocol-<name> of a gamedig protocol (e.g. protocol-minecraftvanilla, protocol-valve)');
   }
   const containerPorts = Array.isArray(g.ports) ? g.ports.map((q: Raw) => q?.containerPort) : [];
   if (!Number.isInteger(readiness.port) || !containerPorts.includes(readiness.port)) {
-    p("readiness.port must be one of the game's containerPorts");
+    p('readiness', "readiness.port must be one of the game's containerPorts");
   }
   if (
     readiness.bootSeconds !== undefined &&
@@ -267,7 +272,7 @@ function checkRuntime(g: Raw, p: (msg: string) => void): void {
       (readiness.bootSeconds as number) < BOOT_SECONDS.min ||
       (readiness.bootSeconds as number) > BOOT_SECONDS.max)
   ) {
-    p(`readiness.bootSeconds must be a whole number of seconds from ${BOOT_SECONDS.min} to ${BOOT_SECONDS.max}`);
+    p('readiness', `readiness.bootSeconds must be a whole number of seconds from ${BOOT_SECONDS.min} to ${BOOT_SECONDS.max}`);
   }
 }
 
@@ -295,7 +300,8 @@ export function applyCatalogOverride(base: readonly GameType[], doc: unknown): G
     }
     seen.add(entry.key);
     const merged: Raw = { env: {}, ...(byKey.get(entry.key) ?? {}), ...entry };
-    checkGame(merged, `games[${i}] (${entry.key})`, problems);
+    const where = `games[${i}] (${entry.key})`;
+    checkGame(merged, (_field, msg) => problems.push(`${where}: ${msg}`));
     byKey.set(entry.key, merged as unknown as GameType);
   });
   if (problems.length) {
@@ -306,4 +312,44 @@ export function applyCatalogOverride(base: readonly GameType[], doc: unknown): G
 
 export function findGame(catalog: readonly GameType[], key: string): GameType | undefined {
   return catalog.find((g) => g.key === key);
+}
+
+/** One problem of a catalog entry sent through the API, with the top-level field it is about. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * Checks one complete entry (PUT /api/v1/admin/games/:key) by exactly the rules GAME_CATALOG_FILE follows for a
+ * new game: every field required, the same messages. Returns the problems (none: the entry is valid).
+ */
+export function checkGameEntry(key: string, entry: Record<string, unknown>): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (!KEY.test(key)) {
+    problems.push({ field: 'key', message: 'key must be lowercase letters, digits and dashes (at most 32)' });
+  }
+  checkGame({ env: {}, ...entry, key }, (field, message) => problems.push({ field, message }));
+  return problems;
+}
+
+/** A valid entry as stored: only the catalog's own fields, so nothing unknown reaches a GameServer manifest. */
+export function normalizeGame(g: GameType): GameType {
+  return {
+    key: g.key,
+    name: g.name,
+    hourlyCost: g.hourlyCost,
+    image: g.image,
+    ports: g.ports.map((q) => ({ name: q.name, containerPort: q.containerPort, protocol: q.protocol })),
+    resources: { cpu: g.resources.cpu, memory: g.resources.memory },
+    env: { ...g.env },
+    ...(g.args ? { args: [...g.args] } : {}),
+    dataPath: g.dataPath,
+    storage: g.storage,
+    readiness: {
+      check: g.readiness.check,
+      port: g.readiness.port,
+      ...(g.readiness.bootSeconds !== undefined ? { bootSeconds: g.readiness.bootSeconds } : {}),
+    },
+  };
 }

@@ -5,6 +5,7 @@ import { ClaimLoop } from '../../common/background/claim-loop';
 import { AppConfig } from '../../config/app-config';
 import { COLORS, FittedEmbed, formatCredits } from '../../discord/embeds';
 import { DirectMessage, EventsService } from '../../events/events.service';
+import { StaffNotice } from '../../events/events.types';
 import { noticeEmbed } from './server-embeds';
 import { ServerView } from '../servers.types';
 
@@ -58,7 +59,12 @@ export class DirectMessages implements BackgroundJob {
       return;
     }
     try {
-      const embed = m.kind === 'gift' ? giftEmbed(m.payload.gift as GiftNotice) : noticeEmbed(m.kind, m.server as unknown as ServerView);
+      const embed =
+        m.kind === 'gift'
+          ? giftEmbed(m.payload.gift as GiftNotice)
+          : m.kind === 'staff'
+            ? staffEmbed(m.payload.staff as StaffNotice)
+            : noticeEmbed(m.kind, m.server as unknown as ServerView);
       await this.client.users.send(m.discordId, { embeds: [embed] });
       await this.events.finishDirectMessage(m.id, 'sent');
     } catch (err) {
@@ -86,4 +92,14 @@ function giftEmbed(gift: GiftNotice): EmbedBuilder {
     .setTitle(`🎁 You received ${formatCredits(gift.amount)}`)
     .setDescription(gift.note ? `${from}:\n> ${escapeMarkdown(gift.note)}` : `${from}.`)
     .setFooter({ text: '/transactions shows your history · /notifications to turn these off' });
+}
+
+/** `🛡️ Staff stopped your server "survival"` with the reason staff gave (their words, shown as plain text). */
+function staffEmbed(notice: StaffNotice): EmbedBuilder {
+  const verb = notice.action === 'server.delete' ? 'deleted' : 'stopped';
+  return new FittedEmbed()
+    .setColor(COLORS.warning)
+    .setTitle(`🛡️ Staff ${verb} your server "${escapeMarkdown(notice.serverName)}"`)
+    .setDescription(`Reason:\n> ${escapeMarkdown(notice.reason)}`)
+    .setFooter({ text: `Server ${notice.serverId}` });
 }

@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AgonesClient, GameServerEvent, GameServerInfo } from '../../agones/agones.client';
 import { isUuid } from '../../common/values/uuid';
 import { AppConfig } from '../../config/app-config';
-import { CreditsService } from '../../credits/credits.service';
 import { CreditReason } from '../../credits/credits.types';
+import { ServerPayer } from '../billing/server-payer.service';
 import { Transactions, Tx } from '../../database/transactions';
 import { WebhooksService } from '../../webhooks/webhooks.service';
 import { WebhookEvent } from '../../webhooks/webhooks.types';
@@ -47,7 +47,7 @@ export class ServerProvisioner {
     private readonly transactions: Transactions,
     private readonly servers: ServersRepository,
     private readonly agones: AgonesClient,
-    private readonly credits: CreditsService,
+    private readonly payer: ServerPayer,
     private readonly catalog: GameCatalogService,
     private readonly webhooks: WebhooksService,
     private readonly config: AppConfig,
@@ -213,7 +213,7 @@ export class ServerProvisioner {
         return;
       }
       if (s.startCharged) {
-        await this.credits.grantIn(tx, s.ownerId, s.costPerHour, CreditReason.REFUND, {
+        await this.payer.refundIn(tx, s, s.costPerHour, CreditReason.REFUND, {
           reference: s.id,
           idempotencyKey: refundKey(s.id, s.startSeq),
         });
