@@ -3,7 +3,7 @@ import { ActivityService } from '../activity/activity.service';
 import { ActivityView } from '../activity/activity.types';
 import { Actor } from '../auth/actor';
 import { LeaderboardService } from '../leaderboard/leaderboard.service';
-import { ServersService } from '../servers/servers.service';
+import { ServerListingsService } from '../servers/server-listings.service';
 import { UsersService } from '../users/users.service';
 import { ProfileView } from '../users/users.types';
 
@@ -23,7 +23,7 @@ export interface ProfileSummary {
 export class ProfileService {
   constructor(
     private readonly users: UsersService,
-    private readonly servers: ServersService,
+    private readonly servers: ServerListingsService,
     private readonly leaderboard: LeaderboardService,
     private readonly activity: ActivityService,
   ) {}

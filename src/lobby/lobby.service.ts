@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Actor } from '../auth/actor';
 import { Paginated } from '../common/http/envelope';
 import { paginate } from '../common/http/pagination';
-import { ServersService } from '../servers/servers.service';
+import { ServerListingsService } from '../servers/server-listings.service';
 import { ServerListing, SetListingInput, toServerView } from '../servers/servers.types';
 import { UsersService } from '../users/users.service';
 import { ListedServerView, LobbyEntryView } from './lobby.types';
@@ -16,13 +16,13 @@ export interface ListLobbyInput {
 }
 
 /**
- * The public lobby: owners list their running servers (the rules and the row live in ServersService), anyone
+ * The public lobby: owners list their running servers (the rules and the row live in servers/, ServerListingsService), anyone
  * reads the running listed servers with their owner's name. Both REST and /lobby call these two methods.
  */
 @Injectable()
 export class LobbyService {
   constructor(
-    private readonly servers: ServersService,
+    private readonly servers: ServerListingsService,
     private readonly users: UsersService,
   ) {}
 

@@ -17,6 +17,7 @@ import { ServerWatchService } from './lifecycle/server-watch.service';
 import { ServersController } from './servers.controller';
 import { ServerMetrics } from './servers.metrics';
 import { ServersRepository } from './servers.repository';
+import { ServerListingsService } from './server-listings.service';
 import { ServersService } from './servers.service';
 
 /**
@@ -31,6 +32,7 @@ import { ServersService } from './servers.service';
     CatalogRepository,
     ServersRepository,
     ServersService,
+    ServerListingsService,
     ServerProvisioner,
     ServerBillingService,
     ServerPayer,
@@ -41,6 +43,6 @@ import { ServersService } from './servers.service';
     ServersComponents,
     GamesCommands,
   ],
-  exports: [ServersService, GameCatalogService, ServerBillingService, ServerReconcilerService, ServerWatchService],
+  exports: [ServersService, ServerListingsService, GameCatalogService, ServerBillingService, ServerReconcilerService, ServerWatchService],
 })
 export class ServersModule {}

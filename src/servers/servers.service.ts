@@ -19,7 +19,6 @@ import {
   CreateServerInput,
   DeletedServerView,
   ListServersInput,
-  LOBBY_DESCRIPTION_MAX,
   LOG_LINE_MAX,
   LOG_TAIL_DEFAULT,
   LOG_TAIL_MAX,
@@ -27,11 +26,9 @@ import {
   SERVER_NAME_MAX,
   SERVER_NAME_PATTERN,
   ServerActionView,
-  ServerListing,
   ServerLogsView,
   SERVERS_PER_USER_MAX,
   ServerView,
-  SetListingInput,
   StopReason,
   toServerView,
 } from './servers.types';
@@ -177,54 +174,6 @@ export class ServersService {
     });
     await this.provisioner.provision(plan);
     return this.actionView(serverId, 'running');
-  }
-
-  /**
-   * Lists the actor's server in the public lobby (only while it runs: a stop unlists it) or unlists it (in any state).
-   * The description is trimmed; unlisting clears it.
-   */
-  async setListing(actor: Actor, serverId: string, input: SetListingInput): Promise<ServerListing> {
-    const description = input.public ? input.description?.trim() || null : null;
-    if (description && description.length > LOBBY_DESCRIPTION_MAX) {
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, `description must be at most ${LOBBY_DESCRIPTION_MAX} characters`, [
-        { field: 'description', messages: ['too long'] },
-      ]);
-    }
-    return this.transactions.run(async (tx) => {
-      const s = isUuid(serverId) ? await this.servers.lock(tx, serverId) : null;
-      if (!s || s.ownerId !== actor.userId) {
-        throw notFound(serverId);
-      }
-      if (input.public && s.status !== 'running') {
-        throw new DomainError(ErrorCode.INVALID_TRANSITION, `Only a running server can be listed in the lobby; ${echo(s.name)} is ${s.status}`, {
-          action: 'list',
-          status: s.status,
-          allowedFrom: ['running'],
-        });
-      }
-      await this.servers.setListingIn(tx, s.id, { public: input.public, description, guildId: input.public ? (input.guildId ?? null) : null });
-      return (await this.servers.listingIn(tx, s.id))!;
-    });
-  }
-
-  /** A page of the lobby: listed servers that are running, those listed from `guildId` first. */
-  async listLobby(input: {
-    page?: number;
-    perPage?: number;
-    gameType?: string;
-    guildId?: string;
-  }): Promise<{ items: ServerListing[]; total: number }> {
-    if (input.gameType) {
-      this.catalog.require(input.gameType);
-    }
-    const { offset, limit } = pageWindow(input);
-    const [items, total] = await this.servers.listLobby({ gameType: input.gameType, guildId: input.guildId }, offset, limit);
-    return { items, total };
-  }
-
-  /** How many servers the actor owns and how many run (for /profile). */
-  countsOf(actor: Actor): Promise<{ total: number; running: number }> {
-    return this.servers.countsOf(actor.userId);
   }
 
   /** creating/starting/running → stopping → stopped. The started hour is not refunded. */
@@ -411,6 +360,6 @@ function stopReasonOf(actor: Actor): string {
   return actor.via.kind === 'system' && actor.via.name === 'scheduler' ? StopReason.SCHEDULE : StopReason.USER;
 }
 
-function notFound(serverId: string): DomainError {
+export function notFound(serverId: string): DomainError {
   return new DomainError(ErrorCode.SERVER_NOT_FOUND, `Server ${echo(serverId)} not found`);
 }

@@ -8,7 +8,7 @@ export const SERVER_NAME_MAX = 32;
 export const SERVER_NAME_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9 ._-]*[A-Za-z0-9._-])?$/;
 export const SERVERS_PER_USER_MAX = 20;
 export const GAME_TYPE_MAX = 32;
-/** The lobby description an owner gives a listed server (ServersService.setListing, the DTO and the /lobby option read it). */
+/** The lobby description an owner gives a listed server (ServerListingsService.setListing, the DTO and the /lobby option read it). */
 export const LOBBY_DESCRIPTION_MAX = 100;
 /** Log lines one request may ask for, and how long one line may be (a game can write anything). */
 export const LOG_TAIL_DEFAULT = 100;
