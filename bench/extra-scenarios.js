@@ -20,9 +20,15 @@ function registerTypeScript() {
   };
 }
 
+/** BENCH_EXTRA=tracing,discord runs only the named files (bench/<name>.bench.{ts,js}); unset: all of them. */
 function scenarioFiles() {
+  const only = (process.env.BENCH_EXTRA ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return readdirSync(__dirname)
     .filter((f) => /\.bench\.(ts|js)$/.test(f))
+    .filter((f) => only.length === 0 || only.includes(f.replace(/\.bench\.(ts|js)$/, '')))
     .sort()
     .map((f) => join(__dirname, f));
 }

@@ -7,6 +7,7 @@
 //   BENCH_ROUNDS=3       interleaved agis/baseline rounds per endpoint
 //   BENCH_CONNECTIONS=16 concurrent keep-alive connections
 //   BENCH_ONLY=rest,power,extra,scheduler   parts to run (default: all)
+//   BENCH_EXTRA=tracing,discord  scenario files of the extra part to run (default: all bench/*.bench.*)
 //   BENCH_CPU_PROF=1     profile the agis API process (node --cpu-prof) and print where its time goes
 //   BENCH_FLOOR=1        also measure a bare NestJS + Express app doing the baseline's SQL (bench/nest-floor-server.js)
 const { cpus, tmpdir, totalmem } = require('node:os');

@@ -13,6 +13,7 @@ export const TABLE_OWNERS: Record<string, string> = {
   users: 'users',
   user_stats: 'users',
   api_keys: 'api-keys',
+  api_key_usage: 'api-keys',
   credit_transactions: 'credits',
   guild_accounts: 'credits',
   guild_transactions: 'credits',

@@ -1,3 +1,5 @@
+// First: tracing patches `require` for http, express and pg, so it starts before they load (off without OTEL_EXPORTER_OTLP_ENDPOINT).
+import { stopTracing } from './tracing';
 import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './config/app-config';
 import { resolveDatabase } from './database/database-url';
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
     const server = app.getHttpServer();
     server.closeIdleConnections();
     await app.close();
+    await stopTracing();
     await embedded?.stop();
     process.exit(0);
   };

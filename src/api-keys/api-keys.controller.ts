@@ -6,7 +6,7 @@ import { Paginated } from '../common/http/envelope';
 import { Idempotent } from '../common/idempotency/idempotency.interceptor';
 import { PageQuery } from '../common/http/pagination';
 import { ApiKeysService } from './api-keys.service';
-import { ApiKeyView, CreatedApiKeyView } from './api-keys.types';
+import { ApiKeyUsageView, ApiKeyView, CreatedApiKeyView } from './api-keys.types';
 import { CurrentActor, RequireScopes } from '../auth/auth.decorators';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
 
@@ -31,6 +31,15 @@ export class ApiKeysController {
   @Idempotent({ secretFields: ['key'] })
   createApiKey(@CurrentActor() actor: Actor, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyView> {
     return this.keys.create(actor, body);
+  }
+
+  @Get(':id/usage')
+  @ApiOperation({ summary: "One of your API keys' requests and errors (status 400 or more) over the last 24 h and 7 d" })
+  @RequireScopes('keys:manage')
+  @ApiEnvelope(ApiKeyUsageView)
+  @ApiErrors(404)
+  apiKeyUsage(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<ApiKeyUsageView> {
+    return this.keys.usage(actor, id);
   }
 
   @Delete(':id')

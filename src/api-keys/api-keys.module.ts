@@ -7,6 +7,7 @@ import { CreditsModule } from '../credits/credits.module';
 import { UsersModule } from '../users/users.module';
 import { ApiKeyTouchService } from './api-key-touch.service';
 import { ApiKeysCommands } from './api-keys.commands';
+import { apiKeysMetricProviders } from './api-keys.metrics';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
@@ -20,6 +21,7 @@ import { ApiKeysService } from './api-keys.service';
     ApiKeysRepository,
     ApiKeyTouchService,
     ApiKeysCommands,
+    ...apiKeysMetricProviders,
     { provide: Authenticator, useExisting: ApiKeysService },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
   ],

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../database/pool-query';
 import { Tx } from '../database/transactions';
-import { ApiKeyCredentials, ApiKeyRecord, NewApiKey } from './api-keys.types';
+import { ApiKeyCredentials, ApiKeyRecord, ApiKeyUsageCount, NewApiKey } from './api-keys.types';
 
 interface KeyRow {
   id: string;
@@ -113,5 +113,34 @@ export class ApiKeysRepository {
        FROM unnest($1::text[], $2::timestamptz[]) AS v(id, used_at) WHERE k.id = v.id`,
       [uses.map((u) => u.keyId), uses.map((u) => u.at.toISOString())],
     );
+  }
+
+  /**
+   * Adds buffered per-hour counts, one upsert row per key and hour, in one statement. Counts of a key that no
+   * longer exists (its owner was deleted) are dropped rather than failing the batch.
+   */
+  async addUsage(counts: readonly ApiKeyUsageCount[]): Promise<void> {
+    await this.db.query(
+      `INSERT INTO api_key_usage AS u (key_id, hour, requests, errors)
+       SELECT v.key_id, v.hour, v.requests, v.errors
+       FROM unnest($1::text[], $2::timestamptz[], $3::bigint[], $4::bigint[]) AS v(key_id, hour, requests, errors)
+       WHERE EXISTS (SELECT 1 FROM api_keys k WHERE k.id = v.key_id)
+       ON CONFLICT (key_id, hour) DO UPDATE SET requests = u.requests + EXCLUDED.requests, errors = u.errors + EXCLUDED.errors`,
+      [counts.map((c) => c.keyId), counts.map((c) => c.hour.toISOString()), counts.map((c) => c.requests), counts.map((c) => c.errors)],
+    );
+  }
+
+  /** Forgets hourly counts that started before `before`. */
+  async purgeUsageBefore(before: Date): Promise<void> {
+    await this.db.query('DELETE FROM api_key_usage WHERE hour < $1', [before.toISOString()]);
+  }
+
+  /** A key's requests and errors over the hours starting at or after `since`. */
+  async usageSince(keyId: string, since: Date): Promise<{ requests: number; errors: number }> {
+    const [row]: Array<{ requests: string; errors: string }> = await this.db.query(
+      'SELECT COALESCE(sum(requests), 0) AS requests, COALESCE(sum(errors), 0) AS errors FROM api_key_usage WHERE key_id = $1 AND hour >= $2',
+      [keyId, since.toISOString()],
+    );
+    return { requests: Number(row.requests), errors: Number(row.errors) };
   }
 }

@@ -14,7 +14,7 @@ import { Transactions } from '../database/transactions';
 import { UsersService } from '../users/users.service';
 import { ApiKeyTouchService } from './api-key-touch.service';
 import { ApiKeysRepository } from './api-keys.repository';
-import { API_KEYS_PER_USER_MAX, ApiKeyRecord, ApiKeyView, CreateApiKeyInput, CreatedApiKeyView } from './api-keys.types';
+import { API_KEYS_PER_USER_MAX, ApiKeyRecord, ApiKeyUsageView, ApiKeyView, CreateApiKeyInput, CreatedApiKeyView } from './api-keys.types';
 
 const unauthenticated = (message: string) => new DomainError(ErrorCode.UNAUTHENTICATED, message);
 
@@ -133,6 +133,23 @@ export class ApiKeysService implements Authenticator {
       throw new DomainError(ErrorCode.API_KEY_NOT_FOUND, `API key ${echo(keyId)} not found`);
     }
     return toView(revoked);
+  }
+
+  /**
+   * One of the actor's keys' requests and errors over the last 24 h and 7 d (whole hours: the current one and
+   * those before it), as flushed so far (API_KEY_TOUCH_INTERVAL_MS behind at most). Someone else's key is "not found".
+   */
+  async usage(actor: Actor, keyId: string): Promise<ApiKeyUsageView> {
+    const key = /^[a-z0-9]{12}$/.test(keyId) ? await this.keys.findOwned(keyId, actor.userId) : null;
+    if (!key) {
+      throw new DomainError(ErrorCode.API_KEY_NOT_FOUND, `API key ${echo(keyId)} not found`);
+    }
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    const window = async (hours: number) => {
+      const since = new Date(hour - (hours - 1) * 3_600_000);
+      return { since: since.toISOString(), ...(await this.keys.usageSince(keyId, since)) };
+    };
+    return { keyId, last24h: await window(24), last7d: await window(24 * 7) };
   }
 
   /**

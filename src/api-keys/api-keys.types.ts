@@ -57,3 +57,24 @@ export class CreatedApiKeyView extends ApiKeyView {
   @ApiProperty({ example: 'agis_k3j9x0a1b2c3_4Nq...', description: 'The full key. Shown only once: store it now.' })
   key: string;
 }
+
+/** Requests counted for one key and hour (api_key_usage), buffered in memory between flushes. */
+export interface ApiKeyUsageCount {
+  keyId: string;
+  hour: Date;
+  requests: number;
+  errors: number;
+}
+
+export class ApiKeyUsageWindow {
+  @ApiProperty({ example: '2026-01-01T10:00:00.000Z', description: 'Start of the window: the hour it begins in (counts are per hour)' })
+  since: string;
+  @ApiProperty({ example: 120, description: 'Requests this key made in the window' }) requests: number;
+  @ApiProperty({ example: 3, description: 'Of those, answered with a status of 400 or more' }) errors: number;
+}
+
+export class ApiKeyUsageView {
+  @ApiProperty({ example: 'k3j9x0a1b2c3' }) keyId: string;
+  @ApiProperty({ type: ApiKeyUsageWindow, description: 'The current hour and the 23 before it' }) last24h: ApiKeyUsageWindow;
+  @ApiProperty({ type: ApiKeyUsageWindow, description: 'The current hour and the 167 before it' }) last7d: ApiKeyUsageWindow;
+}

@@ -119,6 +119,20 @@ export class AppConfig {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV = 'development';
 
+  @doc(
+    'OTEL_EXPORTER_OTLP_ENDPOINT',
+    '(unset: tracing off)',
+    'OpenTelemetry collector base URL (OTLP/HTTP, JSON); spans go to <endpoint>/v1/traces. Unset: no tracing SDK is started',
+  )
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  @doc('OTEL_SERVICE_NAME', 'agis', 'service.name of the exported spans')
+  @IsString()
+  @MinLength(1)
+  OTEL_SERVICE_NAME = 'agis';
+
   @doc('DEMO_SEED', 'true', 'On an empty database, create a demo user and print a demo API key')
   @Transform(toBool)
   @IsBoolean()

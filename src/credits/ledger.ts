@@ -1,6 +1,7 @@
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { type Paginated } from '../common/http/envelope';
 import { pageWindow, paginate } from '../common/http/pagination';
+import { traced } from '../common/tracing/traced';
 import { type Transactions, type Tx } from '../database/transactions';
 import { type UsersService } from '../users/users.service';
 import { type Balance } from '../users/users.types';
@@ -100,7 +101,12 @@ export class Ledger {
     );
   }
 
-  private async moveIn(tx: Tx, userId: string, delta: number, reason: string, opts: LedgerOptions): Promise<LedgerEntry> {
+  private moveIn(tx: Tx, userId: string, delta: number, reason: string, opts: LedgerOptions): Promise<LedgerEntry> {
+    const attributes = { 'agis.ledger.table': this.spec.table, 'agis.ledger.delta': delta, 'agis.ledger.reason': reason };
+    return traced('ledger.move', attributes, () => this.applyMoveIn(tx, userId, delta, reason, opts));
+  }
+
+  private async applyMoveIn(tx: Tx, userId: string, delta: number, reason: string, opts: LedgerOptions): Promise<LedgerEntry> {
     const { table, balances } = this.spec;
     const key = opts.idempotencyKey ?? null;
     if (key) {

@@ -12,6 +12,8 @@ import { GiftsSentIndex1764300160000 } from '../../migrations/1764300160000-Gift
 import { Suspensions1764400200000 } from '../../migrations/1764400200000-Suspensions';
 import { Lobby1764400000000 } from '../../migrations/1764400000000-Lobby';
 import { Guilds1764400300000 } from '../../migrations/1764400300000-Guilds';
+import { ActiveUsersIndex1764500000000 } from '../../migrations/1764500000000-ActiveUsersIndex';
+import { ApiKeyUsage1764500100000 } from '../../migrations/1764500100000-ApiKeyUsage';
 import { GameCatalogTable1764400100000 } from '../../migrations/1764400100000-GameCatalogTable';
 
 /** Every migration in order; listed explicitly so the app, CLI and jest load the same set. */
@@ -31,4 +33,6 @@ export const MIGRATIONS = [
   GameCatalogTable1764400100000,
   Suspensions1764400200000,
   Guilds1764400300000,
+  ActiveUsersIndex1764500000000,
+  ApiKeyUsage1764500100000,
 ];

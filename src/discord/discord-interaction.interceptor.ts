@@ -4,6 +4,7 @@ import { BaseInteraction } from 'discord.js';
 import { NecordBaseDiscovery, NecordContextType, NecordExecutionContext } from 'necord';
 import { Counter, Histogram } from 'prom-client';
 import { Observable, tap } from 'rxjs';
+import { openSpan } from '../common/tracing/traced';
 import { bindActor, discordActor } from './discord-actor.decorator';
 import { DiscordUsers } from './discord-users';
 
@@ -49,7 +50,9 @@ export class DiscordInteractionInterceptor implements NestInterceptor {
     }
     const label = commandLabel(interaction, necord.getDiscovery());
     const started = process.hrtime.bigint();
-    const finish = (status: 'success' | 'error') => {
+    const span = openSpan('discord.interaction', { 'agis.discord.command': label ?? interaction.type.toString() });
+    const finish = (status: 'success' | 'error', err?: unknown) => {
+      span.end(status === 'error' ? (err ?? 'error') : undefined);
       if (label) {
         this.commands.inc({ command: label, status });
         this.duration.observe({ command: label }, Number(process.hrtime.bigint() - started) / 1e9);
@@ -61,7 +64,7 @@ export class DiscordInteractionInterceptor implements NestInterceptor {
         if (known) {
           bindActor(interaction, discordActor(known));
         }
-        return next.handle();
+        return next.handle().pipe(tap({ complete: () => span.end(), error: (err: unknown) => span.end(err) }));
       }
       const actor = discordActor(await this.users.ensureUser(interaction.user.id, interaction.user.username));
       if (interaction.isChatInputCommand()) {
@@ -69,9 +72,9 @@ export class DiscordInteractionInterceptor implements NestInterceptor {
       }
       bindActor(interaction, actor);
     } catch (err) {
-      finish('error');
+      finish('error', err);
       throw err;
     }
-    return next.handle().pipe(tap({ complete: () => finish('success'), error: () => finish('error') }));
+    return next.handle().pipe(tap({ complete: () => finish('success'), error: (err: unknown) => finish('error', err) }));
   }
 }

@@ -16,6 +16,13 @@ const httpMetrics = [
     labelNames: ['method', 'route', 'status'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   }),
+  // key_id is the public id of a key the guard authenticated (never the secret, never a presented but unverified id):
+  // series are bounded by keys in use x route templates x statuses seen.
+  makeCounterProvider({
+    name: 'agis_api_requests_total',
+    help: 'HTTP requests authenticated by an API key, by key id, route template and status',
+    labelNames: ['key_id', 'route', 'status'],
+  }),
 ];
 
 /**

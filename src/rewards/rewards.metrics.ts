@@ -5,6 +5,7 @@ import { BackgroundJob } from '../common/background/background-job';
 import { PeriodicJob } from '../common/background/periodic-job';
 import { FRAUD_REASONS } from './fraud-rules';
 import { DEFAULT_TYPE, REWARD_PROVIDERS } from './reward-payload';
+import { UsersService } from '../users/users.service';
 import { RewardsRepository } from './rewards.repository';
 import { CONVERSION_STATUSES, ConversionStatus } from './rewards.types';
 
@@ -17,7 +18,10 @@ const TOP_EARNERS = 'agis_ad_top_earner_rewards_24h';
 export const TOP_EARNERS_SHOWN = 10;
 const TOP_EARNERS_REFRESH_MS = 30_000;
 
-/** Every label is bounded: providers and types are closed lists, and users appear only as a rank 1..10. */
+/**
+ * Every label is bounded: providers and types are closed lists, and users appear only in the top-earners
+ * gauge, as a rank 1..10 with their Discord username (at most 10 series, replaced on every refresh).
+ */
 export const rewardsMetricProviders = [
   makeCounterProvider({
     name: CONVERSIONS,
@@ -34,8 +38,8 @@ export const rewardsMetricProviders = [
   makeCounterProvider({ name: FRAUD, help: 'Ad conversions marked fraud, by rule', labelNames: ['provider', 'reason'] }),
   makeGaugeProvider({
     name: TOP_EARNERS,
-    help: 'GC from ad rewards in the last 24 h of the N-th top earner (rank 1-10, no user labels)',
-    labelNames: ['rank'],
+    help: 'GC from ad rewards in the last 24 h of the N-th top earner (rank 1-10, user: Discord username); at most 10 series',
+    labelNames: ['rank', 'user'],
   }),
 ];
 
@@ -56,6 +60,7 @@ export class RewardsMetrics implements BackgroundJob, OnApplicationBootstrap, On
 
   constructor(
     private readonly repo: RewardsRepository,
+    private readonly users: UsersService,
     @InjectMetric(CONVERSIONS) private readonly conversions: Counter<string>,
     @InjectMetric(REWARDS) private readonly rewards: Counter<string>,
     @InjectMetric(LATENCY) private readonly latency: Histogram<string>,
@@ -116,9 +121,11 @@ export class RewardsMetrics implements BackgroundJob, OnApplicationBootstrap, On
   /** One refresh of the top-earners gauge (the job's pass; tests call it to read now). */
   async refreshTopEarners(): Promise<void> {
     try {
-      const totals = await this.repo.topEarners24h(TOP_EARNERS_SHOWN);
+      const top = await this.repo.topEarners24h(TOP_EARNERS_SHOWN);
+      const names = await this.users.usernamesOf(top.map((e) => e.userId));
+      // Reset first: the users who left the top 10 lose their series.
       this.topEarners.reset();
-      totals.forEach((total, i) => this.topEarners.set({ rank: String(i + 1) }, total));
+      top.forEach((e, i) => this.topEarners.set({ rank: String(i + 1), user: names.get(e.userId) ?? 'deleted user' }, e.total));
     } catch (err) {
       // Keep the last values; a scrape must not fail because the database blinked.
       this.logger.warn({ err }, 'Could not refresh the top-earners gauge');

@@ -89,13 +89,13 @@ export class RewardsRepository {
   }
 
   /** GC earned from ad rewards in the last 24 h by the top `limit` users, highest first. */
-  async topEarners24h(limit: number): Promise<number[]> {
-    const rows: Array<{ total: string }> = await this.db.query(
-      `SELECT sum(amount)::text AS total FROM ad_conversions
+  async topEarners24h(limit: number): Promise<Array<{ userId: string; total: number }>> {
+    const rows: Array<{ user_id: string; total: string }> = await this.db.query(
+      `SELECT user_id, sum(amount)::text AS total FROM ad_conversions
        WHERE status = 'completed' AND created_at > now() - interval '24 hours'
-       GROUP BY user_id ORDER BY sum(amount) DESC LIMIT $1`,
+       GROUP BY user_id ORDER BY sum(amount) DESC, user_id LIMIT $1`,
       [limit],
     );
-    return rows.map((r) => Number(r.total));
+    return rows.map((r) => ({ userId: r.user_id, total: Number(r.total) }));
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { BackgroundJob } from '../common/background/background-job';
 import { ClaimLoop, workerId } from '../common/background/claim-loop';
+import { traced } from '../common/tracing/traced';
 import { AppConfig } from '../config/app-config';
 import { nextRun } from './cron';
 import { ScheduleRunner } from './schedule-runner.service';
@@ -52,7 +53,12 @@ export class ScheduleExecutor implements BackgroundJob {
     return this.loop.tick();
   }
 
-  private async runClaim(claim: ClaimedSchedule): Promise<void> {
+  private runClaim(claim: ClaimedSchedule): Promise<void> {
+    const attributes = { 'agis.schedule.id': claim.id, 'agis.server.id': claim.serverId, 'agis.schedule.action': claim.action };
+    return traced('schedule.run', attributes, () => this.runClaimNow(claim));
+  }
+
+  private async runClaimNow(claim: ClaimedSchedule): Promise<void> {
     const startedAt = new Date();
     const latenessMs = startedAt.getTime() - claim.scheduledFor.getTime();
     const result = await this.runner.perform(claim);
@@ -64,7 +70,7 @@ export class ScheduleExecutor implements BackgroundJob {
         (s) => nextRun(s.cron, s.timezone, new Date(Math.max(Date.now(), claim.scheduledFor.getTime()))),
       );
       if (recorded) {
-        this.metrics.executed(claim.action, result.status);
+        this.metrics.executed(claim.action, result);
         this.metrics.late(latenessMs / 1000);
       }
     } catch (err) {

@@ -21,7 +21,8 @@ export class ScheduleRunner {
 
   constructor(private readonly servers: ServersService) {}
 
-  async perform(target: ActionTarget): Promise<Pick<FinishedRun, 'status' | 'error'>> {
+  /** `reason`: why a run did not succeed, as a bounded label (the DomainError code in lower case, or `internal`). */
+  async perform(target: ActionTarget): Promise<Pick<FinishedRun, 'status' | 'error'> & { reason: string | null }> {
     const actor: Actor = {
       userId: target.ownerId,
       scopes: ['servers:read', 'servers:power'],
@@ -39,15 +40,15 @@ export class ScheduleRunner {
           await this.servers.restart(actor, target.serverId);
           break;
       }
-      return { status: 'success', error: null };
+      return { status: 'success', error: null, reason: null };
     } catch (err) {
       if (err instanceof DomainError) {
         // An action that does not apply (stop a stopped server) is skipped, not failed.
-        return { status: err.code === ErrorCode.INVALID_TRANSITION ? 'skipped' : 'failed', error: err.message };
+        return { status: err.code === ErrorCode.INVALID_TRANSITION ? 'skipped' : 'failed', error: err.message, reason: err.code.toLowerCase() };
       }
       const ref = randomUUID().slice(0, 8);
       this.logger.error({ err, ref, serverId: target.serverId }, `Scheduled ${target.action} crashed (ref ${ref})`);
-      return { status: 'failed', error: `Something went wrong (ref ${ref})` };
+      return { status: 'failed', error: `Something went wrong (ref ${ref})`, reason: 'internal' };
     }
   }
 }

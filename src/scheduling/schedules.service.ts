@@ -169,7 +169,7 @@ export class SchedulesService {
           await this.emitRun(tx, locked, 'manual', run.startedAt, run);
         }
       });
-      this.metrics.executed(schedule.action, result.status);
+      this.metrics.executed(schedule.action, result);
     } catch (err) {
       this.logger.error({ err, scheduleId: schedule.id }, 'Could not record a manual schedule run');
     }

@@ -5,7 +5,11 @@ import { DatabaseGauge } from '../metrics/database-gauge';
 import { SchedulesRepository } from './schedules.repository';
 
 export const schedulerMetricProviders = [
-  makeCounterProvider({ name: 'scheduler_executions_total', help: 'Schedule executions by action and status', labelNames: ['action', 'status'] }),
+  makeCounterProvider({
+    name: 'scheduler_executions_total',
+    help: 'Schedule executions by action and status (success, skipped, error); reason: the error code of a skipped or failed run, or internal',
+    labelNames: ['action', 'status', 'reason'],
+  }),
   makeHistogramProvider({
     name: 'scheduler_lateness_seconds',
     help: 'Actual start minus scheduled time of cron runs',
@@ -16,6 +20,12 @@ export const schedulerMetricProviders = [
 /**
  * The scheduler's metrics: `scheduler_schedules{enabled}` read from the database on every scrape (so every
  * replica reports the same truth), runs by action and status, and how late cron runs start.
+ *
+ * `scheduler_schedules` has one series per enabled state whose value is the number of schedules, so
+ * `sum(scheduler_schedules{enabled="true"})` is the count. The seed's `count(...)` counts series, not
+ * schedules: it can only read sensibly with one series per schedule (an unbounded schedule-id label), so
+ * the dashboards and README use `max(scheduler_schedules{enabled="true"})` (every process exports the same
+ * number; max does not multiply it by the replicas).
  */
 @Injectable()
 export class SchedulerMetrics implements OnModuleInit, OnModuleDestroy {
@@ -48,8 +58,13 @@ export class SchedulerMetrics implements OnModuleInit, OnModuleDestroy {
     this.schedules?.unregister();
   }
 
-  executed(action: string, status: string): void {
-    this.executions.inc({ action, status });
+  /**
+   * One finished run. A failed run is counted as `status="error"` (the seed's alert reads that name; the
+   * execution history keeps `failed`), with the bounded reason in its own label.
+   */
+  executed(action: string, run: { status: string; reason: string | null }): void {
+    const status = run.status === 'failed' ? 'error' : run.status;
+    this.executions.inc(run.reason ? { action, status, reason: run.reason } : { action, status });
   }
 
   late(seconds: number): void {

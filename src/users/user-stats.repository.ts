@@ -14,8 +14,8 @@ interface StatsRow {
 
 /**
  * user_stats: counters kept by the transactions that change them (ledger, servers trigger, rewards,
- * commands, API key uses). `last_active_at` is bot activity only (commands, ad rewards: the
- * active-users gauge reads it); key uses and ledger rows stamp columns of their own, and the stats
+ * commands, API key uses). `last_active_at` is bot activity (commands, ad rewards; the
+ * active-users gauge reads it with last_key_use_at); key uses and ledger rows stamp columns of their own, and the stats
  * read takes the latest of the three.
  */
 @Injectable()
@@ -94,13 +94,15 @@ export class UserStatsRepository {
   }
 
   /**
-   * Distinct users with bot activity (a command or an ad conversion, both stamp last_active_at) in the
-   * last `hours`; one row per user, so a range count on user_stats_last_active_idx (migration
-   * MetricsIndexes) with no DISTINCT needed.
+   * Distinct users with any authenticated activity in the last `hours`: a Discord command or an ad
+   * conversion (last_active_at) or a REST call with an API key (last_key_use_at, written by the
+   * key-touch flush). Ledger movements are not counted: an admin grant or a payment webhook is not the
+   * user acting. One row per user, so a range count on user_stats_last_seen_idx (migration
+   * ActiveUsersIndex, same expression) with no DISTINCT needed.
    */
   async countActiveSince(hours: number): Promise<number> {
     const rows: Array<{ n: number }> = await this.db.query(
-      'SELECT count(*)::int AS n FROM user_stats WHERE last_active_at > now() - make_interval(hours => $1)',
+      'SELECT count(*)::int AS n FROM user_stats WHERE GREATEST(last_active_at, last_key_use_at) > now() - make_interval(hours => $1)',
       [hours],
     );
     return rows[0]?.n ?? 0;

@@ -19,7 +19,7 @@ export class UsersMetrics implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.activeUsers = new DatabaseGauge({
       name: 'agis_bot_active_users',
-      help: `Distinct users with bot activity (commands, ad rewards) in the last ${WINDOW_HOURS} h, from the database`,
+      help: `Distinct users with any authenticated activity (REST calls with an API key, Discord commands, ad rewards) in the last ${WINDOW_HOURS} h, from the database`,
       read: () => this.users.countActiveSince(WINDOW_HOURS),
       logger: this.logger,
       reuseMs: 5_000,

@@ -70,6 +70,12 @@ export class UsersRepository {
     return row ? toUser(row) : null;
   }
 
+  /** Discord usernames of the given users (unknown ids are left out). */
+  async usernamesOf(userIds: string[]): Promise<Map<string, string>> {
+    const rows: Array<{ id: string; username: string }> = await this.db.query('SELECT id, username FROM users WHERE id = ANY($1::uuid[])', [userIds]);
+    return new Map(rows.map((r) => [r.id, r.username]));
+  }
+
   async count(): Promise<number> {
     const [{ n }]: Array<{ n: number }> = await this.db.query('SELECT count(*)::int AS n FROM users');
     return n;

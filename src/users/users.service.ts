@@ -131,6 +131,11 @@ export class UsersService {
   }
 
   /** Distinct users with bot activity (commands, ad rewards) in the last `hours`. */
+  /** Discord usernames by user id, for a bounded list (the top-earners gauge); unknown ids are left out. */
+  usernamesOf(userIds: string[]): Promise<Map<string, string>> {
+    return this.users.usernamesOf(userIds);
+  }
+
   countActiveSince(hours: number): Promise<number> {
     return this.stats.countActiveSince(hours);
   }

@@ -3,6 +3,7 @@ import { BackgroundJob } from '../common/background/background-job';
 import { ClaimLoop, workerId } from '../common/background/claim-loop';
 import { AppConfig } from '../config/app-config';
 import { Transactions } from '../database/transactions';
+import { traced } from '../common/tracing/traced';
 import { signDelivery } from './webhook-crypto';
 import { postDelivery, PostResult } from './webhook-http';
 import { deliveryBody, retryDelayMs } from './webhook-payload';
@@ -59,7 +60,12 @@ export class WebhookDispatcher implements BackgroundJob {
     return this.loop.tick();
   }
 
-  private async attempt(claim: ClaimedDelivery): Promise<void> {
+  private attempt(claim: ClaimedDelivery): Promise<void> {
+    const attributes = { 'agis.webhook.delivery_id': claim.id, 'agis.webhook.event': claim.event, 'agis.webhook.attempt': claim.attempt };
+    return traced('webhook.delivery', attributes, () => this.attemptNow(claim));
+  }
+
+  private async attemptNow(claim: ClaimedDelivery): Promise<void> {
     const outcome = await this.send(claim);
     try {
       await this.record(claim, outcome);

@@ -75,7 +75,9 @@ describe('Prometheus alert rules (grafana/alerts.yml)', () => {
     expect(byName.get('AgisApiHighLatency')).toMatch(
       /histogram_quantile\(0\.95,[\s\S]*by \(job, le\)[\s\S]*rate\(http_request_duration_seconds_bucket/,
     );
-    expect(byName.get('AgisSchedulerFailures')).toMatch(/scheduler_executions_total\{[^}]*status="failed"/);
+    // The seed's alert name for a failed run: status="error" (the reason is a label of its own).
+    expect(byName.get('AgisSchedulerFailures')).toMatch(/scheduler_executions_total\{[^}]*status="error"/);
+    expect(byName.get('AgisSchedulerFailures')).not.toMatch(/status="failed"/);
     expect(byName.get('AgisSchedulerLate')).toMatch(/histogram_quantile\(0\.95,[\s\S]*rate\(scheduler_lateness_seconds_bucket/);
     expect(byName.get('AgisAdFraudSpike')).toMatch(/agis_ad_fraud_total[\s\S]*\/[\s\S]*agis_ad_conversions_total/);
     expect(byName.get('AgisAgonesErrors')).toMatch(/agis_agones_requests_total\{result="error"\}/);
@@ -115,7 +117,8 @@ describe('Grafana dashboards (grafana/*.json)', () => {
   const revenue = dashboards.get('agis-revenue.json');
 
   it('are the overview and revenue dashboards, with stable uids', () => {
-    expect([...dashboards.keys()]).toEqual(['agis-overview.json', 'agis-revenue.json']);
+    // Issue 18 adds a third (API usage), tested with its own panels.
+    expect([...dashboards.keys()]).toEqual(expect.arrayContaining(['agis-overview.json', 'agis-revenue.json']));
     expect(overview?.uid).toBe('agis-overview');
     expect(revenue?.uid).toBe('agis-revenue');
   });
@@ -152,54 +155,83 @@ describe('Grafana dashboards (grafana/*.json)', () => {
     }
   });
 
-  // Panel title -> a metric its query must read, as listed in issue 7.
-  const overviewPanels: [string, RegExp][] = [
-    ['Active users (24 h)', /agis_bot_active_users/],
-    ['Servers total', /^sum\(.*agis_servers/],
-    ['Commands executed (1 h)', /^sum\(increase\(agis_bot_commands_total\[1h\]\)\)$/],
-    ['Credit transactions (1 h)', /^sum\(increase\(agis_credit_transactions_total\[1h\]\)\)$/],
-    ['Commands per minute by command', /sum by \(command\) \(rate\(agis_bot_commands_total/],
-    ['Servers by game type', /sum by \(game_type\)[\s\S]*agis_servers/],
-    ['Database operations', /sum by \(op\) \(rate\(agis_database_operations_total/],
-    ['Command success rate', /agis_bot_commands_total\{status="success"\}[\s\S]*\/ sum\(rate\(agis_bot_commands_total\[/],
-    ['HTTP p95 latency', /histogram_quantile\(0\.95, sum by \((route, )?le\) \(rate\(http_request_duration_seconds_bucket/],
-    ['HTTP error rate', /http_requests_total\{[^}]*status=~"5\.\."\}[\s\S]*\/ sum\(rate\(http_requests_total\{/],
-    ['Scheduler executions', /sum by \(status\) \(rate\(scheduler_executions_total/],
-    ['Scheduler lateness', /histogram_quantile\(0\.(5|95), sum by \(le\) \(rate\(scheduler_lateness_seconds_bucket/],
+  // Panel title, type and a metric its query must read: the seed's panels first, in the seed's order (AGIS v1.7.0
+  // deployments/grafana/agis-bot-*.json; its "graph" panels are Grafana's "timeseries", and issue 18 asks for
+  // Active Users as a gauge), then agis's own (issues 7 and 16).
+  const overviewPanels: [string, string, RegExp][] = [
+    ['Active Users', 'gauge', /^max\(agis_bot_active_users\)$/],
+    ['Total Servers', 'stat', /^sum\(.*agis_servers/],
+    ['Commands Executed (Last Hour)', 'stat', /^sum\(increase\(agis_bot_commands_total\[1h\]\)\)$/],
+    ['Credit Transactions (Last Hour)', 'stat', /^sum\(increase\(agis_credit_transactions_total\[1h\]\)\)$/],
+    ['Commands Per Minute', 'timeseries', /sum by \(command\) \(rate\(agis_bot_commands_total/],
+    ['Servers by Game Type', 'piechart', /sum by \(game_type\)[\s\S]*agis_servers/],
+    ['Database Operations', 'timeseries', /sum by \(op\) \(rate\(agis_database_operations_total/],
+    ['Command Success Rate', 'timeseries', /agis_bot_commands_total\{status="success"\}[\s\S]*\/ sum\(rate\(agis_bot_commands_total\[/],
+    ['HTTP p95 latency', 'timeseries', /histogram_quantile\(0\.95, sum by \((route, )?le\) \(rate\(http_request_duration_seconds_bucket/],
+    ['HTTP error rate', 'timeseries', /http_requests_total\{[^}]*status=~"5\.\."\}[\s\S]*\/ sum\(rate\(http_requests_total\{/],
+    ['Scheduler executions', 'timeseries', /sum by \(status\) \(rate\(scheduler_executions_total/],
+    ['Scheduler lateness', 'timeseries', /histogram_quantile\(0\.(5|95), sum by \(le\) \(rate\(scheduler_lateness_seconds_bucket/],
+    ['Schedules enabled', 'stat', /^max\(scheduler_schedules\{enabled="true"\}\)$/],
   ];
-  const revenuePanels: [string, RegExp][] = [
-    ['Ad conversions (24 h)', /^sum\(increase\(agis_ad_conversions_total\{status="completed"\}\[24h\]\)\)$/],
-    ['GC rewarded (24 h)', /^sum\(increase\(agis_ad_rewards_total\[24h\]\)\)$/],
+  const revenuePanels: [string, string, RegExp][] = [
+    ['Total Ad Conversions (Today)', 'stat', /^sum\(increase\(agis_ad_conversions_total\{status="completed"\}\[24h\]\)\)$/],
+    ['Total GC Rewarded (Today)', 'stat', /^sum\(increase\(agis_ad_rewards_total\[24h\]\)\)$/],
     [
-      'Callback latency p95 / p99 by provider',
+      'Average Callback Latency',
+      'stat',
+      /^sum\(increase\(agis_ad_callback_latency_seconds_sum\[1h\]\)\) \/ sum\(increase\(agis_ad_callback_latency_seconds_count\[1h\]\)\)$/,
+    ],
+    ['Fraud Detection Rate', 'stat', /agis_ad_fraud_total\[24h\][\s\S]*\/ sum\(increase\(agis_ad_conversions_total\[24h\]\)\)$/],
+    ['Ad Conversions by Type', 'timeseries', /sum by \(type\) \(increase\(agis_ad_conversions_total\{status="completed"\}/],
+    ['GC Rewards Distribution', 'timeseries', /sum by \(type\) \(increase\(agis_ad_rewards_total/],
+    [
+      'Callback Latency by Provider',
+      'timeseries',
       /histogram_quantile\(0\.9[59], sum by \(provider, le\) \(rate\(agis_ad_callback_latency_seconds_bucket/,
     ],
-    ['Fraud rate (24 h)', /agis_ad_fraud_total\[24h\][\s\S]*\/ sum\(increase\(agis_ad_conversions_total\[24h\]\)\)$/],
-    ['Conversions by type', /sum by \(type\) \(increase\(agis_ad_conversions_total\{status="completed"\}/],
-    ['Rewards by type', /sum by \(type\) \(increase\(agis_ad_rewards_total/],
-    ['Hourly reward trend', /^sum\(increase\(agis_ad_rewards_total\[1h\]\)\)$/],
-    ['Conversion status breakdown', /sum by \(status\) \(increase\(agis_ad_conversions_total\[24h\]\)\)/],
-    ['Top earners (24 h)', /max by \(rank\) \(agis_ad_top_earner_rewards_24h\)/],
+    ['Hourly Revenue Trend', 'timeseries', /^sum\(increase\(agis_ad_rewards_total\[1h\]\)\)$/],
+    ['Conversion Status Breakdown', 'piechart', /sum by \(status\) \(increase\(agis_ad_conversions_total\[24h\]\)\)/],
+    ['Top Earning Users (Last 24h)', 'table', /^sort_desc\(max by \(rank, user\) \(agis_ad_top_earner_rewards_24h\)\)$/],
     // Issue 16: the money panels.
-    ['Money taken (24 h)', /^sum by \(currency\) \(increase\(agis_payments_amount_cents_total\[24h\]\)\) \/ 100$/],
-    ['WTG purchases by package', /^sum by \(package\) \(increase\(agis_wtg_purchases_total\[1h\]\)\)$/],
-    ['Refunded and disputed (24 h)', /^sum by \(kind\) \(increase\(agis_payments_reversed_cents_total\[24h\]\)\) \/ 100$/],
-    ['Stripe signature failures (1 h)', /^sum\(increase\(agis_stripe_webhook_signature_failures_total\[1h\]\)\)$/],
+    ['Money taken (24 h)', 'stat', /^sum by \(currency\) \(increase\(agis_payments_amount_cents_total\[24h\]\)\) \/ 100$/],
+    ['WTG purchases by package', 'timeseries', /^sum by \(package\) \(increase\(agis_wtg_purchases_total\[1h\]\)\)$/],
+    ['Refunded and disputed (24 h)', 'stat', /^sum by \(kind\) \(increase\(agis_payments_reversed_cents_total\[24h\]\)\) \/ 100$/],
+    ['Stripe signature failures (1 h)', 'stat', /^sum\(increase\(agis_stripe_webhook_signature_failures_total\[1h\]\)\)$/],
   ];
 
-  it.each<[string, [string, RegExp][]]>([
+  it.each<[string, [string, string, RegExp][]]>([
     ['agis-overview.json', overviewPanels],
     ['agis-revenue.json', revenuePanels],
-  ])('%s has exactly the panels of issues 7 and 16, each reading its metric', (file, expected) => {
+  ])('%s has exactly the seed’s panels in order, then agis’s, each of its type and reading its metric', (file, expected) => {
     const panels = allPanels(dashboards.get(file)!);
-    expect(panels.map((p) => p.title).sort()).toEqual(expected.map(([title]) => title).sort());
-    for (const [title, pattern] of expected) {
+    expect(panels.map((p) => [p.title, p.type])).toEqual(expected.map(([title, type]) => [title, type]));
+    for (const [title, , pattern] of expected) {
       const exprs = queries.filter((q) => q.dashboard === file && q.panel === title).map((q) => q.expr);
       expect({ title, exprs: exprs.length > 0 }).toEqual({ title, exprs: true });
       for (const expr of exprs) {
         expect({ title, expr }).toEqual({ title, expr: expect.stringMatching(pattern) });
       }
     }
+  });
+
+  it('keeps the seed’s colour steps: conversions red/yellow/green, callback latency green < 1 s, red from 3 s', () => {
+    const steps = (file: string, title: string) =>
+      allPanels(dashboards.get(file)!).find((p) => p.title === title)?.fieldConfig?.defaults?.thresholds?.steps;
+    expect(steps('agis-revenue.json', 'Total Ad Conversions (Today)')).toEqual([
+      { color: 'red', value: null },
+      { color: 'yellow', value: 100 },
+      { color: 'green', value: 500 },
+    ]);
+    expect(steps('agis-revenue.json', 'Average Callback Latency')).toEqual([
+      { color: 'green', value: null },
+      { color: 'yellow', value: 1 },
+      { color: 'red', value: 3 },
+    ]);
+    expect(steps('agis-revenue.json', 'Fraud Detection Rate')).toEqual([
+      { color: 'green', value: null },
+      { color: 'yellow', value: 0.05 },
+      { color: 'red', value: 0.1 },
+    ]);
   });
 
   it('avoid the predecessor’s query mistakes', () => {

@@ -147,7 +147,12 @@ const chartManaged = (env: string) => CHART_MANAGED.includes(env) || env.startsW
 const PRODUCTION = {
   image: { repository: 'registry.example.org/wtg/agis', tag: '1.4.2', pullPolicy: 'Always' },
   imagePullSecrets: [{ name: 'regcred' }],
-  config: { LOG_LEVEL: 'warn', PUBLIC_URL: 'https://agis.example.org', BILLING_TICK_MS: 60000 },
+  config: {
+    LOG_LEVEL: 'warn',
+    PUBLIC_URL: 'https://agis.example.org',
+    BILLING_TICK_MS: 60000,
+    OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.observability:4318',
+  },
   // (20 api pods + 5 surge) x 20 + bot 20 + migrations 2 = 522 connections.
   database: { url: 'postgres://agis:pw@db.internal:5432/agis?sslmode=require', maxConnections: 550 },
   discord: { token: 'discord-bot-token' },
@@ -483,14 +488,17 @@ describe('Helm chart helm/agis-bot', () => {
         expect(config.WEBHOOK_SECRET_KEY).toBe(values ? WEBHOOK_KEY : stand_in.WEBHOOK_SECRET_KEY);
         expect(config.WEBHOOK_SECRET_KEY_PREVIOUS).toBe(values ? WEBHOOK_KEY_PREVIOUS : undefined);
         expect(config.DISCORD_TOKEN).toBe(d === bot ? (values ? PRODUCTION.discord.token : stand_in.DISCORD_TOKEN) : undefined);
+        // Tracing: on in every pod when the values name a collector, off (no SDK) by default.
+        expect(config.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(values ? PRODUCTION.config.OTEL_EXPORTER_OTLP_ENDPOINT : undefined);
+        expect(config.OTEL_SERVICE_NAME).toBe('agis');
       }
     });
 
-    it('ships both dashboards in a ConfigMap labelled for the Grafana sidecar, identical to grafana/*.json', () => {
+    it('ships every dashboard in a ConfigMap labelled for the Grafana sidecar, identical to grafana/*.json', () => {
       const cm = one(objects, 'ConfigMap', `${FULL}-dashboards`);
       expect(cm.metadata.labels?.grafana_dashboard).toBe('1');
       expect(cm.metadata.namespace).toBe(values ? 'monitoring' : NAMESPACE);
-      expect(Object.keys(cm.data).sort()).toEqual(['agis-overview.json', 'agis-revenue.json']);
+      expect(Object.keys(cm.data).sort()).toEqual(['agis-api-usage.json', 'agis-overview.json', 'agis-revenue.json']);
       for (const file of Object.keys(cm.data)) {
         expect(JSON.parse(cm.data[file])).toEqual(JSON.parse(readFileSync(join(ROOT, 'grafana', file), 'utf8')));
       }

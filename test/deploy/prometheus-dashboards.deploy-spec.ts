@@ -1,12 +1,13 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { APIApplicationCommand, APIApplicationCommandOption } from 'discord-api-types/v10';
+import { ApiKeyTouchService } from '../../src/api-keys/api-key-touch.service';
 import { RewardsMetrics } from '../../src/rewards/rewards.metrics';
 import { type FakeDiscord } from '../fakes/fake-discord';
 import { FakeStripe } from '../fakes/fake-stripe';
 import { fakeUser } from '../fakes/fake-discord-payloads';
 import { type CommandInput } from '../fakes/fake-discord-interactions';
-import { dashboardQueries, loadDashboards, type PanelQuery } from '../support/dashboard-queries';
+import { allPanels, dashboardQueries, loadDashboards, type PanelQuery } from '../support/dashboard-queries';
 import { commandPaths } from '../support/discord-command-limits';
 import { type DiscordTestBot, startDiscordTestApp } from '../support/discord-test-bot';
 import { createUser, type TestUser } from '../support/factories';
@@ -18,6 +19,35 @@ import { metricSum } from '../support/metric-sum';
 const SECRETS = { offerwall: 'offerwall-dashboard-secret-123456', video: 'video-dashboard-secret-654321' };
 const REWARD_CEILING = 5000;
 const STRIPE_WEBHOOK_SECRET = 'whsec_dashboardsecret0123456789';
+
+/**
+ * The seed's panels (AGIS v1.7.0 deployments/grafana/agis-bot-overview.json and agis-bot-revenue.json), title and
+ * type, in the seed's order. The seed's "graph" is Grafana's "timeseries"; issue 18 asks for Active Users as a gauge.
+ */
+const SEED_PANELS: Record<string, Array<[string, string]>> = {
+  'agis-overview.json': [
+    ['Active Users', 'gauge'],
+    ['Total Servers', 'stat'],
+    ['Commands Executed (Last Hour)', 'stat'],
+    ['Credit Transactions (Last Hour)', 'stat'],
+    ['Commands Per Minute', 'timeseries'],
+    ['Servers by Game Type', 'piechart'],
+    ['Database Operations', 'timeseries'],
+    ['Command Success Rate', 'timeseries'],
+  ],
+  'agis-revenue.json': [
+    ['Total Ad Conversions (Today)', 'stat'],
+    ['Total GC Rewarded (Today)', 'stat'],
+    ['Average Callback Latency', 'stat'],
+    ['Fraud Detection Rate', 'stat'],
+    ['Ad Conversions by Type', 'timeseries'],
+    ['GC Rewards Distribution', 'timeseries'],
+    ['Callback Latency by Provider', 'timeseries'],
+    ['Hourly Revenue Trend', 'timeseries'],
+    ['Conversion Status Breakdown', 'piechart'],
+    ['Top Earning Users (Last 24h)', 'table'],
+  ],
+};
 
 /** Grafana's interval macros, as a dashboard would resolve them for a short range; any other `$` is an error. */
 const GRAFANA_MACROS: Array<[RegExp, string]> = [
@@ -141,6 +171,9 @@ describe('Grafana dashboards against a real Prometheus scraping the app', () => 
       expect((await api().get(path).set(u.auth)).status).toBe(200);
     }
 
+    // A steady client: one key used in every wave, so per-key rates are above 0 between the scrapes.
+    expect((await api().get('/api/v1/users/me').set(earner.auth)).status).toBe(200);
+
     // Errors: a 404 on a known route, a 404 on no route, a 400.
     expect((await api().get(`/api/v1/servers/${randomUUID()}`).set(u.auth)).status).toBe(404);
     expect((await api().get(`/api/v1/no-such-thing/${randomUUID()}`).set(u.auth)).status).toBe(404);
@@ -225,8 +258,10 @@ describe('Grafana dashboards against a real Prometheus scraping the app', () => 
 
   const queries = dashboardQueries();
 
-  it('finds the panel queries of both dashboards', () => {
-    expect([...new Set(queries.map((q) => q.dashboard))].sort()).toEqual(['agis-overview.json', 'agis-revenue.json']);
+  it('finds the panel queries of every dashboard, the seed’s two among them', () => {
+    const files = [...new Set(queries.map((q) => q.dashboard))].sort();
+    expect(files).toEqual([...loadDashboards().keys()].sort());
+    expect(files).toEqual(expect.arrayContaining(Object.keys(SEED_PANELS)));
     expect(queries.length).toBeGreaterThanOrEqual(20);
   });
 
@@ -257,15 +292,98 @@ describe('Grafana dashboards against a real Prometheus scraping the app', () => 
     }
   });
 
-  it('reports distinct users active in the last 24 h from the database', async () => {
-    const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM user_stats WHERE last_active_at > now() - interval '24 hours'`);
-    // Two Discord players plus the user whose ad conversions stamped their activity.
-    expect(n).toBeGreaterThanOrEqual(3);
-    await pollUntil(
-      () => prom.query('agis_bot_active_users'),
-      (r) => Number(r.result[0]?.value[1]) === n,
-      { timeoutMs: 10_000, intervalMs: 200, what: `agis_bot_active_users to be ${n}` },
+  it('shows every seed panel, by title and type and in the seed’s order, each returning data after the workload', async () => {
+    const dashboards = loadDashboards();
+    for (const [file, seed] of Object.entries(SEED_PANELS)) {
+      const panels = allPanels(dashboards.get(file)!);
+      // The seed's panels come first; agis's own follow them.
+      expect(panels.slice(0, seed.length).map((p) => [p.title, p.type])).toEqual(seed);
+      for (const [title] of seed) {
+        const exprs = queries.filter((q) => q.dashboard === file && q.panel === title);
+        expect({ title, hasQueries: exprs.length > 0 }).toEqual({ title, hasQueries: true });
+        const problems: string[] = [];
+        for (const q of exprs) {
+          problems.push(...panelProblems(q, await prom.query(resolveMacros(q.expr))));
+        }
+        expect(problems).toEqual([]);
+      }
+    }
+  });
+
+  it('lists the top earners of the last 24 h by Discord username, ten at most', async () => {
+    const top = await prom.query('sort_desc(max by (rank, user) (agis_ad_top_earner_rewards_24h))');
+    expect(top.result.length).toBeGreaterThan(0);
+    expect(top.result.length).toBeLessThanOrEqual(10);
+    const [{ username }] = await t.db.query('SELECT username FROM users WHERE id = $1', [earner.userId]);
+    const [{ total }] = await t.db.query(
+      `SELECT sum(amount)::int AS total FROM ad_conversions WHERE user_id = $1 AND status = 'completed' AND created_at > now() - interval '24 hours'`,
+      [earner.userId],
     );
+    expect(top.result).toContainEqual(
+      expect.objectContaining({ metric: expect.objectContaining({ user: username }), value: [expect.anything(), String(total)] }),
+    );
+  });
+
+  it('counts users with any authenticated activity in the last 24 h: REST with an API key, Discord, rewards', async () => {
+    // A user seen only over REST: their key use reaches user_stats with the key-touch flush (every 15 s; flushed here).
+    const restOnly = await createUser(t);
+    expect((await api().get('/api/v1/users/me').set(restOnly.auth)).status).toBe(200);
+    await t.app.get(ApiKeyTouchService).flush();
+    const [seen] = await t.db.query('SELECT last_active_at, last_key_use_at FROM user_stats WHERE user_id = $1', [restOnly.userId]);
+    expect(seen).toEqual({ last_active_at: null, last_key_use_at: expect.any(Date) });
+    const [{ n }] = await t.db.query(
+      `SELECT count(*)::int AS n FROM user_stats WHERE GREATEST(last_active_at, last_key_use_at) > now() - interval '24 hours'`,
+    );
+    // Two Discord players, the user whose ad conversions stamped their activity, the REST users of both waves and this one.
+    expect(n).toBeGreaterThanOrEqual(6);
+    await pollUntil(
+      () => prom.query('max(agis_bot_active_users)'),
+      (r) => Number(r.result[0]?.value[1]) === n,
+      { timeoutMs: 15_000, intervalMs: 200, what: `agis_bot_active_users to be ${n}` },
+    );
+  });
+
+  it('answers the seed’s scheduler queries for a known set of schedules and one failed run', async () => {
+    const value = async (expr: string) => Number((await prom.query(expr)).result[0]?.value[1] ?? NaN);
+    await prom.waitForScrape(Date.now());
+    const enabledBefore = await value('max(scheduler_schedules{enabled="true"})');
+    const disabledBefore = await value('max(scheduler_schedules{enabled="false"})');
+    // The workload's runs all succeeded: no error yet.
+    expect((await prom.query('scheduler_executions_total{status="error"}')).result).toEqual([]);
+
+    // A user who cannot pay a server hour, with a stopped server and three schedules: a start (will fail), a stop, a disabled restart.
+    const broke = await createUser(t, { credits: 0 });
+    const server = await api().post('/api/v1/servers').set(broke.auth).send({ name: 'dash-broke', gameType: 'minecraft', start: false });
+    expect(server.status).toBe(201);
+    const serverId = server.body.data.id as string;
+    await waitForServer(broke, serverId, 'stopped');
+    const schedule = async (action: string) => {
+      const res = await api().post(`/api/v1/servers/${serverId}/schedules`).set(broke.auth).send({ action, cron: '0 0 1 1 *' });
+      expect(res.status).toBe(201);
+      return res.body.data.id as string;
+    };
+    const failing = await schedule('start');
+    await schedule('stop');
+    const disabled = await schedule('restart');
+    expect((await api().post(`/api/v1/schedules/${disabled}/disable`).set(broke.auth)).status).toBe(200);
+    await t.db.query(`UPDATE server_schedules SET next_run_at = now() - interval '2 seconds' WHERE id = $1`, [failing]);
+    const [run] = await pollUntil(
+      async () => (await api().get(`/api/v1/schedules/${failing}/executions`).set(broke.auth)).body.data ?? [],
+      (runs: unknown[]) => runs.length > 0,
+      { timeoutMs: 5000, what: 'the failing schedule to fire' },
+    );
+    expect(run).toEqual(expect.objectContaining({ status: 'failed' }));
+    await prom.waitForScrape(Date.now());
+
+    // One series per enabled state holding the count: sum (or max across replicas) is the number of schedules.
+    expect(await value('max(scheduler_schedules{enabled="true"})')).toBe(enabledBefore + 2);
+    expect(await value('sum(scheduler_schedules{enabled="true"})')).toBe(enabledBefore + 2);
+    expect(await value('max(scheduler_schedules{enabled="false"})')).toBe(disabledBefore + 1);
+    // The seed's count(...) counts series, one per enabled state and process: 1 here whatever the number (README).
+    expect(await value('count(scheduler_schedules{enabled="true"})')).toBe(1);
+    // The seed's failure query, as written: the failed run under status="error", its reason in a label of its own.
+    const errors = await prom.query('scheduler_executions_total{status="error"}');
+    expect(errors.result.map((r) => [r.metric.action, r.metric.reason, r.value[1]])).toEqual([['start', 'insufficient_credits', '1']]);
   });
 
   it('times every statement by operation: raw queries and TypeORM-built ones alike', async () => {

@@ -261,7 +261,7 @@ describe('ad-reward callbacks', () => {
 
     it('exports conversions, rewards, fraud, latency and a bounded top-earners gauge', async () => {
       const before = await scrape();
-      const u = await createUser(t);
+      const u = await createUser(t, { username: 'rich_player' });
       await callback('video', { conversionId: conversionId(), discordId: u.discordId, amount: 4000 });
       await callback('video', { conversionId: conversionId(), discordId: u.discordId, amount: 9999 });
       await callback('video', '{"conversionId":"bad-sig","discordId":"1","amount":1}', 'f'.repeat(64));
@@ -275,11 +275,13 @@ describe('ad-reward callbacks', () => {
       expect(delta('agis_ad_fraud_total{provider="video",reason="amount_ceiling"}')).toBe(1);
       expect(delta('agis_ad_callback_latency_seconds_count{provider="video"}')).toBe(2);
       // This user earned the most in this file (5000 from the ceiling test is the other big one).
-      expect(value(after, 'agis_ad_top_earner_rewards_24h{rank="1"}')).toBe(5000);
       const ranks = after.split('\n').filter((l) => l.startsWith('agis_ad_top_earner_rewards_24h{'));
+      expect(Number(ranks.find((l) => l.startsWith('agis_ad_top_earner_rewards_24h{rank="1",'))?.split(' ')[1])).toBe(5000);
       expect(ranks.length).toBeGreaterThan(1);
       expect(ranks.length).toBeLessThanOrEqual(10);
-      expect(ranks.every((l) => /^agis_ad_top_earner_rewards_24h\{rank="\d+"\} \d+$/.test(l))).toBe(true);
+      // Rank and Discord username, nothing else (no ids).
+      expect(ranks.every((l) => /^agis_ad_top_earner_rewards_24h\{rank="\d+",user="[^"]+"\} \d+$/.test(l))).toBe(true);
+      expect(ranks).toContainEqual(expect.stringMatching(new RegExp(`^agis_ad_top_earner_rewards_24h\\{rank="\\d+",user="rich_player"\\} 4000$`)));
       expect(after).not.toContain(u.discordId);
     });
   });

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AgonesClient, GameServerEvent, GameServerInfo } from '../../agones/agones.client';
+import { traced } from '../../common/tracing/traced';
 import { isUuid } from '../../common/values/uuid';
 import { AppConfig } from '../../config/app-config';
 import { CreditReason } from '../../credits/credits.types';
@@ -69,18 +70,20 @@ export class ServerProvisioner {
     let created: GameServerInfo;
     const game = this.catalog.require(plan.gameType);
     try {
-      await this.agones.ensureVolume({ serverId: plan.serverId, ownerId: plan.ownerId, size: game.storage });
-      created = await this.agones.create({
-        serverId: plan.serverId,
-        ownerId: plan.ownerId,
-        gameType: game.key,
-        image: game.image,
-        ports: game.ports,
-        resources: game.resources,
-        env: game.env,
-        args: game.args,
-        dataPath: game.dataPath,
-        readiness: { check: game.readiness.check, port: game.readiness.port },
+      created = await traced('agones.create', { 'agis.server.id': plan.serverId, 'agis.game_type': game.key }, async () => {
+        await this.agones.ensureVolume({ serverId: plan.serverId, ownerId: plan.ownerId, size: game.storage });
+        return this.agones.create({
+          serverId: plan.serverId,
+          ownerId: plan.ownerId,
+          gameType: game.key,
+          image: game.image,
+          ports: game.ports,
+          resources: game.resources,
+          env: game.env,
+          args: game.args,
+          dataPath: game.dataPath,
+          readiness: { check: game.readiness.check, port: game.readiness.port },
+        });
       });
     } catch (err) {
       await this.endRun(
@@ -112,7 +115,8 @@ export class ServerProvisioner {
   async release(server: Pick<Server, 'id' | 'startSeq' | 'gameserverName'>, then: 'stopped' | 'removed'): Promise<void> {
     if (server.gameserverName) {
       try {
-        await this.agones.delete(server.gameserverName);
+        const name = server.gameserverName;
+        await traced('agones.delete', { 'agis.server.id': server.id, 'agis.gameserver': name }, () => this.agones.delete(name));
       } catch (err) {
         await this.transactions.run(async (tx) => {
           if (await this.servers.markReleaseFailed(tx, server.id, `Could not delete the GameServer: ${reasonOf(err)}`)) {
