@@ -16,11 +16,7 @@ async function authenticate(pool, authorization, scope, remoteAddress) {
   if (!m) {
     return null;
   }
-  const { rows } = await pool.query(
-    `SELECT k.secret_hash, k.user_id, k.scopes, k.allowed_ips, k.expires_at, k.revoked_at, u.discord_id
-     FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = $1`,
-    [m[1]],
-  );
+  const { rows } = await pool.query('SELECT secret_hash, user_id, scopes, allowed_ips, expires_at, revoked_at FROM api_keys WHERE id = $1', [m[1]]);
   const key = rows[0];
   if (!key) {
     return null;
@@ -37,14 +33,16 @@ async function authenticate(pool, authorization, scope, remoteAddress) {
   ) {
     return null;
   }
-  return { userId: key.user_id, discordId: key.discord_id };
+  return { userId: key.user_id };
 }
 
 /** GET /users/me: the envelope agis answers. */
 async function profile(pool, actor) {
   const {
     rows: [u],
-  } = await pool.query('SELECT discord_id, username, credits, wtg_coins, tier, created_at FROM users WHERE id = $1', [actor.userId]);
+  } = await pool.query('SELECT discord_id, username, credits, wtg_coins, tier, premium_until, created_at FROM users WHERE id = $1', [actor.userId]);
+  // The tier in force: premium only until premium_until (no end: set by an operator), as agis computes it.
+  const premium = u.tier === 'premium' && (u.premium_until === null || u.premium_until.getTime() > Date.now());
   return {
     success: true,
     data: {
@@ -52,7 +50,8 @@ async function profile(pool, actor) {
       username: u.username,
       credits: Number(u.credits),
       wtgCoins: Number(u.wtg_coins),
-      tier: u.tier,
+      tier: premium ? 'premium' : 'free',
+      premiumUntil: u.premium_until ? u.premium_until.toISOString() : null,
       createdAt: u.created_at.toISOString(),
     },
   };
