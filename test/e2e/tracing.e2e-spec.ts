@@ -43,6 +43,17 @@ describe('tracing over OTLP/HTTP', () => {
     return { id: ((await res.json()) as { data: { id: string } }).data.id, requestId: res.headers.get('x-request-id')! };
   }
 
+  /** The app's "request completed" log line for one request id. */
+  const requestLogLine = (requestId: string) =>
+    pollUntil(
+      async () =>
+        app!.output
+          .join('')
+          .split('\n')
+          .find((l) => l.includes(`"id":"${requestId}"`) && l.includes('request completed')),
+      { what: 'the request log line' },
+    );
+
   it('exports one trace for POST /api/v1/servers with database and Agones child spans, and logs its trace id', async () => {
     // A short batch delay so the test need not wait the SDK's default 5 s (read by the SDK's BatchSpanProcessor).
     const { requestId } = await createServer({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100' }, 'on');
@@ -79,28 +90,14 @@ describe('tracing over OTLP/HTTP', () => {
     expect(receiver.refused).toEqual([]);
 
     // The request's log line carries its request id and the trace id.
-    const line = await pollUntil(
-      async () =>
-        app!.output
-          .join('')
-          .split('\n')
-          .find((l) => l.includes(`"id":"${requestId}"`) && l.includes('request completed')),
-      { what: 'the request log line' },
-    );
+    const line = await requestLogLine(requestId);
     expect(JSON.parse(line)).toMatchObject({ req: { id: requestId }, trace_id: root.traceId });
   });
 
   it('sends nothing and logs no trace ids when OTEL_EXPORTER_OTLP_ENDPOINT is unset', async () => {
     const before = receiver.spans.length;
     const { requestId } = await createServer({ OTEL_BSP_SCHEDULE_DELAY: '100' }, 'off');
-    const line = await pollUntil(
-      async () =>
-        app!.output
-          .join('')
-          .split('\n')
-          .find((l) => l.includes(`"id":"${requestId}"`) && l.includes('request completed')),
-      { what: 'the request log line' },
-    );
+    const line = await requestLogLine(requestId);
     expect(JSON.parse(line)).not.toHaveProperty('trace_id');
     // Well past the batch delay the tracing-on run needed.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
