@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Client, DiscordAPIError, Routes } from 'discord.js';
-import { BackgroundJob } from '../common/background/background-job';
+import { ClaimLoopJob } from '../common/background/claim-loop-job';
 import { ClaimLoop } from '../common/background/claim-loop';
 import { AppConfig } from '../config/app-config';
 import { GuildNotice } from '../credits/guild-treasury.types';
@@ -15,15 +15,16 @@ const BATCH = 20;
  * the bot may not post there 50001/50013) is marked failed and not retried. A bot-role job, like DirectMessages.
  */
 @Injectable()
-export class GuildNotices implements BackgroundJob {
+export class GuildNotices extends ClaimLoopJob<GuildNotice> {
   private readonly logger = new Logger(GuildNotices.name);
-  private readonly loop: ClaimLoop<GuildNotice>;
+  protected readonly loop: ClaimLoop<GuildNotice>;
 
   constructor(
     private readonly client: Client,
     private readonly treasury: GuildTreasuryService,
     config: AppConfig,
   ) {
+    super();
     this.loop = new ClaimLoop({
       intervalMs: config.DIRECT_MESSAGES_TICK_MS,
       limit: () => BATCH,
@@ -32,19 +33,6 @@ export class GuildNotices implements BackgroundJob {
       logger: this.logger,
       what: 'Guild notices',
     });
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  /** One pass over what is due (tests call it instead of waiting for the loop). */
-  tick(): Promise<number> {
-    return this.loop.tick();
   }
 
   private async post(n: GuildNotice): Promise<void> {

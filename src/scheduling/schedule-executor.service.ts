@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { BackgroundJob } from '../common/background/background-job';
+import { ClaimLoopJob } from '../common/background/claim-loop-job';
 import { ClaimLoop, workerId } from '../common/background/claim-loop';
 import { traced } from '../common/tracing/traced';
 import { AppConfig } from '../config/app-config';
@@ -16,10 +16,10 @@ import { ClaimedSchedule } from './schedules.types';
  * computed in the schedule's zone from now: slots missed while down collapse into one late run.
  */
 @Injectable()
-export class ScheduleExecutor implements BackgroundJob {
+export class ScheduleExecutor extends ClaimLoopJob<ClaimedSchedule> {
   private readonly logger = new Logger(ScheduleExecutor.name);
   readonly worker = workerId();
-  private readonly loop: ClaimLoop<ClaimedSchedule>;
+  protected readonly loop: ClaimLoop<ClaimedSchedule>;
 
   constructor(
     private readonly config: AppConfig,
@@ -28,6 +28,7 @@ export class ScheduleExecutor implements BackgroundJob {
     private readonly schedules: SchedulesService,
     private readonly metrics: SchedulerMetrics,
   ) {
+    super();
     this.loop = new ClaimLoop({
       what: 'Schedule',
       intervalMs: config.SCHEDULER_TICK_MS,
@@ -37,20 +38,6 @@ export class ScheduleExecutor implements BackgroundJob {
       handle: (claim) => this.runClaim(claim),
       logger: this.logger,
     });
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  /** Stops claiming and waits for the runs in flight. */
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  /** Claims and runs due schedules until none are left; returns how many ran. */
-  tick(): Promise<number> {
-    return this.loop.tick();
   }
 
   private runClaim(claim: ClaimedSchedule): Promise<void> {

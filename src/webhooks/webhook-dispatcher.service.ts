@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { BackgroundJob } from '../common/background/background-job';
+import { ClaimLoopJob } from '../common/background/claim-loop-job';
 import { ClaimLoop, workerId } from '../common/background/claim-loop';
 import { AppConfig } from '../config/app-config';
 import { Transactions } from '../database/transactions';
@@ -21,10 +21,10 @@ const LEASE_MARGIN_MS = 30_000;
  * (each is bounded by WEBHOOKS_TIMEOUT_MS); a crash leaves claims that expire and are taken again.
  */
 @Injectable()
-export class WebhookDispatcher implements BackgroundJob {
+export class WebhookDispatcher extends ClaimLoopJob<ClaimedDelivery> {
   private readonly logger = new Logger(WebhookDispatcher.name);
   readonly worker = workerId();
-  private readonly loop: ClaimLoop<ClaimedDelivery>;
+  protected readonly loop: ClaimLoop<ClaimedDelivery>;
 
   constructor(
     private readonly transactions: Transactions,
@@ -32,6 +32,7 @@ export class WebhookDispatcher implements BackgroundJob {
     private readonly webhooks: WebhooksService,
     private readonly config: AppConfig,
   ) {
+    super();
     this.loop = new ClaimLoop({
       what: 'Webhook',
       intervalMs: config.WEBHOOKS_TICK_MS,
@@ -42,22 +43,8 @@ export class WebhookDispatcher implements BackgroundJob {
     });
   }
 
-  start(): void {
-    this.loop.start();
-  }
-
-  /** Stops claiming and waits for the attempts in flight; call it before the database closes. */
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
   get leaseMs(): number {
     return this.config.WEBHOOKS_TIMEOUT_MS + LEASE_MARGIN_MS;
-  }
-
-  /** Claims and sends due deliveries until none are left (or shutdown begins); returns how many were attempted. */
-  tick(): Promise<number> {
-    return this.loop.tick();
   }
 
   private attempt(claim: ClaimedDelivery): Promise<void> {

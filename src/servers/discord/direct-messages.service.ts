@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Client, DiscordAPIError, type EmbedBuilder, escapeMarkdown } from 'discord.js';
-import { BackgroundJob } from '../../common/background/background-job';
+import { ClaimLoopJob } from '../../common/background/claim-loop-job';
 import { ClaimLoop } from '../../common/background/claim-loop';
 import { AppConfig } from '../../config/app-config';
 import { COLORS, FittedEmbed, formatCredits } from '../../discord/embeds';
@@ -21,15 +21,16 @@ const BATCH = 20;
  * A bot-role job: it needs the gateway's Client, so DirectMessagesModule is imported only where the bot runs.
  */
 @Injectable()
-export class DirectMessages implements BackgroundJob {
+export class DirectMessages extends ClaimLoopJob<DirectMessage> {
   private readonly logger = new Logger(DirectMessages.name);
-  private readonly loop: ClaimLoop<DirectMessage>;
+  protected readonly loop: ClaimLoop<DirectMessage>;
 
   constructor(
     private readonly client: Client,
     private readonly events: EventsService,
     config: AppConfig,
   ) {
+    super();
     this.loop = new ClaimLoop({
       intervalMs: config.DIRECT_MESSAGES_TICK_MS,
       limit: () => BATCH,
@@ -38,19 +39,6 @@ export class DirectMessages implements BackgroundJob {
       logger: this.logger,
       what: 'Direct messages',
     });
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  /** One pass over what is due (tests call it instead of waiting for the loop). */
-  tick(): Promise<number> {
-    return this.loop.tick();
   }
 
   private async deliver(m: DirectMessage): Promise<void> {
