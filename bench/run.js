@@ -11,7 +11,7 @@
 //   BENCH_CPU_PROF=1     profile the agis API process (node --cpu-prof) and print where its time goes
 //   BENCH_FLOOR=1        also measure a bare NestJS + Express app doing the baseline's SQL (bench/nest-floor-server.js)
 const { cpus, tmpdir, totalmem } = require('node:os');
-const { mkdtempSync, readdirSync, readFileSync, rmSync } = require('node:fs');
+const { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } = require('node:fs');
 const { join } = require('node:path');
 const { Pool } = require('pg');
 const { app } = require('./app');
@@ -20,7 +20,7 @@ const { checkSameAnswers, compareWithBaseline, powerPairs, startAgis, startBasel
 const { runExtraScenarios } = require('./extra-scenarios');
 const { load } = require('./load');
 const { rssMiB, sampleRss, sleep, stopChild } = require('./processes');
-const { burst, pickServers, steadyLateness } = require('./scheduler-scenarios');
+const { burst, burstReplicas, pickServers, steadyLateness } = require('./scheduler-scenarios');
 const { summarize } = require('./profile-summary');
 const { render, writeJson } = require('./report');
 const { loadConfig } = app('src/config/app-config');
@@ -146,6 +146,13 @@ async function main() {
         // Boot (module loading, DI) is left out: the profile covers the measured load.
         const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
         results.profile = file ? summarize(JSON.parse(readFileSync(join(profDir, file), 'utf8')), 30, loadFromMs) : null;
+        if (file) {
+          // Kept beside the results (git-ignored) for Chrome DevTools or speedscope.
+          mkdirSync(join(__dirname, 'results'), { recursive: true });
+          results.profile.file = join(__dirname, 'results', `${results.machine.date.replace(/[:.]/g, '-')}.cpuprofile`);
+          copyFileSync(join(profDir, file), results.profile.file);
+          log(`CPU profile kept in ${results.profile.file}`);
+        }
         rmSync(profDir, { recursive: true, force: true });
       }
     }
@@ -165,6 +172,19 @@ async function main() {
       const burstResult = await burst({ db: pg, servers: servers.slice(1_000), log });
       results.scheduler = { config, steady, burst: burstResult, peakRss: rss.stop() };
       await stopChild(scheduler.child);
+
+      // The same 10,000 servers again, on three replicas sharing the database (each its own PORT, see startAgis).
+      log('Scheduler: three agis processes with AGIS_ROLES=scheduler on one database');
+      const replicas = [];
+      for (let i = 0; i < 3; i++) {
+        const replica = await startAgis(db.url, { roles: 'scheduler', env: { RECONCILE_INTERVAL_MS: '3600000' } });
+        undo.push(() => stopChild(replica.child));
+        replicas.push(replica);
+      }
+      const rss3 = replicas.map((r) => sampleRss(r.child.pid));
+      results.scheduler.burst3 = await burstReplicas({ db: pg, servers: servers.slice(1_000), replicas: replicas.length, log });
+      results.scheduler.burst3.peakRss = Math.max(...rss3.map((r) => r.stop()));
+      await Promise.all(replicas.map((r) => stopChild(r.child)));
     }
 
     // Last: extra scenario files may add data (the leaderboard adds a million users) that would change

@@ -1,12 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
 import { ActivityModule } from './activity/activity.module';
 import { AdminModule } from './admin/admin.module';
 import { AgonesModule } from './agones/agones.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { ClockModule } from './common/values/clock';
 import { HttpContractModule } from './common/http/http-contract.module';
-import { loggerParams } from './common/http/logging';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { AppConfig } from './config/app-config';
@@ -48,7 +46,6 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         ClockModule,
-        LoggerModule.forRoot(loggerParams(config)),
         DatabaseModule.forRoot(config),
         HttpContractModule,
         IdempotencyModule,

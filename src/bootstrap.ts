@@ -3,10 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { DomainError, ErrorCode } from './common/errors/domain-error';
 import { errorBody } from './common/http/envelope';
+import { EnvelopeExpressAdapter } from './common/http/envelope-adapter';
+import { AppLogger, createRootLogger, requestLogging } from './common/http/logging';
 import { setupSwagger } from './swagger';
 import { type AppConfig } from './config/app-config';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
@@ -17,16 +19,21 @@ import { STRIPE_WEBHOOK_PATH } from './payments/payments.controller';
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT = '100kb';
 
-/** Builds the Nest application (not yet listening); shared by main.ts, the CLI, tests and benchmarks. */
-export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+/** Builds the Nest application (not yet listening); shared by main.ts, the CLI, tests and benchmarks. `logs`: where log lines go (stdout). */
+export async function createApp(config: AppConfig, opts: { logs?: DestinationStream } = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), new EnvelopeExpressAdapter(), {
     bufferLogs: true,
     abortOnError: false,
     bodyParser: false,
     // Keeps req.rawBody (within BODY_LIMIT) for signature checks over the exact bytes (reward callbacks, Stripe).
     rawBody: true,
   });
-  app.useLogger(app.get(Logger));
+  const logs = createRootLogger(config, opts.logs);
+  app.useLogger(new AppLogger(logs));
+  // Lines logged while the modules were built were held for this logger; without a flush Nest holds every later line
+  // too until listen() (never, for the CLI and tests).
+  app.flushLogs();
+  app.use(requestLogging(logs));
   app.use(
     helmet({
       // Swagger UI (/api/docs) is served from this origin: its scripts are files, its styles partly inline,

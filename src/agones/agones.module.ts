@@ -2,7 +2,6 @@ import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { AgonesClient } from './agones.client';
 import { AgonesMetrics, agonesRequestsCounter } from './agones.metrics';
-import { KubernetesAgones } from './kubernetes-agones.adapter';
 import { LocalAgones } from './local-agones.adapter';
 
 /** Provides AgonesClient everywhere: the real Kubernetes adapter or the in-memory simulator, by AGONES_MODE. */
@@ -14,8 +13,15 @@ import { LocalAgones } from './local-agones.adapter';
     {
       provide: AgonesClient,
       inject: [AppConfig, AgonesMetrics],
-      useFactory: (config: AppConfig, metrics: AgonesMetrics): AgonesClient =>
-        config.AGONES_MODE === 'kubernetes' ? new KubernetesAgones(config, metrics) : new LocalAgones(config, metrics),
+      // The Kubernetes client is loaded only in kubernetes mode: it is the largest package agis has (about 27 MB of heap
+      // and 60 MB of resident memory), and the simulator never needs it.
+      useFactory: async (config: AppConfig, metrics: AgonesMetrics): Promise<AgonesClient> => {
+        if (config.AGONES_MODE !== 'kubernetes') {
+          return new LocalAgones(config, metrics);
+        }
+        const { KubernetesAgones } = await import('./kubernetes-agones.adapter');
+        return new KubernetesAgones(config, metrics);
+      },
     },
   ],
   exports: [AgonesClient],

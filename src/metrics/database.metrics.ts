@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectMetric, makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 import { Counter, Histogram } from 'prom-client';
-import { DB_OPERATIONS, sqlOperation } from './sql-operation';
+import { DB_OPERATIONS, DbOperation, sqlOperation } from './sql-operation';
 import { QueryObserver } from './timed-pg-client';
 
 const QUERY_DURATION = 'database_query_duration_seconds';
 const OPERATIONS = 'agis_database_operations_total';
+const OPS_CACHED = 2_000;
 
 export const databaseMetricProviders = [
   makeHistogramProvider({
@@ -30,8 +31,18 @@ export class DatabaseQueryMetrics {
     }
   }
 
+  /** Statements are a fixed set of texts: each is parsed once (bounded, in case something builds SQL dynamically). */
+  private readonly ops = new Map<string, DbOperation>();
+
   readonly observe: QueryObserver = (sql, seconds) => {
-    const op = sqlOperation(sql);
+    let op = sql === undefined ? 'other' : this.ops.get(sql);
+    if (op === undefined) {
+      op = sqlOperation(sql);
+      if (this.ops.size >= OPS_CACHED) {
+        this.ops.clear();
+      }
+      this.ops.set(sql!, op);
+    }
     this.operations.inc({ op });
     this.duration.observe({ op }, seconds);
   };

@@ -1,18 +1,21 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import type { Response } from 'express';
+import { register } from 'prom-client';
 import { Public } from '../auth/auth.decorators';
-import { RawResponse } from '../common/http/envelope.interceptor';
+import { RawBody } from '../common/http/envelope-adapter';
 
-/** `/metrics` for Prometheus: public, outside the envelope and outside Swagger. */
+/**
+ * `/metrics` for Prometheus: public, outside the envelope and outside Swagger. Serves prom-client's default registry,
+ * where @willsoto/nestjs-prometheus registers every metric (as its own controller does).
+ */
 @ApiExcludeController()
 @Public()
-@RawResponse()
 @Controller()
-export class MetricsController extends PrometheusController {
+export class MetricsController {
   @Get()
-  override async index(@Res({ passthrough: true }) response: Response): Promise<string> {
-    return super.index(response);
+  async index(@Res({ passthrough: true }) response: Response): Promise<RawBody> {
+    response.setHeader('Content-Type', register.contentType);
+    return new RawBody(await register.metrics());
   }
 }

@@ -1,3 +1,4 @@
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { type CheckoutItem, type CreatedCheckout, type PaymentEvent, type SignatureFailure } from './payments.types';
 
 export interface CheckoutRequest {
@@ -28,4 +29,18 @@ export abstract class PaymentGateway {
 
   /** Checks the delivery's signature over the exact bytes received, and its age, before anything reads the body. */
   abstract verifyEvent(rawBody: Buffer, signature: string | undefined): VerifiedEvent;
+}
+
+/** No provider configured (neither STRIPE_SECRET_KEY nor STRIPE_WEBHOOK_SECRET): checkout and webhooks are off. */
+export class NoPaymentProvider extends PaymentGateway {
+  readonly checkoutEnabled = false;
+  readonly webhooksEnabled = false;
+
+  createCheckout(): Promise<CreatedCheckout> {
+    return Promise.reject(new DomainError(ErrorCode.NOT_FOUND, 'Checkout is not enabled on this server'));
+  }
+
+  verifyEvent(): VerifiedEvent {
+    throw new DomainError(ErrorCode.NOT_FOUND, 'Stripe webhooks are not enabled on this server');
+  }
 }

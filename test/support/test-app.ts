@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
 import request from 'supertest';
+import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/bootstrap';
 import { type AppConfig, loadConfig } from '../../src/config/app-config';
@@ -44,7 +45,10 @@ export async function dropTestDatabase(url: string): Promise<void> {
 }
 
 /** Boots the real app (real HTTP stack, real PostgreSQL, migrations applied) for a test file. */
-export async function createTestApp(env: Record<string, string> = {}, opts: { databaseUrl?: string; listen?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  opts: { databaseUrl?: string; listen?: boolean; logs?: DestinationStream } = {},
+): Promise<TestApp> {
   const databaseUrl = opts.databaseUrl ?? (await createTestDatabase());
   // Worlds of LocalAgones servers and the webhook key live here: one folder per app, removed with it.
   const dataDir = mkdtempSync(join(tmpdir(), 'agis-test-data-'));
@@ -64,7 +68,7 @@ export async function createTestApp(env: Record<string, string> = {}, opts: { da
     ...env,
     DATABASE_URL: databaseUrl,
   });
-  const app = await createApp(config);
+  const app = await createApp(config, { logs: opts.logs });
   if (opts.listen) {
     await app.listen(0, '127.0.0.1');
   } else {

@@ -7,7 +7,7 @@ export interface PageMeta {
   totalPages: number;
 }
 
-/** A page of results; the envelope interceptor lifts `meta` next to `data`. */
+/** A page of results; the envelope (EnvelopeExpressAdapter) lifts `meta` next to `data`. */
 export class Paginated<T> {
   constructor(
     readonly items: T[],

@@ -1,9 +1,9 @@
 import { loadConfig } from '../../config/app-config';
-import { loggerParams } from './logging';
+import { loggerOptions } from './logging';
 
 const options = (env: Record<string, string>, interactive: boolean) => {
-  const pinoHttp = loggerParams(loadConfig(env), interactive).pinoHttp as Record<string, unknown>;
-  return { transport: pinoHttp.transport as { target: string } | undefined, mixin: pinoHttp.mixin };
+  const pino = loggerOptions(loadConfig(env), interactive);
+  return { transport: pino.transport as { target: string } | undefined, mixin: pino.mixin };
 };
 
 describe('log format', () => {
