@@ -44,7 +44,7 @@ function sampleRss(pid, everyMs = 200) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls url until it answers 200 or the deadline passes (the process's output is in the error). */
-async function waitReady(url, child, deadlineMs = 60_000) {
+async function waitReady(url, child, deadlineMs = 60_000, everyMs = 100) {
   const until = Date.now() + deadlineMs;
   while (Date.now() < until) {
     if (child.exitCode !== null) {
@@ -58,7 +58,7 @@ async function waitReady(url, child, deadlineMs = 60_000) {
     } catch {
       // not listening yet
     }
-    await sleep(100);
+    await sleep(everyMs);
   }
   throw new Error(`${child.benchName} did not become ready at ${url} within ${deadlineMs} ms:\n${child.output()}`);
 }

@@ -2,6 +2,7 @@
 // Prints the results as plain tables (also pasted into bench/README.md) and writes them as JSON.
 const { mkdirSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
+const { targets } = require('./targets');
 
 const num = (x, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
 const ms = (x) => (Number.isFinite(x) ? `${x < 10 ? x.toFixed(1) : x.toFixed(0)} ms` : '-');
@@ -174,6 +175,14 @@ function render(r) {
       out.push(`  ${String(f.pct).padStart(5)}%  ${f.name}`);
     }
   }
+  if (r.boot) {
+    out.push(
+      '',
+      `Cold start (node dist/src/main.js, embedded PostgreSQL, existing data dir) to /readyz 200: ${r.boot.seconds.map((s) => `${num(s, 2)} s`).join(', ')}`,
+    );
+  }
+  out.push('', 'Targets (issue 19)', '');
+  out.push(table(['target', 'measured', 'holds'], targets(r)));
   out.push('', `Total bench time ${num(r.totalSeconds)} s`);
   return out.join('\n');
 }

@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { DomainError, ErrorCode } from './common/errors/domain-error';
 import { errorBody } from './common/http/envelope';
 import { EnvelopeExpressAdapter } from './common/http/envelope-adapter';
+import { fixedHeaders } from './common/http/fixed-headers';
 import { AppLogger, createRootLogger, requestLogging } from './common/http/logging';
 import { setupSwagger } from './swagger';
 import { type AppConfig } from './config/app-config';
@@ -34,26 +35,29 @@ export async function createApp(config: AppConfig, opts: { logs?: DestinationStr
   // too until listen() (never, for the CLI and tests).
   app.flushLogs();
   app.use(requestLogging(logs));
+  // Helmet's headers never vary with the request here: computed once, set on every response.
   app.use(
-    helmet({
-      // Swagger UI (/api/docs) is served from this origin: its scripts are files, its styles partly inline,
-      // its icons data: URIs. Nothing is loaded from elsewhere, and no page may frame ours.
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
-          fontSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          baseUri: ["'self'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
+    fixedHeaders(
+      helmet({
+        // Swagger UI (/api/docs) is served from this origin: its scripts are files, its styles partly inline,
+        // its icons data: URIs. Nothing is loaded from elsewhere, and no page may frame ours.
+        contentSecurityPolicy: {
+          useDefaults: false,
+          directives: {
+            defaultSrc: ["'self'"],
+            scriptSrc: ["'self'"],
+            styleSrc: ["'self'", "'unsafe-inline'"],
+            imgSrc: ["'self'", 'data:'],
+            fontSrc: ["'self'", 'data:'],
+            connectSrc: ["'self'"],
+            objectSrc: ["'none'"],
+            baseUri: ["'self'"],
+            formAction: ["'self'"],
+            frameAncestors: ["'none'"],
+          },
         },
-      },
-    }),
+      }),
+    ),
   );
   // CORS is off unless CORS_ORIGINS lists the browser origins allowed to call the API.
   if (config.CORS_ORIGINS.length > 0) {

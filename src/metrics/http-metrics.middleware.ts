@@ -13,7 +13,8 @@ export interface FinishedRequest {
 }
 
 /**
- * Counts and times every HTTP request by method, route template and status. The template
+ * Counts and times every HTTP request by method, route template and status (the count is read from the duration
+ * histogram at each scrape). The template
  * (`/api/v1/servers/:id`), never the raw path, keeps label values bounded. Requests an API key
  * authenticated are also counted per key id (agis_api_requests_total): the guard leaves the actor on
  * req, so reading it costs one property lookup. Features that want each finished request (api-keys/
@@ -24,7 +25,6 @@ export class HttpMetricsMiddleware implements NestMiddleware {
   private readonly listeners: Array<(request: FinishedRequest) => void> = [];
 
   constructor(
-    @InjectMetric('http_requests_total') private readonly requests: Counter<string>,
     @InjectMetric('http_request_duration_seconds') private readonly duration: Histogram<string>,
     @InjectMetric('agis_api_requests_total') private readonly keyRequests: Counter<string>,
   ) {}
@@ -43,7 +43,6 @@ export class HttpMetricsMiddleware implements NestMiddleware {
       const route = matched ? path : 'unmatched';
       const status = String(res.statusCode);
       const labels = { method: req.method, route, status };
-      this.requests.inc(labels);
       this.duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
       // The API-key guard sets req.actor (auth/Actor); only an authenticated key's id is a label, so the
       // series are bounded by the keys in use, never by what a client sends.

@@ -3,12 +3,14 @@ import { makeCounterProvider, makeHistogramProvider, PrometheusModule } from '@w
 import { DatabaseQueryMetrics, databaseMetricProviders } from './database.metrics';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { MetricsController } from './metrics.controller';
+import { countedByHistogram } from './counted-by-histogram';
 
 const httpMetrics = [
   makeCounterProvider({
     name: 'http_requests_total',
     help: 'HTTP requests by method, route template and status',
     labelNames: ['method', 'route', 'status'],
+    collect: countedByHistogram('http_request_duration_seconds'),
   }),
   makeHistogramProvider({
     name: 'http_request_duration_seconds',
