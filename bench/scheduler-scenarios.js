@@ -1,6 +1,7 @@
 'use strict';
-// Scheduler scenarios (issue 4): lateness at a steady 1,000 schedules per minute, and a burst of
-// 10,000 schedules due at the same instant, run by an agis process with AGIS_ROLES=scheduler.
+// Scheduler scenarios (issues 4 and 19): lateness at a steady 1,000 schedules per minute, and a burst of
+// 10,000 schedules due at the same instant, run by an agis process with AGIS_ROLES=scheduler; then the
+// same burst on three such processes sharing the database, checked for exactly-once.
 //
 // LocalAgones gives every GameServer its own host port in 7000-8000, so one process simulates at most
 // ~1,000 GameServers: the steady scenario starts servers (creating GameServers), the burst stops
@@ -59,14 +60,17 @@ async function arm(db, ids, startsInMs, stepMs) {
   return first;
 }
 
-/** Waits until every armed schedule has a recorded cron execution or the deadline passes. */
-async function waitExecuted(db, ids, deadlineMs, onProgress) {
+/** Waits until every armed schedule has a recorded cron execution (for a slot at or after `since`) or the deadline passes. */
+async function waitExecuted(db, ids, deadlineMs, onProgress, since = new Date(0)) {
   const until = Date.now() + deadlineMs;
   let done = 0;
   while (Date.now() < until) {
     ({
       rows: [{ done }],
-    } = await db.query(`SELECT count(*)::int AS done FROM schedule_executions WHERE trigger = 'cron' AND schedule_id = ANY($1::uuid[])`, [ids]));
+    } = await db.query(
+      `SELECT count(*)::int AS done FROM schedule_executions WHERE trigger = 'cron' AND schedule_id = ANY($1::uuid[]) AND scheduled_for >= $2`,
+      [ids, since],
+    ));
     onProgress?.(done);
     if (done >= ids.length) {
       return done;
@@ -76,12 +80,12 @@ async function waitExecuted(db, ids, deadlineMs, onProgress) {
   return done;
 }
 
-async function executions(db, ids) {
+async function executions(db, ids, since = new Date(0)) {
   const { rows } = await db.query(
-    `SELECT status, error, scheduled_for, started_at, finished_at,
+    `SELECT schedule_id, status, error, scheduled_for, started_at, finished_at,
             extract(epoch FROM started_at - scheduled_for) * 1000 AS lateness_ms
-     FROM schedule_executions WHERE trigger = 'cron' AND schedule_id = ANY($1::uuid[])`,
-    [ids],
+     FROM schedule_executions WHERE trigger = 'cron' AND schedule_id = ANY($1::uuid[]) AND scheduled_for >= $2`,
+    [ids, since],
   );
   return rows;
 }
@@ -119,8 +123,11 @@ async function steadyLateness({ db, ids, log }) {
   return result;
 }
 
-/** 10,000 stop schedules of running servers due at one instant: how long until every one has run? */
-async function burst({ db, servers, log, deadlineMs = 300_000 }) {
+/**
+ * 10,000 stop schedules of running servers due at one instant: how long until every one has run? `label` names
+ * the run in the log; only executions of this burst's slot count, so the same servers can burst again.
+ */
+async function timedBurst({ db, servers, log, label = 'burst', deadlineMs = 300_000 }) {
   await markRunning(
     db,
     servers.map((s) => s.serverId),
@@ -128,13 +135,19 @@ async function burst({ db, servers, log, deadlineMs = 300_000 }) {
   const ids = servers.map((s) => s.stopId);
   const dueAt = await arm(db, ids, 3_000, 0);
   let lastLog = 0;
-  const done = await waitExecuted(db, ids, 3_000 + deadlineMs, (n) => {
-    if (Date.now() - lastLog > 10_000) {
-      lastLog = Date.now();
-      log(`  burst: ${n}/${ids.length} executed`);
-    }
-  });
-  const rows = await executions(db, ids);
+  const done = await waitExecuted(
+    db,
+    ids,
+    3_000 + deadlineMs,
+    (n) => {
+      if (Date.now() - lastLog > 10_000) {
+        lastLog = Date.now();
+        log(`  ${label}: ${n}/${ids.length} executed`);
+      }
+    },
+    dueAt,
+  );
+  const rows = await executions(db, ids, dueAt);
   const lastFinish = Math.max(...rows.map((r) => r.finished_at?.getTime() ?? r.started_at.getTime()));
   const lastStart = Math.max(...rows.map((r) => r.started_at.getTime()));
   const totalSeconds = (lastFinish - dueAt.getTime()) / 1000;
@@ -150,8 +163,66 @@ async function burst({ db, servers, log, deadlineMs = 300_000 }) {
     statuses: countBy(rows, 'status'),
     errors: topErrors(rows),
   };
-  log(`  burst: ${done}/${ids.length} executed in ${totalSeconds.toFixed(1)} s (${result.perSecond.toFixed(0)}/s)`);
-  return result;
+  log(`  ${label}: ${done}/${ids.length} executed in ${totalSeconds.toFixed(1)} s (${result.perSecond.toFixed(0)}/s)`);
+  return { result, dueAt };
 }
 
-module.exports = { pickServers, steadyLateness, burst };
+const burst = async (args) => (await timedBurst(args)).result;
+
+/**
+ * Exactly once: one cron execution per schedule for the slot, and no server stopped twice (its owner's activity
+ * log has one scheduled `server.stop` per server since the slot). A stop that found the server already stopped
+ * writes nothing, so the activity log is where a second stop would show.
+ */
+async function exactlyOnce(db, servers, dueAt) {
+  const {
+    rows: [slots],
+  } = await db.query(
+    `SELECT count(*)::int AS runs, count(DISTINCT schedule_id)::int AS schedules
+     FROM schedule_executions WHERE trigger = 'cron' AND scheduled_for = $2 AND schedule_id = ANY($1::uuid[])`,
+    [servers.map((s) => s.stopId), dueAt],
+  );
+  const {
+    rows: [stops],
+  } = await db.query(
+    `SELECT count(*)::int AS stops, count(DISTINCT target_id)::int AS servers FROM activity_log
+     WHERE action = 'server.stop' AND system_name = 'scheduler' AND created_at >= $2 AND target_id = ANY($1::text[])`,
+    [servers.map((s) => s.serverId), dueAt],
+  );
+  return {
+    executionsPerSchedule: slots.schedules ? slots.runs / slots.schedules : NaN,
+    schedulesRun: slots.schedules,
+    serversStopped: stops.servers,
+    serversStoppedTwice: stops.stops - stops.servers,
+    holds: slots.runs === servers.length && slots.schedules === servers.length && stops.stops === stops.servers,
+  };
+}
+
+/** Waits (up to a minute) until the replicas' boot reconciliation has ended the runs left by earlier scenarios. */
+async function waitSettled(db) {
+  const until = Date.now() + 60_000;
+  while (Date.now() < until) {
+    const {
+      rows: [{ live }],
+    } = await db.query(`SELECT count(*)::int AS live FROM servers WHERE status IN ('creating', 'starting', 'running')`);
+    if (live === 0) {
+      return;
+    }
+    await sleep(500);
+  }
+}
+
+/** The burst with several scheduler replicas on one database: time until all ran, and exactly once. */
+async function burstReplicas({ db, servers, replicas, log }) {
+  await waitSettled(db);
+  const { result, dueAt } = await timedBurst({ db, servers, log, label: `burst ×${replicas}` });
+  const once = await exactlyOnce(db, servers, dueAt);
+  log(
+    `  burst ×${replicas}: exactly once ${once.holds ? 'holds' : 'BROKEN'} (${once.schedulesRun} schedules run, ` +
+      `${once.executionsPerSchedule} executions each, ${once.serversStoppedTwice} servers stopped twice)`,
+  );
+  // exactlyOnce: the verdict (bench/targets.js reads it); exactlyOnceCheck: the counts behind it.
+  return { ...result, replicas, exactlyOnce: once.holds, exactlyOnceCheck: once };
+}
+
+module.exports = { pickServers, steadyLateness, burst, burstReplicas };

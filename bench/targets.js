@@ -38,7 +38,7 @@ function targets(r) {
     [
       'the same burst with three replicas: within 5 s, each exactly once',
       r.scheduler?.burst3?.totalSeconds,
-      (v) => v <= 5 && r.scheduler.burst3.exactlyOnce !== false,
+      (v) => v <= 5 && r.scheduler.burst3.exactlyOnce === true,
       (v) => fmt(v, 1, ' s'),
     ],
     ['lateness p99 ≤ 500 ms at 1,000 due per minute', r.scheduler?.steady?.latenessMs.p99, (v) => v <= 500, (v) => fmt(v, 0, ' ms')],

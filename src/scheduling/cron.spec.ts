@@ -75,6 +75,22 @@ describe('cron maths', () => {
     });
   });
 
+  it('answers nextRun from its memory exactly as a fresh computation would, in any order of instants', () => {
+    const cases: Array<[string, string]> = [
+      ['*/7 * * * *', 'UTC'],
+      ['30 2 * * *', 'Europe/Berlin'],
+      ['0 8 * * 1-5', 'America/New_York'],
+    ];
+    // Instants around the 2026 spring-forward in Berlin, forwards, repeated and backwards.
+    const start = Date.parse('2026-03-28T23:50:00Z');
+    const instants = Array.from({ length: 400 }, (_, i) => start + ((i * 7919) % 400) * 61_000 + (i % 3) * 500);
+    for (const [cron, tz] of cases) {
+      for (const at of instants) {
+        expect(nextRun(cron, tz, new Date(at)).toISOString()).toBe(nextRuns(cron, tz, new Date(at), 1)[0].toISOString());
+      }
+    }
+  });
+
   it('describes crons for people', () => {
     expect(describeCron('0 8 * * *')).toBe('At 08:00, every day');
     expect(describeCron('0 */6 * * *')).toMatch(/every 6 hours/);

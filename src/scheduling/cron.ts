@@ -76,8 +76,28 @@ export function nextRuns(cron: string, timezone: string, after: Date, count = 1)
   return runs;
 }
 
+/**
+ * The last answer of nextRun per (zone, cron) and the instant it was asked for. Every instant from `after` up to
+ * `next` (excluded) has that same next run, so a burst of schedules sharing a cron parses it once (the parser and
+ * its zone maths were a tenth of the scheduler's CPU in a burst).
+ */
+const lastNextRun = new Map<string, { after: number; next: number }>();
+const LAST_NEXT_RUN_MAX = 1000;
+
 export function nextRun(cron: string, timezone: string, after: Date): Date {
-  return nextRuns(cron, timezone, after, 1)[0];
+  const key = `${timezone} ${cron}`;
+  const at = after.getTime();
+  const known = lastNextRun.get(key);
+  if (known && known.after <= at && at < known.next) {
+    return new Date(known.next);
+  }
+  const next = nextRuns(cron, timezone, after, 1)[0];
+  if (!known && lastNextRun.size >= LAST_NEXT_RUN_MAX) {
+    // Oldest first: a Map iterates in insertion order.
+    lastNextRun.delete(lastNextRun.keys().next().value!);
+  }
+  lastNextRun.set(key, { after: at, next: next.getTime() });
+  return next;
 }
 
 /** "At 08:00, every day" style text for people. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { queryRows } from '../database/pool-query';
 import { Tx } from '../database/transactions';
 import { ClaimedSchedule, ExecutionStatus, FinishedRun, Schedule, ScheduleAction, ScheduleDefinition, ScheduleExecution } from './schedules.types';
 
@@ -103,24 +104,56 @@ export class SchedulesRepository {
     }));
   }
 
+  /**
+   * Milliseconds (by the database's clock) until the earliest enabled, unclaimed schedule falls due; negative when
+   * one is due already, null when none is armed. Read after every claim tick, so it walks server_schedules_due_idx.
+   */
+  async nextDueInMs(): Promise<number | null> {
+    const [row] = await queryRows<{ ms: number | null }>(
+      this.db,
+      `SELECT (extract(epoch FROM min(next_run_at) - now()) * 1000)::float8 AS ms FROM server_schedules
+       WHERE enabled AND next_run_at IS NOT NULL AND (claimed_until IS NULL OR claimed_until < now())`,
+      [],
+    );
+    return row?.ms ?? null;
+  }
+
   /** Locks the schedule for the rest of the transaction (a run is recorded under this lock). */
   async lock(tx: Tx, id: string): Promise<Schedule | null> {
     const [row]: ScheduleRow[] = await tx.query(`SELECT ${SCHEDULE_COLUMNS} FROM server_schedules WHERE id = $1 FOR UPDATE`, [id]);
     return row ? toSchedule(row) : null;
   }
 
+  /** Locks the schedules that still exist, in id order (two transactions locking overlapping sets cannot deadlock). */
+  async lockMany(tx: Tx, ids: string[]): Promise<Schedule[]> {
+    const rows: ScheduleRow[] = await tx.query(`SELECT ${SCHEDULE_COLUMNS} FROM server_schedules WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
+      ids,
+    ]);
+    return rows.map(toSchedule);
+  }
+
   /**
-   * Records the run of one cron slot. The unique (schedule, slot) index makes a second record of the same slot
-   * impossible, so a slot that two replicas both ran (a lease lost mid-run) is recorded once. False when it was already.
+   * Records the runs of cron slots in one statement. The unique (schedule, slot) index makes a second record of the
+   * same slot impossible, so a slot that two replicas both ran (a lease lost mid-run) is recorded once. Returns the
+   * ids of the schedules whose slot was recorded now (at most one run per schedule may be passed).
    */
-  async insertCronExecution(tx: Tx, claim: ClaimedSchedule, run: FinishedRun): Promise<boolean> {
-    const inserted: unknown[] = await tx.query(
+  async insertCronExecutions(tx: Tx, runs: Array<{ claim: ClaimedSchedule; run: FinishedRun }>): Promise<Set<string>> {
+    const inserted: Array<{ schedule_id: string }> = await tx.query(
       `INSERT INTO schedule_executions (schedule_id, trigger, scheduled_for, started_at, finished_at, status, late, error)
-       VALUES ($1, 'cron', $2, $3, now(), $4, $5, $6)
-       ON CONFLICT (schedule_id, scheduled_for) WHERE trigger = 'cron' DO NOTHING RETURNING id`,
-      [claim.id, claim.scheduledFor, run.startedAt, run.status, run.late, run.error],
+       SELECT r.schedule_id, 'cron', r.scheduled_for, r.started_at, now(), r.status, r.late, r.error
+       FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::boolean[], $6::text[])
+         AS r(schedule_id, scheduled_for, started_at, status, late, error)
+       ON CONFLICT (schedule_id, scheduled_for) WHERE trigger = 'cron' DO NOTHING RETURNING schedule_id`,
+      [
+        runs.map((r) => r.claim.id),
+        runs.map((r) => r.claim.scheduledFor),
+        runs.map((r) => r.run.startedAt),
+        runs.map((r) => r.run.status),
+        runs.map((r) => r.run.late),
+        runs.map((r) => r.run.error),
+      ],
     );
-    return inserted.length > 0;
+    return new Set(inserted.map((r) => r.schedule_id));
   }
 
   async insertManualExecution(scheduleId: string, at: Date): Promise<ScheduleExecution> {
@@ -143,13 +176,31 @@ export class SchedulesRepository {
 
   /** The outcome of a run on the schedule; a disabled schedule keeps no next run. */
   async updateAfterRun(tx: Tx, schedule: Schedule, run: FinishedRun, opts: { nextRunAt: Date | null; releaseClaim: boolean }): Promise<void> {
+    await this.updateAfterRuns(tx, [{ schedule, run, ...opts }]);
+  }
+
+  /** updateAfterRun for many schedules in one statement (each schedule at most once). */
+  async updateAfterRuns(
+    tx: Tx,
+    updates: Array<{ schedule: Schedule; run: FinishedRun; nextRunAt: Date | null; releaseClaim: boolean }>,
+  ): Promise<void> {
     await tx.query(
-      `UPDATE server_schedules SET last_run_at = $2, last_status = $3, last_error = $4, next_run_at = $5,
-         claimed_until = CASE WHEN $6 THEN NULL ELSE claimed_until END,
-         claimed_by = CASE WHEN $6 THEN NULL ELSE claimed_by END,
+      `UPDATE server_schedules s SET last_run_at = u.last_run_at, last_status = u.last_status, last_error = u.last_error,
+         next_run_at = u.next_run_at,
+         claimed_until = CASE WHEN u.release THEN NULL ELSE s.claimed_until END,
+         claimed_by = CASE WHEN u.release THEN NULL ELSE s.claimed_by END,
          updated_at = now()
-       WHERE id = $1`,
-      [schedule.id, run.startedAt, run.status, run.error, schedule.enabled ? opts.nextRunAt : null, opts.releaseClaim],
+       FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::timestamptz[], $6::boolean[])
+         AS u(id, last_run_at, last_status, last_error, next_run_at, release)
+       WHERE s.id = u.id`,
+      [
+        updates.map((u) => u.schedule.id),
+        updates.map((u) => u.run.startedAt),
+        updates.map((u) => u.run.status),
+        updates.map((u) => u.run.error),
+        updates.map((u) => (u.schedule.enabled ? u.nextRunAt : null)),
+        updates.map((u) => u.releaseClaim),
+      ],
     );
   }
 

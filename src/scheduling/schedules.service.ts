@@ -14,8 +14,8 @@ import { ScheduleRunner } from './schedule-runner.service';
 import { SchedulerMetrics } from './scheduling.metrics';
 import { SchedulesRepository } from './schedules.repository';
 import {
-  ClaimedSchedule,
   CreateScheduleInput,
+  CronRunRecord,
   ExecutionView,
   FinishedRun,
   NEXT_RUNS_SHOWN,
@@ -135,26 +135,57 @@ export class SchedulesService {
   }
 
   /**
-   * Records the run of one claimed cron slot and moves the schedule on, in one transaction (with its webhook
-   * event). The slot is recorded once however many replicas ran it; false when it already was.
+   * Records the runs of claimed cron slots and moves their schedules on, in one transaction (with their webhook
+   * events): the executor's group commit, so a burst costs a few statements per batch rather than a transaction
+   * per run. Each slot is recorded once however many replicas ran it; the answer says, per run, whether this call
+   * recorded it (false: already recorded, or the schedule is gone).
    */
-  async recordCronRun(worker: string, claim: ClaimedSchedule, run: FinishedRun, nextRunAt: (s: Schedule) => Date | null): Promise<boolean> {
-    return this.transactions.run(async (tx) => {
-      const schedule = await this.repo.lock(tx, claim.id);
-      if (!schedule) {
-        return false;
+  async recordCronRuns(worker: string, runs: CronRunRecord[]): Promise<boolean[]> {
+    // The set-based statements take each schedule once; a second run of the same schedule (its lease lost and
+    // claimed again by this worker) goes in a transaction of its own after the first.
+    const seen = new Set<string>();
+    const first = runs.filter((r) => !seen.has(r.claim.id) && seen.add(r.claim.id));
+    const firsts = new Set(first);
+    const again = runs.filter((r) => !firsts.has(r));
+    const recorded = await this.transactions.run(async (tx) => {
+      const locked = new Map(
+        (
+          await this.repo.lockMany(
+            tx,
+            first.map((r) => r.claim.id),
+          )
+        ).map((s) => [s.id, s]),
+      );
+      const present = first.filter((r) => locked.has(r.claim.id));
+      if (present.length === 0) {
+        return new Set<string>();
       }
-      const recorded = await this.repo.insertCronExecution(tx, claim, run);
-      await this.repo.updateAfterRun(tx, schedule, run, {
-        // Only move next_run_at if it still points at the slot we ran (a PATCH may have moved it).
-        nextRunAt: schedule.nextRunAt?.getTime() === claim.scheduledFor.getTime() ? nextRunAt(schedule) : schedule.nextRunAt,
-        releaseClaim: schedule.claimedBy === worker,
-      });
-      if (recorded) {
-        await this.emitRun(tx, schedule, 'cron', claim.scheduledFor, run);
+      const inserted = await this.repo.insertCronExecutions(tx, present);
+      await this.repo.updateAfterRuns(
+        tx,
+        present.map(({ claim, run, nextRunAt }) => {
+          const schedule = locked.get(claim.id)!;
+          return {
+            schedule,
+            run,
+            // Only move next_run_at if it still points at the slot we ran (a PATCH may have moved it).
+            nextRunAt: schedule.nextRunAt?.getTime() === claim.scheduledFor.getTime() ? nextRunAt(schedule) : schedule.nextRunAt,
+            releaseClaim: schedule.claimedBy === worker,
+          };
+        }),
+      );
+      for (const { claim, run } of present) {
+        if (inserted.has(claim.id)) {
+          await this.emitRun(tx, locked.get(claim.id)!, 'cron', claim.scheduledFor, run);
+        }
       }
-      return recorded;
+      return inserted;
     });
+    const answer = new Map(first.map((r) => [r, recorded.has(r.claim.id)]));
+    if (again.length) {
+      (await this.recordCronRuns(worker, again)).forEach((ok, i) => answer.set(again[i], ok));
+    }
+    return runs.map((r) => answer.get(r)!);
   }
 
   private async runManual(schedule: Schedule, execution: ScheduleExecution): Promise<void> {

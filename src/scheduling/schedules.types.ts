@@ -53,6 +53,13 @@ export interface FinishedRun {
   late: boolean;
 }
 
+/** A finished cron run to record: its claim, how it ended, and the schedule's next run after it. */
+export interface CronRunRecord {
+  claim: ClaimedSchedule;
+  run: FinishedRun;
+  nextRunAt: (s: Schedule) => Date | null;
+}
+
 /** What a create or update leaves on the schedule; `nextRunAt` is left as is when undefined. */
 export interface ScheduleDefinition {
   action: ScheduleAction;
