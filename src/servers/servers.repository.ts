@@ -318,16 +318,14 @@ export class ServersRepository {
   }
 
   /** Ends a stop begun earlier (stopping → stopped) if nothing else happened to the server since. */
-  async finishStop(tx: Tx, id: string, startSeq: number): Promise<boolean> {
-    return (
-      affected(
-        await tx.query(
-          `UPDATE servers SET status = 'stopped', ${NOT_PLACED}, updated_at = now()
-       WHERE id = $1 AND start_seq = $2 AND status = 'stopping'`,
-          [id, startSeq],
-        ),
-      ) === 1
+  async finishStop(tx: Tx, id: string, startSeq: number): Promise<Server | null> {
+    // [rows, count] for an UPDATE through TypeORM's raw query; the stopped row saves the caller a read.
+    const [rows]: [ServerRow[], number] = await tx.query(
+      `UPDATE servers SET status = 'stopped', ${NOT_PLACED}, updated_at = now()
+       WHERE id = $1 AND start_seq = $2 AND status = 'stopping' RETURNING ${SERVER_COLUMNS}`,
+      [id, startSeq],
     );
+    return rows[0] ? toServer(rows[0]) : null;
   }
 
   /** Deleting the GameServer failed: the server shows the error and keeps the name, so a retry or the reconciler can delete it. */

@@ -188,8 +188,8 @@ export class ServersService {
       await this.servers.beginStop(tx, locked.id, stopReasonOf(actor));
       return locked;
     });
-    await this.provisioner.release(s, 'stopped');
-    return this.actionView(serverId, 'stopped');
+    const stopped = await this.provisioner.release(s, 'stopped');
+    return { ...toServerView(stopped ?? (await this.reload(serverId))), targetStatus: 'stopped' };
   }
 
   /**

@@ -111,8 +111,9 @@ export class ServerProvisioner {
   /**
    * Deletes the GameServer of a server being stopped or deleted, then completes that step. If Agones
    * refuses, the server shows `error` with the reason (and keeps the name for a retry) and the error is rethrown.
+   * Returns the stopped server as this stop left it (null when removed, or when something else finished it first).
    */
-  async release(server: Pick<Server, 'id' | 'startSeq' | 'gameserverName'>, then: 'stopped' | 'removed'): Promise<void> {
+  async release(server: Pick<Server, 'id' | 'startSeq' | 'gameserverName'>, then: 'stopped' | 'removed'): Promise<Server | null> {
     if (server.gameserverName) {
       try {
         const name = server.gameserverName;
@@ -126,22 +127,25 @@ export class ServerProvisioner {
         throw err;
       }
     }
-    await this.transactions.run(async (tx) => {
+    const stopped = await this.transactions.run(async (tx) => {
       if (then === 'stopped') {
-        if (await this.servers.finishStop(tx, server.id, server.startSeq)) {
-          await this.emit(tx, server.id, 'server.stopped');
+        const row = await this.servers.finishStop(tx, server.id, server.startSeq);
+        if (row) {
+          await this.webhooks.enqueueIn(tx, row.ownerId, 'server.stopped', { server: toServerView(row) });
         }
-        return;
+        return row;
       }
       const row = await this.servers.lock(tx, server.id);
       if (row && (await this.servers.removeIfDeleting(tx, server.id))) {
         await this.webhooks.enqueueIn(tx, row.ownerId, 'server.deleted', { server: toServerView(row) });
       }
+      return null;
     });
     if (then === 'removed') {
       // After the GameServer is gone, so the claim is not held by a pod; the reconciler sweeps what this misses.
       await this.deleteVolumeQuietly(server.id);
     }
+    return stopped;
   }
 
   /**
