@@ -154,6 +154,20 @@ function render(r) {
             `${num(b.perSecond)} runs/s`,
             JSON.stringify(b.statuses),
           ],
+          ...(r.scheduler.burst3
+            ? [
+                [
+                  `the same burst, ${r.scheduler.burst3.replicas} replicas on one database (exactly once: ${r.scheduler.burst3.exactlyOnce ? 'held' : 'BROKEN'})`,
+                  `${r.scheduler.burst3.executed}/${r.scheduler.burst3.schedules}`,
+                  ms(r.scheduler.burst3.latenessMs.p50),
+                  ms(r.scheduler.burst3.latenessMs.p99),
+                  ms(r.scheduler.burst3.latenessMs.max),
+                  `${num(r.scheduler.burst3.totalSeconds, 1)} s`,
+                  `${num(r.scheduler.burst3.perSecond)} runs/s`,
+                  JSON.stringify(r.scheduler.burst3.statuses),
+                ],
+              ]
+            : []),
         ],
       ),
     );
