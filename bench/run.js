@@ -168,7 +168,10 @@ async function main() {
       const scheduler = await startAgis(db.url, { roles: 'scheduler', env: { RECONCILE_INTERVAL_MS: '3600000' } });
       undo.push(() => stopChild(scheduler.child));
       const rss = sampleRss(scheduler.child.pid);
-      const servers = await pickServers(pg, DISCORD_BASE, SHAPE.heavyUsers, 11_000);
+      const singlePortGames = app('src/servers/catalog/game-catalog')
+        .BUILT_IN_GAMES.filter((g) => g.ports.length === 1)
+        .map((g) => g.key);
+      const servers = await pickServers(pg, DISCORD_BASE, SHAPE.heavyUsers, 11_000, singlePortGames);
       const steady = await steadyLateness({ db: pg, ids: servers.slice(0, 1_000).map((s) => s.startId), log });
       const burstResult = await burst({ db: pg, servers: servers.slice(1_000), log });
       results.scheduler = { config, steady, burst: burstResult, peakRss: rss.stop() };

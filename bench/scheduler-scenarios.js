@@ -15,9 +15,10 @@ const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length
 /**
  * Stopped servers of ordinary users (not the REST scenarios' heavy or rich users) who can pay an hour
  * of every server they own, with their start and stop schedule. One armed schedule per server, so no
- * two runs act on the same server.
+ * two runs act on the same server. Servers of games with one port come first: the steady scenario starts the
+ * first 1,000, and LocalAgones has 1,001 host ports (7000-8000) for all of their GameServers.
  */
-async function pickServers(db, discordBase, skipUsers, count) {
+async function pickServers(db, discordBase, skipUsers, count, singlePortGames) {
   const { rows } = await db.query(
     `SELECT s.id AS server_id,
             (SELECT id FROM server_schedules WHERE server_id = s.id AND action = 'start' LIMIT 1) AS start_id,
@@ -25,8 +26,8 @@ async function pickServers(db, discordBase, skipUsers, count) {
      FROM servers s JOIN users u ON u.id = s.owner_id
      WHERE s.status = 'stopped' AND u.discord_id::bigint > $1::bigint + $2
        AND u.credits >= (SELECT sum(o.cost_per_hour) FROM servers o WHERE o.owner_id = u.id)
-     ORDER BY s.id LIMIT $3`,
-    [String(discordBase), skipUsers, count],
+     ORDER BY s.game_type = ANY($4::text[]) DESC, s.id LIMIT $3`,
+    [String(discordBase), skipUsers, count, singlePortGames],
   );
   if (rows.length < count || rows.some((r) => !r.start_id || !r.stop_id)) {
     throw new Error(`Only ${rows.length} servers with start and stop schedules qualify; the scenarios need ${count}`);
