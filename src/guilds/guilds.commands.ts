@@ -9,6 +9,7 @@ import { DiscordActor } from '../discord/discord-actor.decorator';
 import { COMMAND_REACH, DiscordCommands } from '../discord/discord-commands.decorator';
 import { formatCredits, infoEmbed, successEmbed } from '../discord/embeds';
 import { CreateServerOptions } from '../servers/dto/create-server.options';
+import { ServerActionView } from '../servers/servers.types';
 import { actionEmbed, listEmbed, serverEmbed } from '../servers/discord/server-embeds';
 import { ServerAutocomplete } from '../servers/discord/server-autocomplete.interceptor';
 import { GuildChannelOptions, GuildDepositOptions, GuildServerOptions } from './dto/guild.options';
@@ -109,25 +110,13 @@ export class GuildServersCommands {
   }
 
   @Subcommand({ name: 'start', description: 'Managers: start a guild server (the treasury pays the next hour)' })
-  async startServer(
-    @Context() [interaction]: SlashCommandContext,
-    @DiscordActor() actor: Actor,
-    @Options() options: GuildServerOptions,
-  ): Promise<void> {
-    const guildId = await seen(this.guilds, interaction, actor);
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    await interaction.editReply({ embeds: [actionEmbed(await this.guilds.startServer(actor, guildId, options.server), 'Starting')] });
+  startServer(@Context() [interaction]: SlashCommandContext, @DiscordActor() actor: Actor, @Options() options: GuildServerOptions): Promise<void> {
+    return this.power(interaction, actor, 'Starting', (guildId) => this.guilds.startServer(actor, guildId, options.server));
   }
 
   @Subcommand({ name: 'stop', description: 'Managers: stop a guild server' })
-  async stopServer(
-    @Context() [interaction]: SlashCommandContext,
-    @DiscordActor() actor: Actor,
-    @Options() options: GuildServerOptions,
-  ): Promise<void> {
-    const guildId = await seen(this.guilds, interaction, actor);
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    await interaction.editReply({ embeds: [actionEmbed(await this.guilds.stopServer(actor, guildId, options.server), 'Stopping')] });
+  stopServer(@Context() [interaction]: SlashCommandContext, @DiscordActor() actor: Actor, @Options() options: GuildServerOptions): Promise<void> {
+    return this.power(interaction, actor, 'Stopping', (guildId) => this.guilds.stopServer(actor, guildId, options.server));
   }
 
   @Subcommand({ name: 'delete', description: 'Managers: stop a guild server if needed and delete it' })
@@ -140,6 +129,18 @@ export class GuildServersCommands {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     await this.guilds.deleteServer(actor, guildId, options.server);
     await interaction.editReply({ embeds: [successEmbed('Guild server deleted')] });
+  }
+
+  /** A power action answers once Agones has it: deferred, then the server as the action left it. */
+  private async power(
+    interaction: ChatInputCommandInteraction,
+    actor: Actor,
+    verb: string,
+    act: (guildId: string) => Promise<ServerActionView>,
+  ): Promise<void> {
+    const guildId = await seen(this.guilds, interaction, actor);
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await interaction.editReply({ embeds: [actionEmbed(await act(guildId), verb)] });
   }
 }
 

@@ -37,10 +37,9 @@ export class HttpMetricsMiddleware implements NestMiddleware {
   use(req: Request, res: Response, next: NextFunction): void {
     const started = process.hrtime.bigint();
     res.once('finish', () => {
+      // Only a matched handler leaves its route template on req; anything else (404s, probes refused by role) is one series.
       const path = (req as { route?: { path?: string } }).route?.path;
-      // The request logger's catch-all middleware route is not a handler: such a request matched nothing.
-      const matched = typeof path === 'string' && !path.includes('{*');
-      const route = matched ? path : 'unmatched';
+      const route = typeof path === 'string' ? path : 'unmatched';
       const status = String(res.statusCode);
       const labels = { method: req.method, route, status };
       this.duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);

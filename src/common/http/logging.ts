@@ -51,7 +51,6 @@ export function requestLogging(root: Logger): (req: IncomingMessage, res: Server
     const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader('X-Request-Id', id);
     const context: RequestContext = { id, method: req.method ?? 'GET', url: req.url ?? '/' };
-    (req as { id?: string }).id = id;
     if (!QUIET_PATHS.has(context.url.split('?', 1)[0])) {
       const started = performance.now();
       // 'close' comes after 'finish', and alone when the client went away first.
