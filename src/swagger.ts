@@ -106,7 +106,10 @@ function listNullInNullableEnums(schema: unknown): void {
   Object.values(s).forEach(listNullInNullableEnums);
 }
 
-/** The catalog can be replaced at boot (GAME_CATALOG_FILE), so `gameType` lists the keys in force, not a fixed enum. */
+/**
+ * Staff add, disable and enable games at run time (PUT /admin/games/:key), so `gameType` lists the keys offered now,
+ * not a fixed enum: set when the document is built and again on every request for it (see setupSwagger).
+ */
 function documentGameTypes(doc: OpenAPIObject, keys: string[]): void {
   const created = doc.components?.schemas?.CreateServerDto as SchemaObject | undefined;
   const gameType = created?.properties?.gameType as SchemaObject | undefined;
@@ -124,10 +127,18 @@ function documentGameTypes(doc: OpenAPIObject, keys: string[]): void {
   }
 }
 
+/** The built document (cached by SwaggerModule) with `gameType` naming the games offered at this moment. */
+function withGamesOfferedNow(app: INestApplication, doc: OpenAPIObject): OpenAPIObject {
+  const copy = structuredClone(doc);
+  documentGameTypes(copy, gameKeys(app));
+  return copy;
+}
+
 /** Swagger UI at /api/docs, JSON at /api/docs-json. */
 export function setupSwagger(app: INestApplication): void {
   SwaggerModule.setup('api/docs', app, () => buildOpenApi(app), {
     jsonDocumentUrl: 'api/docs-json',
+    patchDocumentOnRequest: (_req, _res, doc) => withGamesOfferedNow(app, doc),
     swaggerOptions: { persistAuthorization: true, displayRequestDuration: true },
     customSiteTitle: 'agis API',
   });

@@ -46,12 +46,16 @@ describe('game prices at run time (two replicas on one database)', () => {
 
   const put = (t: TestApp, key: string, body: Json, as: TestUser = staff) => t.http().put(`/api/v1/admin/games/${key}`).set(as.auth).send(body);
   const offered = async (t: TestApp) => ((await t.http().get('/api/v1/games')).body.data as Json[]).map((g) => [g.key, g.hourlyCost]);
+  /** What a generated client is told it may send as `gameType`: the enum in the served OpenAPI document. */
+  const documentedGameTypes = async (t: TestApp) =>
+    ((await t.http().get('/api/docs-json')).body as Json).components.schemas.CreateServerDto.properties.gameType.enum;
   const catalogRows = () => a.db.query('SELECT key, hourly_cost, enabled, definition FROM game_catalog ORDER BY position');
 
   it('seeds the table once with the built-in games, in their order, and serves them', async () => {
     const rows: Json[] = await catalogRows();
     expect(rows.map((r) => [r.key, r.hourly_cost, r.enabled])).toEqual(BUILT_IN_GAMES.map((g) => [g.key, g.hourlyCost, true]));
     expect(await offered(b)).toEqual(BUILT_IN_GAMES.map((g) => [g.key, g.hourlyCost]));
+    expect(await documentedGameTypes(b)).toEqual(BUILT_IN_GAMES.map((g) => g.key));
     const all = await a.http().get('/api/v1/admin/games').set(staff.auth);
     expect(all.status).toBe(200);
     expect(all.body.data[0]).toEqual({ ...BUILT_IN_GAMES[0], enabled: true, updatedAt: expect.any(String) });
@@ -90,6 +94,7 @@ describe('game prices at run time (two replicas on one database)', () => {
       (games) => games.some(([key]) => key === 'quake'),
       { what: 'replica b to offer quake' },
     );
+    expect(await documentedGameTypes(b)).toEqual([...BUILT_IN_GAMES.map((g) => g.key), 'quake']);
     const u = await createUser(b, { credits: 100 });
     const created = await createServer(b, u, { name: 'arena', gameType: 'quake', start: false });
     expect(created.status).toBe(201);
@@ -117,6 +122,7 @@ describe('game prices at run time (two replicas on one database)', () => {
       (games) => !games.some(([key]) => key === 'factorio'),
       { what: 'replica b to hide factorio' },
     );
+    expect(await documentedGameTypes(b)).not.toContain('factorio');
     for (const t of [a, b]) {
       const refused = await createServer(t, owner, { name: 'another farm', gameType: 'factorio', start: false });
       expect(refused.status).toBe(400);
