@@ -252,12 +252,12 @@ export class AppConfig {
   @doc(
     'SERVER_BOOT_TIMEOUT_SECONDS',
     '600',
-    'How long a start may take to become Ready (games may set their own readiness.bootSeconds); past it the start ends in error and its hour is refunded',
+    'How long a start may take to become Ready (games may set their own readiness.bootSeconds); past it the start ends in error and its hour is refunded. At most 3600: the allowance ends within the hour charged at start',
   )
   @Transform(toInt)
   @IsInt()
   @Min(30)
-  @Max(7200)
+  @Max(3600)
   SERVER_BOOT_TIMEOUT_SECONDS = 600;
 
   @doc('START_DEADLINE_CHECK_MS', '15000', 'How often the scheduler role looks for starts past their boot deadline')

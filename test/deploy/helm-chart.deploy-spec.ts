@@ -800,7 +800,7 @@ describe('Helm chart helm/agis-bot', () => {
             ...base,
             env: { EULA: 'TRUE', _X1: '' },
             args: ['-public', '1'],
-            readiness: { check: 'protocol-valve', port: 7777, bootSeconds: 7200 },
+            readiness: { check: 'protocol-valve', port: 7777, bootSeconds: 3600 },
           },
         ],
       ],
@@ -859,8 +859,11 @@ describe('Helm chart helm/agis-bot', () => {
       ['a readiness without a check', [{ ...mc, readiness: { port: 25565 } }]],
       ['a readiness check that is no kind of check', [{ ...mc, readiness: { check: 'http', port: 25565 } }]],
       ['a readiness port the game does not have', [{ key: 'n5', ...base, readiness: { check: 'tcp', port: 8080 } }]],
+      ['a port with an unknown field', [{ ...mc, ports: [{ name: 'game', containerPort: 25565, protocol: 'TCP', hostPort: 25565 }] }]],
+      ['resources with an unknown field', [{ key: 'minecraft', resources: { cpu: '2', memory: '2Gi', gpu: '1' } }]],
       ['a readiness with an unknown field', [{ ...mc, readiness: { check: 'tcp', port: 25565, path: '/' } }]],
       ['a boot time under 30 s', [{ ...mc, readiness: { check: 'tcp', port: 25565, bootSeconds: 10 } }]],
+      ['a boot time past the hour charged at start', [{ ...mc, readiness: { check: 'tcp', port: 25565, bootSeconds: 3601 } }]],
       ['a new game without readiness', [{ key: 'n6', ...base, readiness: undefined }]],
     ];
     it.each(cases)('chart and app agree on %s', (_label, catalog) => {

@@ -257,7 +257,7 @@ surge with a full pool each, the bot's pool, and the migration Job (its command 
 {{- end }}
 {{- end -}}
 
-{{/* The built-in game keys (src/servers/game-catalog.ts BUILT_IN_GAMES; the chart test keeps them equal). */}}
+{{/* The built-in game keys (src/servers/catalog/game-catalog.ts BUILT_IN_GAMES; the chart test keeps them equal). */}}
 {{- define "agis-bot.builtInGames" -}}
 minecraft,terraria,dst,cs2,gmod,valheim,rust,ark,palworld,7d2d,pz,factorio,satisfactory,starbound
 {{- end -}}
@@ -268,7 +268,7 @@ minecraft,terraria,dst,cs2,gmod,valheim,rust,ark,palworld,7d2d,pz,factorio,satis
 
 {{/*
 gameCatalog as the JSON file the app reads (GAME_CATALOG_FILE), after checking it the way the app's loader
-(applyCatalogOverride in src/servers/game-catalog.ts) does, so a catalog the app would refuse at boot (every pod
+(applyCatalogOverride in src/servers/catalog/game-catalog.ts) does, so a catalog the app would refuse at boot (every pod
 crash-looping) fails the render instead, listing every problem.
 */}}
 {{- define "agis-bot.gameCatalogJson" -}}
@@ -324,6 +324,11 @@ crash-looping) fails the render instead, listing every problem.
 {{- $names := dict -}}
 {{- range $j, $port := $g.ports -}}
 {{- $q := ternary $port dict (kindIs "map" $port) -}}
+{{- range $f := keys $q | sortAlpha -}}
+{{- if not (has $f (list "name" "containerPort" "protocol")) -}}
+{{- $problems = append $problems (printf "%s: ports[%d]: unknown field %q" $at $j $f) -}}
+{{- end -}}
+{{- end -}}
 {{- if not (and (kindIs "string" $q.name) (regexMatch "^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$" (toString $q.name))) -}}
 {{- $problems = append $problems (printf "%s: ports[%d].name must be a short lowercase name (letters, digits, dashes)" $at $j) -}}
 {{- else if hasKey $names $q.name -}}
@@ -342,6 +347,11 @@ crash-looping) fails the render instead, listing every problem.
 {{- end -}}
 {{- if hasKey $g "resources" -}}
 {{- $r := ternary $g.resources dict (kindIs "map" $g.resources) -}}
+{{- range $f := keys $r | sortAlpha -}}
+{{- if not (has $f (list "cpu" "memory")) -}}
+{{- $problems = append $problems (printf "%s: resources: unknown field %q" $at $f) -}}
+{{- end -}}
+{{- end -}}
 {{- if not (and (kindIs "string" $r.cpu) (regexMatch "^(\\d+m|\\d+(\\.\\d{1,3})?)$" (toString $r.cpu))) -}}
 {{- $problems = append $problems (printf "%s: resources.cpu must be a Kubernetes CPU quantity such as \"500m\" or \"2\"" $at) -}}
 {{- end -}}
@@ -413,8 +423,8 @@ crash-looping) fails the render instead, listing every problem.
 {{- $problems = append $problems (printf "%s: readiness.port must be one of the game's containerPorts" $at) -}}
 {{- end -}}
 {{- if hasKey $rd "bootSeconds" -}}
-{{- if not (and (include "agis-bot.isWholeNumber" $rd.bootSeconds) (ge (float64 $rd.bootSeconds) 30.0) (le (float64 $rd.bootSeconds) 7200.0)) -}}
-{{- $problems = append $problems (printf "%s: readiness.bootSeconds must be a whole number of seconds from 30 to 7200" $at) -}}
+{{- if not (and (include "agis-bot.isWholeNumber" $rd.bootSeconds) (ge (float64 $rd.bootSeconds) 30.0) (le (float64 $rd.bootSeconds) 3600.0)) -}}
+{{- $problems = append $problems (printf "%s: readiness.bootSeconds must be a whole number of seconds from 30 to 3600" $at) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}

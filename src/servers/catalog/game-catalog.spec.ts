@@ -58,7 +58,12 @@ describe('game catalog', () => {
         { key: 'minecraft', hourlyCost: -1, colour: 'red' },
         { key: 'Bad Key' },
         { key: 'newgame', name: 'New' },
-        { key: 'valheim', ports: [{ name: 'game', containerPort: 70000, protocol: 'SCTP' }], resources: { cpu: 'lots', memory: '2Gi' } },
+        {
+          key: 'valheim',
+          ports: [{ name: 'game', containerPort: 70000, protocol: 'SCTP', hostPort: 2456 }],
+          resources: { cpu: 'lots', memory: '2Gi', gpu: '1' },
+        },
+        { key: 'terraria', readiness: { check: 'tcp', port: 7777, bootSeconds: 3601 } },
         {
           key: 'rust',
           ports: [{ name: 'game', containerPort: 28015 }],
@@ -82,6 +87,9 @@ describe('game catalog', () => {
         expect.stringMatching(/valheim.*containerPort must be 1-65535/),
         expect.stringMatching(/valheim.*protocol must be TCP, UDP or TCPUDP/),
         expect.stringMatching(/valheim.*resources.cpu/),
+        expect.stringMatching(/valheim.*ports\[0\]: unknown field "hostPort"/),
+        expect.stringMatching(/valheim.*resources: unknown field "gpu"/),
+        expect.stringMatching(/terraria.*readiness\.bootSeconds must be a whole number of seconds from 30 to 3600/),
         expect.stringMatching(/newgame.*dataPath must be an absolute path/),
         expect.stringMatching(/newgame.*readiness must be/),
         expect.stringMatching(/rust.*ports\[0\]\.protocol must be TCP, UDP or TCPUDP/),
@@ -92,7 +100,7 @@ describe('game catalog', () => {
         expect.stringMatching(/rust.*readiness: unknown field "retries"/),
         expect.stringMatching(/rust.*readiness\.check must be tcp, udp or protocol-<name>/),
         expect.stringMatching(/rust.*readiness\.port must be one of the game's containerPorts/),
-        expect.stringMatching(/rust.*readiness\.bootSeconds must be a whole number of seconds from 30 to 7200/),
+        expect.stringMatching(/rust.*readiness\.bootSeconds must be a whole number of seconds from 30 to 3600/),
       ]),
     );
   });

@@ -154,9 +154,22 @@ const MEMORY = /^\d+(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 const STORAGE = /^[1-9]\d{0,5}(Mi|Gi|Ti)$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const ABSOLUTE_PATH = /^\/[^\0]{0,254}$/;
-const BOOT_SECONDS = { min: 30, max: 7200 };
+/**
+ * A start is charged its first hour up front and refunded if it is not Ready by its deadline, so the boot allowance
+ * ends within that hour: an hour is only ever kept for a server that became Ready in it.
+ */
+export const BOOT_SECONDS = { min: 30, max: 3600 };
 const FIELDS = ['key', 'name', 'hourlyCost', 'image', 'ports', 'resources', 'env', 'args', 'dataPath', 'storage', 'readiness'];
+const PORT_FIELDS = ['name', 'containerPort', 'protocol'];
+const RESOURCE_FIELDS = ['cpu', 'memory'];
 const READINESS_FIELDS = ['check', 'port', 'bootSeconds'];
+
+/** Reports each key of `value` outside `known`, as `<at>: unknown field "<key>"`. */
+function refuseUnknown(value: Raw, known: readonly string[], at: string, field: string, p: Report): void {
+  for (const key of Object.keys(value).filter((k) => !known.includes(k))) {
+    p(field, `${at}: unknown field "${key.slice(0, 40)}"`);
+  }
+}
 
 // gamedig's exports map hides package.json; its CommonJS entry is dist/index.cjs, beside protocols/.
 const GAMEDIG_PROTOCOLS = join(dirname(require.resolve('gamedig')), '..', 'protocols');
@@ -204,6 +217,7 @@ function checkGame(g: Raw, p: Report): void {
   } else {
     ports.forEach((port: unknown, i) => {
       const q = isObject(port) ? port : {};
+      refuseUnknown(q, PORT_FIELDS, `ports[${i}]`, 'ports', p);
       if (typeof q.name !== 'string' || !PORT_NAME.test(q.name)) {
         p('ports', `ports[${i}].name must be a short lowercase name (letters, digits, dashes)`);
       }
@@ -220,6 +234,7 @@ function checkGame(g: Raw, p: Report): void {
     }
   }
   const r = isObject(g.resources) ? g.resources : {};
+  refuseUnknown(r, RESOURCE_FIELDS, 'resources', 'resources', p);
   if (typeof r.cpu !== 'string' || !CPU.test(r.cpu)) {
     p('resources', 'resources.cpu must be a Kubernetes CPU quantity such as "500m" or "2"');
   }
@@ -256,9 +271,7 @@ function checkRuntime(g: Raw, p: Report): void {
     p('readiness', 'readiness must be {check, port, bootSeconds?}');
     return;
   }
-  for (const field of Object.keys(readiness).filter((f) => !READINESS_FIELDS.includes(f))) {
-    p('readiness', `readiness: unknown field "${field}"`);
-  }
+  refuseUnknown(readiness, READINESS_FIELDS, 'readiness', 'readiness', p);
   if (!isReadinessCheck(readiness.check)) {
     p('readiness', 'readiness.check must be tcp, udp or protocol-<name> of a gamedig protocol (e.g. protocol-minecraftvanilla, protocol-valve)');
   }

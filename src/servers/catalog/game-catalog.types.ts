@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PORT_PROTOCOLS, PortProtocol } from '../../agones/agones.client';
 import { CatalogEntry } from './catalog.repository';
-import { GameReadiness, GameType } from './game-catalog';
+import { BOOT_SECONDS, GameReadiness, GameType } from './game-catalog';
 
 /** The documented shape of a catalog entry's parts; the rules are GAME_CATALOG_FILE's (game-catalog.ts `checkGameEntry`). */
 export class GamePortDoc {
@@ -18,7 +18,12 @@ export class GameResourcesDoc {
 export class GameReadinessDoc {
   @ApiProperty({ example: 'protocol-minecraftvanilla', description: 'tcp, udp or protocol-<gamedig protocol>' }) check: string;
   @ApiProperty({ type: 'integer', example: 25565, description: "One of the game's containerPorts" }) port: number;
-  @ApiPropertyOptional({ type: 'integer', minimum: 30, maximum: 7200, description: 'Seconds a start may take (default SERVER_BOOT_TIMEOUT_SECONDS)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: BOOT_SECONDS.min,
+    maximum: BOOT_SECONDS.max,
+    description: 'Seconds a start may take (default SERVER_BOOT_TIMEOUT_SECONDS)',
+  })
   bootSeconds?: number;
 }
 
