@@ -5,6 +5,7 @@ import { verifyDelivery } from '../../src/webhooks/webhook-crypto';
 import { WebhookReceiver } from '../fakes/webhook-receiver';
 import { type AppProcess, startAppProcess, stopAppProcess } from '../support/app-process';
 import { pollUntil } from '../support/poll';
+import { createTestDatabase, dropTestDatabase } from '../support/test-app';
 
 /**
  * Webhook secrets stay usable across restarts of the embedded app with no setting (issue 13, item 2):
@@ -66,5 +67,54 @@ describe('webhook secrets across a restart of the embedded app', () => {
     const [got] = receiver.on('/hook');
     expect(JSON.parse(got.body)).toMatchObject({ event: 'webhook.test' });
     expect(verifyDelivery(secret, got.headers['x-agis-timestamp'] as string, got.body, got.headers['x-agis-signature'] as string)).toBe(true);
+
+    // A domain event too: the demo user's server becomes running on the simulator, and server.started is signed alike.
+    const server = await fetch(`http://127.0.0.1:${app.port}/api/v1/servers`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ name: 'after restart', gameType: 'minecraft' }),
+    });
+    expect(server.status).toBe(201);
+    const serverId = ((await server.json()) as { data: { id: string } }).data.id;
+    const started = await pollUntil(async () => receiver.on('/hook').find((d) => JSON.parse(d.body).event === 'server.started'), {
+      timeoutMs: 60_000,
+      what: 'the server.started delivery',
+    });
+    expect(JSON.parse(started.body)).toMatchObject({ event: 'server.started', data: { server: { id: serverId, status: 'running' } } });
+    expect(verifyDelivery(secret, started.headers['x-agis-timestamp'] as string, started.body, started.headers['x-agis-signature'] as string)).toBe(
+      true,
+    );
   }, 240_000);
+});
+
+/** On a database of its own, the key is an operator's setting: it cannot come from the URL (issue 13, item 2). */
+describe('an app on an external database without WEBHOOK_SECRET_KEY', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'agis-webhook-key-external-'));
+  let databaseUrl: string;
+  let app: AppProcess | undefined;
+
+  beforeAll(async () => {
+    databaseUrl = await createTestDatabase();
+  });
+  afterAll(async () => {
+    if (app) {
+      await stopAppProcess(app, 'SIGKILL');
+    }
+    await dropTestDatabase(databaseUrl);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses to start in production, naming the setting', async () => {
+    await expect(startAppProcess({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, NODE_ENV: 'production' })).rejects.toThrow(
+      /exited with 78:[\s\S]*WEBHOOK_SECRET_KEY/,
+    );
+  }, 120_000);
+
+  it('starts in development with one warning that names the setting and the key file it uses instead', async () => {
+    app = await startAppProcess({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, NODE_ENV: 'development' });
+    const warnings = app.output.join('').match(/WEBHOOK_SECRET_KEY is not set[^\n]*/g) ?? [];
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(join(dataDir, 'webhook-secret.key'));
+    expect((await fetch(`http://127.0.0.1:${app.port}/readyz`)).status).toBe(200);
+  }, 120_000);
 });
