@@ -46,7 +46,7 @@ describe('first run of the compiled service (npm start)', () => {
   chmodSync(join(dataDir, '..'), 0o755);
   afterAll(() => rmSync(join(dataDir, '..'), { recursive: true, force: true }));
 
-  it('starts on embedded PostgreSQL, prints a working demo key, logs JSON without secrets, and stops cleanly', async () => {
+  it('starts on embedded PostgreSQL, prints a working demo key, runs a server with ports, players and logs, logs JSON without secrets, and stops cleanly', async () => {
     // (generous deadlines: two cold boots with initdb on a busy 2-core machine)
     const first = await start(dataDir);
     try {
@@ -68,6 +68,29 @@ describe('first run of the compiled service (npm start)', () => {
       expect(requestLog).toEqual(expect.objectContaining({ level: 30, req: expect.objectContaining({ method: 'GET', url: '/api/v1/users/me' }) }));
       const secret = key.split('_').slice(2).join('_');
       expect(logLines.filter((l) => l.includes(secret))).toEqual([]);
+
+      // The demo user rents a server on the built-in simulator: it runs, with its ports, players and logs.
+      const api = (path: string, init?: RequestInit) =>
+        fetch(`http://127.0.0.1:${first.port}/api/v1${path}`, {
+          ...init,
+          headers: { Authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as { data: Record<string, any> } })); // eslint-disable-line @typescript-eslint/no-explicit-any
+      const created = await api('/servers', { method: 'POST', body: JSON.stringify({ name: 'first world', gameType: 'minecraft' }) });
+      expect(created.status).toBe(201);
+      const id = created.body.data.id as string;
+      const running = await pollUntil(
+        async () => (await api(`/servers/${id}`)).body.data,
+        (s) => s.status === 'running',
+        { timeoutMs: 60_000, what: 'the demo server to run' },
+      );
+      expect(running).toMatchObject({
+        address: '127.0.0.1',
+        ports: [{ name: 'game', port: expect.any(Number), protocol: 'TCP' }],
+        players: { online: 0, max: 20 },
+      });
+      const logs = await api(`/servers/${id}/logs?tail=10`);
+      expect(logs.status).toBe(200);
+      expect(logs.body.data.lines).toEqual(expect.arrayContaining([expect.stringMatching(/ready for players/)]));
     } finally {
       expect(await stop(first)).toBe(0);
     }
