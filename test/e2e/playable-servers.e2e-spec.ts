@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreditsService } from '../../src/credits/credits.service';
 import { freePort } from '../../src/database/embedded-postgres';
 import { ServerBillingService } from '../../src/servers/billing/server-billing.service';
 import { ServerReconcilerService } from '../../src/servers/lifecycle/server-reconciler.service';
@@ -184,6 +185,57 @@ describe('playable servers on a Kubernetes cluster (REST → KubernetesAgones �
     expect(claimOf(id)).toBeUndefined();
   });
 
+  it('keeps the world volume through a restart and the unpaid-hour stop, and tells the owner it was stopped for lack of credits', async () => {
+    const u = await createUser(t, { credits: 50 });
+    const id = (await createServer(t, u, { name: 'homeland', gameType: 'minecraft' })).body.data.id as string;
+    const worldOnly = [{ name: 'world', persistentVolumeClaim: { claimName: `agis-world-${id}` } }];
+    const first = await waitForGameServer(id);
+    const claim = claimOf(id)!;
+    fake.setState(first.metadata.name, 'Ready', { address: '198.51.100.23', port: 7640 });
+    await waitForStatus(t, u, id, 'running');
+    await expectBalance(u, 20);
+
+    // Restart: a new GameServer replaces the old one, on the same claim, and the paid hour carries on.
+    expect((await t.http().post(`/api/v1/servers/${id}/restart`).set(u.auth)).status).toBe(202);
+    const second = await waitForGameServer(id, first.metadata.name);
+    expect(fake.gameServer(first.metadata.name)).toBeUndefined();
+    expect(containersOf(second).volumes).toEqual(worldOnly);
+    expect(containersOf(second).containers[0].volumeMounts).toEqual([{ name: 'world', mountPath: '/data' }]);
+    expect(claimOf(id)?.metadata.uid).toBe(claim.metadata.uid);
+    fake.setState(second.metadata.name, 'Ready', { address: '198.51.100.23', port: 7641 });
+    await waitForStatus(t, u, id, 'running');
+    await expectBalance(u, 20);
+
+    // The paid hour ends and 20 GC cannot pay the next 30: billing stops the server, the world stays.
+    await t.db.query(`UPDATE servers SET billed_until = now() - interval '1 minute' WHERE id = $1`, [id]);
+    await t.app.get(ServerBillingService).runOnce();
+    const stopped = await waitForStatus(t, u, id, 'stopped');
+    expect(stopped.stopReason).toBe('insufficient_credits');
+    expect(gameServerOf(id)).toBeUndefined();
+    expect(claimOf(id)?.metadata.uid).toBe(claim.metadata.uid);
+    await expectBalance(u, 20);
+
+    const stoppedNotice = await pollUntil(
+      () =>
+        (bot.fake.directMessages.get(u.discordId) ?? [])
+          .flatMap((m) => m.embeds as Array<{ title: string; description: string }>)
+          .find((e) => e.title === '⏹️ homeland was stopped'),
+      { what: 'the stopped-for-lack-of-credits direct message' },
+    );
+    expect(stoppedNotice.description).toBe('It stopped because your balance could not pay the next hour. Top up and start it again.');
+
+    // Topped up and started again: the world the unpaid stop kept is the one mounted.
+    await t.app.get(CreditsService).grant(u.userId, 100, 'test_grant');
+    expect((await t.http().post(`/api/v1/servers/${id}/start`).set(u.auth)).status).toBe(202);
+    const third = await waitForGameServer(id, second.metadata.name);
+    expect(containersOf(third).volumes).toEqual(worldOnly);
+    expect(claimOf(id)?.metadata.uid).toBe(claim.metadata.uid);
+    expect(fake.volumeClaims(NAMESPACE).filter((c) => c.metadata.labels?.['agis.io/server-id'] === id)).toHaveLength(1);
+    fake.setState(third.metadata.name, 'Ready', { address: '198.51.100.23', port: 7642 });
+    await waitForStatus(t, u, id, 'running');
+    await expectBalance(u, 90);
+  });
+
   it('ends a start that is not Ready by its deadline in error, with the reason from the pod, the hour refunded and never billed again', async () => {
     const u = await createUser(t, { credits: 100 });
     const id = (await createServer(t, u, { name: 'stuck', gameType: 'minecraft' })).body.data.id as string;
@@ -256,6 +308,38 @@ describe('playable servers on a Kubernetes cluster (REST → KubernetesAgones �
       title: '❌ cutoff failed',
       description: failed.lastError,
     });
+  });
+
+  it('ends a start whose game never answered its readiness check at its deadline, with that reason, refunded, and tells the owner', async () => {
+    const u = await createUser(t, { credits: 100 });
+    const id = (await createServer(t, u, { name: 'silent', gameType: 'minecraft' })).body.data.id as string;
+    const gs = await waitForGameServer(id);
+    fake.setState(gs.metadata.name, 'Scheduled');
+    // Every container runs and none has failed; the game just never answers, so the sidecar never calls Ready().
+    const running = { running: { startedAt: new Date().toISOString() } };
+    fake.setPodStatus(gs.metadata.name, {
+      containerStatuses: ['agones-gameserver-sidecar', 'game-server', 'agis-readiness'].map((name) => ({
+        name,
+        ready: name === 'agones-gameserver-sidecar',
+        restartCount: 0,
+        state: running,
+        lastState: {},
+      })),
+    });
+    await expectBalance(u, 70);
+
+    expect(await t.app.get(ServerReconcilerService).expireStarts(new Date(Date.now() + 11 * MINUTE))).toBeGreaterThanOrEqual(1);
+    const failed = await waitForStatus(t, u, id, 'error');
+    expect(failed).toMatchObject({
+      stopReason: 'gameserver_failed',
+      lastError: 'Not ready within 10 minutes: the game never answered its readiness check',
+    });
+    await pollUntil(() => !gameServerOf(id), { what: 'the silent GameServer to be deleted' });
+    await expectBalance(u, 100);
+    const told = await pollUntil(() => bot.fake.directMessages.get(u.discordId), { what: 'the failed direct message' });
+    expect(told.map((m) => (m.embeds as Array<{ title: string; description: string }>)[0])).toEqual([
+      expect.objectContaining({ title: '❌ silent failed', description: 'Not ready within 10 minutes: the game never answered its readiness check' }),
+    ]);
   });
 
   describe('when the world volume cannot be made', () => {
