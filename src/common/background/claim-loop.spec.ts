@@ -96,44 +96,68 @@ describe('ClaimLoop', () => {
     expect(error).toHaveBeenCalledWith(expect.objectContaining({ err: expect.any(Error) }), expect.stringContaining('flaky handler failed'));
   });
 
-  it('rests only until the next row is due when it knows when that is', async () => {
-    let claimsMade = 0;
-    const loop = new ClaimLoop<number>({
-      what: 'soon',
-      intervalMs: 60_000,
-      limit: () => 4,
-      claim: async () => {
-        claimsMade += 1;
-        return [];
-      },
-      handle: async () => undefined,
-      nextDueInMs: async () => 20,
-      logger: { error: jest.fn() } as unknown as Logger,
-    });
-    loop.start();
-    const until = Date.now() + 2_000;
-    while (claimsMade < 3 && Date.now() < until) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    await loop.stop();
-    // With only the 60 s interval, the second claim would come a minute later.
-    expect(claimsMade).toBeGreaterThanOrEqual(3);
-  });
+  describe('resting between ticks (fake timers: the loop\'s clock is the test\'s, not the machine\'s)', () => {
+    /** Runs every microtask and callback queued so far (setImmediate stays real under these fake timers). */
+    const settle = () => new Promise((r) => setImmediate(r));
+    /** An idle loop: nothing is ever due; `nextDueInMs` says when the next row falls due. */
+    const idleLoop = (nextDueInMs: () => Promise<number | null>) => {
+      const loop = new ClaimLoop<number>({
+        what: 'idle',
+        intervalMs: 60_000,
+        limit: () => 4,
+        claim: async () => {
+          idle.claims += 1;
+          return [];
+        },
+        handle: async () => undefined,
+        nextDueInMs,
+        logger: { error: jest.fn() } as unknown as Logger,
+      });
+      const idle = { loop, claims: 0 };
+      return idle;
+    };
 
-  it('stop() during a rest returns without waiting out the interval', async () => {
-    const loop = new ClaimLoop<number>({
-      what: 'idle',
-      intervalMs: 60_000,
-      limit: () => 4,
-      claim: async () => [],
-      handle: async () => undefined,
-      nextDueInMs: async () => null,
-      logger: { error: jest.fn() } as unknown as Logger,
+    beforeEach(() => jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] }));
+    afterEach(() => jest.useRealTimers());
+
+    it('rests only until the next row is due when it knows when that is', async () => {
+      const idle = idleLoop(async () => 20);
+      idle.loop.start();
+      await settle();
+      expect(idle.claims).toBe(1);
+      // Resting 20 ms, not the 60 s interval: no claim a moment before, the next one right on time.
+      jest.advanceTimersByTime(19);
+      await settle();
+      expect(idle.claims).toBe(1);
+      jest.advanceTimersByTime(1);
+      await settle();
+      expect(idle.claims).toBe(2);
+      jest.advanceTimersByTime(20);
+      await settle();
+      expect(idle.claims).toBe(3);
+      const stopping = idle.loop.stop();
+      await settle();
+      await stopping;
     });
-    loop.start();
-    await new Promise((r) => setTimeout(r, 20));
-    const began = Date.now();
-    await loop.stop();
-    expect(Date.now() - began).toBeLessThan(1_000);
+
+    it('stop() during a rest returns without waiting out the interval, and no tick follows', async () => {
+      const idle = idleLoop(async () => null);
+      idle.loop.start();
+      await settle();
+      expect(idle.claims).toBe(1);
+      expect(jest.getTimerCount()).toBe(1); // the 60 s rest
+
+      let stopped = false;
+      void idle.loop.stop().then(() => {
+        stopped = true;
+      });
+      await settle();
+      // No time has passed on the loop's clock: only stop() can have ended the rest.
+      expect(stopped).toBe(true);
+      expect(jest.getTimerCount()).toBe(0);
+      jest.advanceTimersByTime(120_000);
+      await settle();
+      expect(idle.claims).toBe(1);
+    });
   });
 });
