@@ -264,13 +264,16 @@ export class ServersRepository {
     return [rows.map(toServer), count];
   }
 
-  /** Records the GameServer a start created, unless the server was stopped, deleted or restarted meanwhile. */
+  /**
+   * Records the GameServer a start created, unless the server was stopped, deleted or restarted meanwhile. A start
+   * that paid its hour must be Ready within that hour (else it is refunded), so its deadline is at most billed_until.
+   */
   async attachGameServer(id: string, startSeq: number, name: string, deadline: Date): Promise<boolean> {
     return (
       affected(
         await this.db.query(
           `UPDATE servers SET gameserver_name = $3, status = CASE WHEN status = 'creating' THEN 'starting' ELSE status END,
-         start_deadline = $4, updated_at = now()
+         start_deadline = CASE WHEN start_charged THEN LEAST($4::timestamptz, billed_until) ELSE $4::timestamptz END, updated_at = now()
        WHERE id = $1 AND start_seq = $2 AND status IN ('creating', 'starting') AND gameserver_name IS NULL`,
           [id, startSeq, name, deadline],
         ),

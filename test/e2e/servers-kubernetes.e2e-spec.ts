@@ -9,6 +9,7 @@ import { createUser, errorEnvelope, type TestUser } from '../support/factories';
 import { expectCredits } from '../support/ledger-checks';
 import { createServer, serverRow, waitForStatus } from '../support/server-steps';
 import { pollUntil } from '../support/poll';
+import { ServerReconcilerService } from '../../src/servers/lifecycle/server-reconciler.service';
 
 const NAMESPACE = 'games';
 
@@ -23,6 +24,8 @@ describe('game servers on Kubernetes (KubernetesAgones against a fake API server
       KUBECONFIG: fake.writeKubeconfig(NAMESPACE),
       AGONES_NAMESPACE: NAMESPACE,
       AGONES_TIMEOUT_MS: '400',
+      // Minecraft may take the whole paid hour to boot.
+      SERVER_BOOT_TIMEOUT_SECONDS: '3600',
     });
     await pollUntil(() => fake.openWatches > 0, { what: 'the GameServer watch to connect' });
   });
@@ -134,6 +137,23 @@ describe('game servers on Kubernetes (KubernetesAgones against a fake API server
       expect((await t.http().post(`/api/v1/servers/${id}/start`).set(u.auth)).status).toBe(202);
       await expectBalance(u, 70);
       expect(await waitForGameServer(id)).toBeDefined();
+    });
+
+    it('ends a start not Ready when its paid hour ends, however long the GameServer took to create, and refunds that hour', async () => {
+      const u = await createUser(t, { credits: 100 });
+      fake.injectDelay(300, 'create');
+      const { id } = (await createServer(t, u, { name: 'late riser', gameType: 'minecraft' })).body.data;
+      const gs = await waitForGameServer(id);
+      fake.setState(gs.metadata.name, 'Scheduled');
+      await expectBalance(u, 70);
+      const paidUntil = (await serverRow(t, id))!.billed_until as Date;
+      // The boot allowance is the whole hour, counted from when the GameServer was made: it ends with the paid hour.
+      await t.app.get(ServerReconcilerService).expireStarts(paidUntil);
+      expect(await waitForStatus(t, u, id, 'error')).toMatchObject({
+        stopReason: 'gameserver_failed',
+        lastError: expect.stringMatching(/^Not ready within 60 minutes/),
+      });
+      await expectBalance(u, 100);
     });
 
     it('refunds a start whose GameServer turns Unhealthy before it was ever Ready, and deletes it', async () => {
