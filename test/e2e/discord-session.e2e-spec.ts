@@ -237,6 +237,11 @@ describe('Discord session: every command through the real discord.js + necord ag
       expect(info.embeds[0]).toMatchObject({ title: 'survival', color: 0x57f287 });
       expect(field(info.embeds[0], 'Status')).toBe('🟢 Running');
       expect(field(info.embeds[0], 'Address')).toBe(`\`${s.address}:${s.port}\``);
+      // Every port with its name, number and protocol, and who is on it, as the record holds them.
+      expect(s.ports).toEqual([{ name: 'game', port: s.port, protocol: 'TCP' }]);
+      expect(field(info.embeds[0], 'Ports')).toBe(`\`game\` ${s.port}/TCP`);
+      expect({ online: s.players_online, max: s.players_max }).toEqual({ online: 0, max: 20 });
+      expect(field(info.embeds[0], 'Players')).toBe('0 / 20');
       const charges = await t.db.query('SELECT amount::int, reason FROM credit_transactions WHERE user_id = $1 AND reference = $2', [
         aliceId,
         serverId,
@@ -398,6 +403,29 @@ describe('Discord session: every command through the real discord.js + necord ag
       );
       expect(done?.embeds[0]).toMatchObject({ title: '✅ Server deleted', description: '**survival** (minecraft) was stopped and deleted.' });
       expect(await serverRow(serverId)).toBeUndefined();
+    });
+  });
+
+  describe('/servers info of a game with several ports', () => {
+    it('lists every port with its name, number and protocol, and the players online / max', async () => {
+      const frank = await createUser(t, { username: 'frank', credits: 500 });
+      const created = await t.http().post('/api/v1/servers').set(frank.auth).send({ name: 'island', gameType: 'rust' });
+      expect(created.status).toBe(201);
+      const id = created.body.data.id as string;
+      await waitForStatus(id, 'running');
+      const rest = (await t.http().get(`/api/v1/servers/${id}`).set(frank.auth)).body.data;
+      expect(rest.ports).toEqual([
+        { name: 'game', port: expect.any(Number), protocol: 'UDP' },
+        { name: 'rcon', port: expect.any(Number), protocol: 'TCP' },
+      ]);
+      expect(rest.players).toEqual({ online: 0, max: 20 });
+
+      const info = await run(asDiscord(frank, 'frank'), 'servers', 'info', { server: id });
+      expect(info.ephemeral).toBe(true);
+      expect(field(info.embeds[0], 'Status')).toBe('🟢 Running');
+      expect(field(info.embeds[0], 'Ports')).toBe(`\`game\` ${rest.ports[0].port}/UDP\n\`rcon\` ${rest.ports[1].port}/TCP`);
+      expect(field(info.embeds[0], 'Players')).toBe('0 / 20');
+      await expectCredits(t, frank.userId, 500 - 220);
     });
   });
 

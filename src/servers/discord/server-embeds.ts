@@ -1,5 +1,6 @@
 import { type EmbedBuilder } from 'discord.js';
 import { type Paginated } from '../../common/http/envelope';
+import { truncate } from '../../common/values/echo';
 import { EMBED_DESCRIPTION_MAX, linesWithin } from '../../discord/discord-limits';
 import { COLORS, formatCredits, infoEmbed, relativeTime, statusEmbed, statusLine, FittedEmbed } from '../../discord/embeds';
 import { type ServerActionView, type ServerLogsView, type ServerView } from '../servers.types';
@@ -66,9 +67,12 @@ export function listEmbed(page: Paginated<ServerView>): EmbedBuilder {
   return infoEmbed('🖥️ Your servers', text).setFooter({ text: `${page.meta.total} server(s)` });
 }
 
+/** The most of one log line the reply shows: a single long line must not crowd out the rest. */
+const LOG_LINE_MAX = 300;
+
 /**
  * The newest log lines that fit one embed description in a code block: lines are taken from the end, each
- * cut to keep a single long line from crowding out the rest, and backticks defused so the block stays closed.
+ * cut with "…" so a cut line does not pass for a whole one, and backticks defused so the block stays closed.
  */
 export function logsEmbed(name: string, view: ServerLogsView): EmbedBuilder {
   if (view.lines.length === 0) {
@@ -83,7 +87,7 @@ export function logsEmbed(name: string, view: ServerLogsView): EmbedBuilder {
   const kept: string[] = [];
   let used = 0;
   for (const raw of [...view.lines].reverse()) {
-    const line = raw.replace(/```/g, "'''").slice(0, 300);
+    const line = truncate(raw.replace(/```/g, "'''"), LOG_LINE_MAX);
     if (used + line.length + 1 > budget) {
       break;
     }
