@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/database/embedded-postgres';
-import { FakeAgonesSdk } from '../fakes/fake-agones-sdk';
+import { FakeAgonesSdk, type FakeHealthSpec } from '../fakes/fake-agones-sdk';
 import { FakeMinecraftServer } from '../fakes/fake-minecraft-server';
 import { pollUntil } from '../support/poll';
 
@@ -51,7 +51,20 @@ describe('readiness sidecar (compiled process, official Agones SDK, fake SDK ser
     }
   });
 
-  async function world(health = { periodSeconds: 1, failureThreshold: 2, initialDelaySeconds: 1 }) {
+  /**
+   * The GameServer's `health` block (agones.dev "Health Checking": after initialDelaySeconds, every periodSeconds
+   * a check with no Health() ping within the period is a failure, and failureThreshold failures in a row mark the
+   * GameServer Unhealthy). Tests where health must hold check every second but allow 20 s without a ping, so a
+   * stalled machine cannot mark a healthy game Unhealthy; the sidecar pings every 150 ms here.
+   */
+  const STEADY: FakeHealthSpec = { periodSeconds: 1, failureThreshold: 20, initialDelaySeconds: 1 };
+  /**
+   * For the test that wants Unhealthy: two silent seconds are enough, once the 5 s initial delay (Agones' default,
+   * the pod's boot allowance) has let the sidecar process start and the game become Ready.
+   */
+  const STRICT: FakeHealthSpec = { periodSeconds: 1, failureThreshold: 2, initialDelaySeconds: 5 };
+
+  async function world(health = STEADY) {
     const sdk = new FakeAgonesSdk(health);
     const sdkPort = await sdk.start();
     closers.push(() => sdk.close());
@@ -109,7 +122,7 @@ describe('readiness sidecar (compiled process, official Agones SDK, fake SDK ser
   });
 
   it('stops its Health() pings when the game stops answering, so Agones marks the GameServer Unhealthy', async () => {
-    const { sdk, sdkPort, game } = await world();
+    const { sdk, sdkPort, game } = await world(STRICT);
     await game.listen();
     running.push(
       startSidecar({

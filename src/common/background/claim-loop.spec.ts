@@ -96,7 +96,7 @@ describe('ClaimLoop', () => {
     expect(error).toHaveBeenCalledWith(expect.objectContaining({ err: expect.any(Error) }), expect.stringContaining('flaky handler failed'));
   });
 
-  describe('resting between ticks (fake timers: the loop\'s clock is the test\'s, not the machine\'s)', () => {
+  describe("resting between ticks (fake timers: the loop's clock is the test's, not the machine's)", () => {
     /** Runs every microtask and callback queued so far (setImmediate stays real under these fake timers). */
     const settle = () => new Promise((r) => setImmediate(r));
     /** An idle loop: nothing is ever due; `nextDueInMs` says when the next row falls due. */
