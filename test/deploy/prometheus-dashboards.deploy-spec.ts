@@ -120,7 +120,7 @@ describe('Grafana dashboards against a real Prometheus scraping the app', () => 
     pollUntil(
       () => serverStatus(u, id),
       (s) => s === status,
-      { timeoutMs: 5000, intervalMs: 20, what: `server ${id} to be ${status}` },
+      { timeoutMs: 30_000, intervalMs: 20, what: `server ${id} to be ${status}` },
     );
 
   /** One round of traffic across every feature; run twice so counters increase between scrapes. */
@@ -152,7 +152,7 @@ describe('Grafana dashboards against a real Prometheus scraping the app', () => 
     await pollUntil(
       async () => (await api().get(`/api/v1/schedules/${schedule.body.data.id}/executions`).set(u.auth)).body.data ?? [],
       (runs: unknown[]) => runs.length > 0,
-      { timeoutMs: 5000, what: 'the schedule to fire' },
+      { timeoutMs: 30_000, what: 'the schedule to fire' },
     );
     await waitForServer(u, id, 'running');
     expect((await api().post(`/api/v1/servers/${id}/stop`).set(u.auth)).status).toBe(202);
@@ -219,7 +219,7 @@ describe('Grafana dashboards against a real Prometheus scraping the app', () => 
     await Promise.allSettled(others.map((h) => h.reply()));
     // A handler is counted when it returns, just after its reply reached Discord.
     await pollUntil(scrape, (text) => metricSum(text, 'agis_bot_commands_total') >= before + known.length, {
-      timeoutMs: 5000,
+      timeoutMs: 30_000,
       what: 'the commands to be counted',
     });
   }
@@ -370,7 +370,7 @@ describe('Grafana dashboards against a real Prometheus scraping the app', () => 
     const [run] = await pollUntil(
       async () => (await api().get(`/api/v1/schedules/${failing}/executions`).set(broke.auth)).body.data ?? [],
       (runs: unknown[]) => runs.length > 0,
-      { timeoutMs: 5000, what: 'the failing schedule to fire' },
+      { timeoutMs: 30_000, what: 'the failing schedule to fire' },
     );
     expect(run).toEqual(expect.objectContaining({ status: 'failed' }));
     await prom.waitForScrape(Date.now());

@@ -37,7 +37,7 @@ describe('Discord: /lobby, /help and /profile through the real bot against the f
   const runningServer = async (user: FakeUser, name: string) => {
     const created = await run(user, 'servers', 'create', { name, game: 'minecraft' });
     const id = /id ([0-9a-f-]{36})/.exec(created.embeds[0].footer?.text ?? '')![1];
-    await pollUntil(async () => (await statusOf(id)) === 'running', { what: `${name} to run`, timeoutMs: 5000 });
+    await pollUntil(async () => (await statusOf(id)) === 'running', { what: `${name} to run`, timeoutMs: 30_000 });
     return id;
   };
   const lobbyNames = async (user: FakeUser) => ((await run(user, 'lobby', 'list')).embeds[0].fields ?? []).map((f) => f.name);
@@ -108,7 +108,7 @@ describe('Discord: /lobby, /help and /profile through the real bot against the f
 
     it('/profile shows balance, tier, servers, rank and recent activity', async () => {
       const doraId = (await t.db.query('SELECT id FROM users WHERE discord_id = $1', [dora.id]))[0].id as string;
-      await pollUntil(async () => (await statusOf(doraServer)) === 'stopped', { what: 'castle to stop', timeoutMs: 5000 });
+      await pollUntil(async () => (await statusOf(doraServer)) === 'stopped', { what: 'castle to stop', timeoutMs: 30_000 });
       const [{ credits }] = await t.db.query('SELECT credits::int FROM users WHERE id = $1', [doraId]);
       const reply = await run(dora, 'profile');
       expect(reply.ephemeral).toBe(true);

@@ -128,7 +128,7 @@ describe('Discord session: every command through the real discord.js + necord ag
     pollUntil(
       async () => (await serverRow(id))?.status,
       (s) => s === status,
-      { timeoutMs: 5000, what: `server ${id} to be ${status}` },
+      { timeoutMs: 30_000, what: `server ${id} to be ${status}` },
     );
   const userIdOf = async (u: FakeUser): Promise<string> => (await t.db.query('SELECT id FROM users WHERE discord_id = $1', [u.id]))[0].id;
   const expectError = (r: BotResponse, message: string) => {

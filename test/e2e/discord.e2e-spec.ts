@@ -53,7 +53,7 @@ describe('Discord bot (real discord.js + necord against a fake Discord)', () => 
       metricValue(after, name, labels) - metricValue(before, name, labels);
     // A handler is counted when it returns, which may be just after its reply reached Discord.
     const after = await pollUntil(scrape, (text) => delta(text, 'agis_bot_command_duration_seconds_count', {}) >= 2, {
-      timeoutMs: 5000,
+      timeoutMs: 30_000,
       what: 'both commands to be timed',
     });
     expect(delta(after, 'agis_bot_commands_total', { command: 'credits', status: 'success' })).toBe(1);

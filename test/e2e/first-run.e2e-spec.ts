@@ -61,7 +61,7 @@ describe('first run of the compiled service (npm start)', () => {
       const body = (await res.json()) as { data: { username: string } };
       expect(body.data.username).toBe('demo');
 
-      await pollUntil(() => first.lines.some((l) => l.includes('first-run-1')), { timeoutMs: 5000, what: 'the request log line' });
+      await pollUntil(() => first.lines.some((l) => l.includes('first-run-1')), { timeoutMs: 30_000, what: 'the request log line' });
       const logLines = first.lines.filter((l) => l.startsWith('{'));
       expect(logLines.length).toBeGreaterThan(0);
       const requestLog = logLines.map((l) => JSON.parse(l)).find((l) => l.req?.id === 'first-run-1');
