@@ -148,14 +148,8 @@ export class SchedulesService {
     const firsts = new Set(first);
     const again = runs.filter((r) => !firsts.has(r));
     const recorded = await this.transactions.run(async (tx) => {
-      const locked = new Map(
-        (
-          await this.repo.lockMany(
-            tx,
-            first.map((r) => r.claim.id),
-          )
-        ).map((s) => [s.id, s]),
-      );
+      const ids = first.map((r) => r.claim.id);
+      const locked = new Map((await this.repo.lockMany(tx, ids)).map((s) => [s.id, s]));
       const present = first.filter((r) => locked.has(r.claim.id));
       if (present.length === 0) {
         return new Set<string>();

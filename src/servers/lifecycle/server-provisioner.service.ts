@@ -131,13 +131,13 @@ export class ServerProvisioner {
       if (then === 'stopped') {
         const row = await this.servers.finishStop(tx, server.id, server.startSeq);
         if (row) {
-          await this.webhooks.enqueueIn(tx, row.ownerId, 'server.stopped', { server: toServerView(row) });
+          await this.emitFor(tx, row, 'server.stopped');
         }
         return row;
       }
       const row = await this.servers.lock(tx, server.id);
       if (row && (await this.servers.removeIfDeleting(tx, server.id))) {
-        await this.webhooks.enqueueIn(tx, row.ownerId, 'server.deleted', { server: toServerView(row) });
+        await this.emitFor(tx, row, 'server.deleted');
       }
       return null;
     });
@@ -241,8 +241,13 @@ export class ServerProvisioner {
   private async emit(tx: Tx, serverId: string, event: WebhookEvent): Promise<void> {
     const s = await this.servers.findIn(tx, serverId);
     if (s) {
-      await this.webhooks.enqueueIn(tx, s.ownerId, event, { server: toServerView(s) });
+      await this.emitFor(tx, s, event);
     }
+  }
+
+  /** emit() for a row the caller already holds as the change left it (no re-read). */
+  private emitFor(tx: Tx, s: Server, event: WebhookEvent): Promise<void> {
+    return this.webhooks.enqueueIn(tx, s.ownerId, event, { server: toServerView(s) });
   }
 
   /** A refunded start hands its paid hour back (billed_until moves back one hour). */
