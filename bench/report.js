@@ -15,6 +15,20 @@ function table(head, rows) {
   return [line(cells[0]), `| ${width.map((w) => '-'.repeat(w)).join(' | ')} |`, ...cells.slice(1).map(line)].join('\n');
 }
 
+/** One scheduler scenario as a table row; `timed: false` for a scenario spread over a window (no total or rate). */
+function schedulerRow(label, x, { timed = true } = {}) {
+  return [
+    label,
+    `${x.executed}/${x.schedules}`,
+    ms(x.latenessMs.p50),
+    ms(x.latenessMs.p99),
+    ms(x.latenessMs.max),
+    timed ? `${num(x.totalSeconds, 1)} s` : '-',
+    timed ? `${num(x.perSecond)} runs/s` : '-',
+    JSON.stringify(x.statuses),
+  ];
+}
+
 function render(r) {
   const out = [];
   const o = r.options;
@@ -134,38 +148,14 @@ function render(r) {
       table(
         ['scenario', 'executed', 'lateness p50', 'lateness p99', 'lateness max', 'total', 'rate', 'statuses'],
         [
-          [
-            `${s.schedules} start schedules due over ${s.windowSeconds} s`,
-            `${s.executed}/${s.schedules}`,
-            ms(s.latenessMs.p50),
-            ms(s.latenessMs.p99),
-            ms(s.latenessMs.max),
-            '-',
-            '-',
-            JSON.stringify(s.statuses),
-          ],
-          [
-            `${b.schedules} stop schedules (running servers) due at one instant`,
-            `${b.executed}/${b.schedules}`,
-            ms(b.latenessMs.p50),
-            ms(b.latenessMs.p99),
-            ms(b.latenessMs.max),
-            `${num(b.totalSeconds, 1)} s`,
-            `${num(b.perSecond)} runs/s`,
-            JSON.stringify(b.statuses),
-          ],
+          schedulerRow(`${s.schedules} start schedules due over ${s.windowSeconds} s`, s, { timed: false }),
+          schedulerRow(`${b.schedules} stop schedules (running servers) due at one instant`, b),
           ...(r.scheduler.burst3
             ? [
-                [
+                schedulerRow(
                   `the same burst, ${r.scheduler.burst3.replicas} replicas on one database (exactly once: ${r.scheduler.burst3.exactlyOnce ? 'held' : 'BROKEN'})`,
-                  `${r.scheduler.burst3.executed}/${r.scheduler.burst3.schedules}`,
-                  ms(r.scheduler.burst3.latenessMs.p50),
-                  ms(r.scheduler.burst3.latenessMs.p99),
-                  ms(r.scheduler.burst3.latenessMs.max),
-                  `${num(r.scheduler.burst3.totalSeconds, 1)} s`,
-                  `${num(r.scheduler.burst3.perSecond)} runs/s`,
-                  JSON.stringify(r.scheduler.burst3.statuses),
-                ],
+                  r.scheduler.burst3,
+                ),
               ]
             : []),
         ],
